@@ -1,0 +1,62 @@
+/**
+ * API Gateway mapping templates (VTL) for a REST API that starts an EXPRESS workflow with
+ * StartSyncExecution and answers with the workflow's output.
+ */
+
+/** Characters API Gateway replaces in the execution name: the same set as `executionNamePrefixForKey`. */
+const UNSAFE_NAME_CHARACTERS_REGEX = '[^0-9A-Za-z_-]';
+
+/**
+ * The request template: the request body becomes the execution input and, when `keyPath` selects
+ * a value, the execution name is that value sanitised and cut to 80 characters (VTL cannot hash,
+ * and EXPRESS executions need not have unique names), so the console search by key finds it.
+ *
+ * @param stateMachineArn the EXPRESS state machine (a token is fine)
+ * @param keyPath a JSONPath into the body, e.g. `$.orderId`; undefined leaves naming to Step Functions
+ */
+export function startSyncExecutionRequestTemplate(stateMachineArn: string, keyPath?: string): string {
+  const lines = [
+    // escapeJavaScript also escapes single quotes, which JSON does not allow: undo that one.
+    `#set($body = $util.escapeJavaScript($input.json('$')).replaceAll("\\\\'", "'"))`,
+  ];
+  if (keyPath === undefined) {
+    lines.push(`{"stateMachineArn": "${stateMachineArn}", "input": "$body"}`);
+    return lines.join('\n');
+  }
+  lines.push(
+    `#set($key = "$!input.path('${keyPath}')")`,
+    `#set($name = $key.replaceAll("${UNSAFE_NAME_CHARACTERS_REGEX}", "_"))`,
+    '#if($name.length() > 80)#set($name = $name.substring(0, 80))#end',
+    '#if($name.length() > 0)',
+    `{"stateMachineArn": "${stateMachineArn}", "input": "$body", "name": "$name"}`,
+    '#else',
+    `{"stateMachineArn": "${stateMachineArn}", "input": "$body"}`,
+    '#end',
+  );
+  return lines.join('\n');
+}
+
+/**
+ * The response template: SUCCEEDED returns the workflow's output as the body (the business result,
+ * or the stored result for a duplicate); a failure maps to an HTTP status:
+ * `Idempotency.*` errors (a bad event: retrying it unchanged cannot help) to 422, TIMED_OUT to 504,
+ * any other failure to 502, with `{"error", "cause"}` as the body.
+ */
+export function startSyncExecutionResponseTemplate(): string {
+  return [
+    "#set($status = $input.path('$.status'))",
+    "#if($status == 'SUCCEEDED')",
+    "$input.path('$.output')",
+    '#else',
+    '#set($error = "$!input.path(\'$.error\')")',
+    "#if($status == 'TIMED_OUT')",
+    '#set($context.responseOverride.status = 504)',
+    "#elseif($error.startsWith('Idempotency.'))",
+    '#set($context.responseOverride.status = 422)',
+    '#else',
+    '#set($context.responseOverride.status = 502)',
+    '#end',
+    '{"status": "$status", "error": "$util.escapeJavaScript($error)", "cause": "$util.escapeJavaScript($!input.path(\'$.cause\'))"}',
+    '#end',
+  ].join('\n');
+}

@@ -1,0 +1,94 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as pipes from 'aws-cdk-lib/aws-pipes';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { newDeadLetterQueue } from './eventbridge-source';
+
+/** Props of {@link SqsPipeSource}. */
+export interface SqsPipeSourceProps {
+  /** The idempotent workflow each message starts. */
+  readonly stateMachine: sfn.IStateMachine;
+  /**
+   * The workflow's type: STANDARD is started with StartExecution (FIRE_AND_FORGET), EXPRESS with
+   * StartSyncExecution (REQUEST_RESPONSE), so a failed execution returns the message to the queue.
+   * @default sfn.StateMachineType.STANDARD
+   */
+  readonly workflowType?: sfn.StateMachineType;
+  /**
+   * How many failed receives move a message to the source queue's dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * How long a received message stays invisible to other consumers.
+   * @default Duration.minutes(5)
+   */
+  readonly visibilityTimeout?: Duration;
+}
+
+/**
+ * An SQS queue whose messages start the idempotent workflow through an EventBridge Pipe: one
+ * message per execution (batch size 1), the message body as the execution input, and a
+ * dead-letter queue on the source queue.
+ *
+ * Pipes cannot name executions; SQS delivers at least once, and the workflow's record is the guard.
+ */
+export class SqsPipeSource extends Construct {
+  /** Send events here. */
+  public readonly queue: sqs.Queue;
+  /** Messages that failed `maxReceiveCount` times. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** The pipe. */
+  public readonly pipe: pipes.CfnPipe;
+
+  constructor(scope: Construct, id: string, props: SqsPipeSourceProps) {
+    super(scope, id);
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
+    if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
+      throw new Error(`maxReceiveCount must be a positive integer, got ${maxReceiveCount}: use 1 or more`);
+    }
+    const express = props.workflowType === sfn.StateMachineType.EXPRESS;
+
+    this.deadLetterQueue = newDeadLetterQueue(this, 'DeadLetterQueue');
+    this.queue = new sqs.Queue(this, 'Queue', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      visibilityTimeout: props.visibilityTimeout ?? Duration.minutes(5),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    });
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com'),
+      description: 'Reads the source queue and starts the idempotent workflow',
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [this.queue.queueArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [express ? 'states:StartSyncExecution' : 'states:StartExecution'],
+        resources: [props.stateMachine.stateMachineArn],
+      }),
+    );
+
+    this.pipe = new pipes.CfnPipe(this, 'Pipe', {
+      roleArn: role.roleArn,
+      source: this.queue.queueArn,
+      sourceParameters: { sqsQueueParameters: { batchSize: 1 } },
+      target: props.stateMachine.stateMachineArn,
+      targetParameters: {
+        inputTemplate: '<$.body>',
+        stepFunctionStateMachineParameters: {
+          invocationType: express ? 'REQUEST_RESPONSE' : 'FIRE_AND_FORGET',
+        },
+      },
+      description: 'One SQS message, one idempotent workflow execution; the body is the input',
+    });
+    this.pipe.node.addDependency(role);
+  }
+}
