@@ -1,0 +1,65 @@
+import type { IntegrationRegistry } from '../engine/types';
+import { StepFunctionsApi } from './api';
+import type { CreateStateMachine } from './engine-port';
+import { listen } from './server';
+
+export type { ExecutionRecord, ServiceEvent, StateMachineRecord, StateMachineType } from './api';
+export { DEFAULT_ACCOUNT_ID, DEFAULT_MAX_RETAINED_EXECUTIONS, DEFAULT_REGION, StepFunctionsApi } from './api';
+export { StepFunctionsApiError } from './errors';
+
+export interface StepFunctionsServiceOptions {
+  /** Resolves Task resources for every state machine created through the API. */
+  readonly integrations: IntegrationRegistry;
+  /** Port on 127.0.0.1. @default 0 (a free port) */
+  readonly port?: number;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** @default '123456789012' */
+  readonly accountId?: string;
+  /** Multiplies Wait durations and Retry pauses of every execution. @default 1 */
+  readonly timeScale?: number;
+  /** Finished executions kept in memory; the oldest finished are forgotten first. @default 10000 */
+  readonly maxRetainedExecutions?: number;
+  /** The engine's `StateMachine.create`. */
+  readonly createStateMachine: CreateStateMachine;
+}
+
+export interface StepFunctionsService {
+  /** `http://127.0.0.1:<port>`, for `new SFNClient({ endpoint })`. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accountId: string;
+  /** In-process access to the same state: list machines and executions, subscribe to their events. */
+  readonly api: StepFunctionsApi;
+  /** Aborts running executions, then closes the HTTP server. */
+  stop(): Promise<void>;
+}
+
+/** Starts the local Step Functions API (AWS JSON 1.0) over the local engine. */
+export const startStepFunctionsService = async (
+  options: StepFunctionsServiceOptions,
+): Promise<StepFunctionsService> => {
+  const api = new StepFunctionsApi({
+    integrations: options.integrations,
+    createStateMachine: options.createStateMachine,
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+    ...(options.maxRetainedExecutions !== undefined
+      ? { maxRetainedExecutions: options.maxRetainedExecutions }
+      : {}),
+  });
+  const http = await listen(api, options.port ?? 0);
+  return {
+    endpoint: http.endpoint,
+    port: http.port,
+    region: api.location.region,
+    accountId: api.location.accountId,
+    api,
+    stop: async () => {
+      await api.stopAll();
+      await http.close();
+    },
+  };
+};
