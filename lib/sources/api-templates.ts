@@ -3,8 +3,7 @@
  * StartSyncExecution and answers with the workflow's output.
  */
 
-/** Characters API Gateway replaces in the execution name: the same set as `executionNamePrefixForKey`. */
-const UNSAFE_NAME_CHARACTERS_REGEX = '[^0-9A-Za-z_-]';
+import { EXECUTION_NAME_UNSAFE_CHARACTERS, MAX_EXECUTION_NAME_LENGTH } from './execution-name';
 
 /**
  * The request template: the request body becomes the execution input and, when `keyPath` selects
@@ -25,8 +24,8 @@ export function startSyncExecutionRequestTemplate(stateMachineArn: string, keyPa
   }
   lines.push(
     `#set($key = "$!input.path('${keyPath}')")`,
-    `#set($name = $key.replaceAll("${UNSAFE_NAME_CHARACTERS_REGEX}", "_"))`,
-    '#if($name.length() > 80)#set($name = $name.substring(0, 80))#end',
+    `#set($name = $key.replaceAll("${EXECUTION_NAME_UNSAFE_CHARACTERS}", "_"))`,
+    `#if($name.length() > ${MAX_EXECUTION_NAME_LENGTH})#set($name = $name.substring(0, ${MAX_EXECUTION_NAME_LENGTH}))#end`,
     '#if($name.length() > 0)',
     `{"stateMachineArn": "${stateMachineArn}", "input": "$body", "name": "$name"}`,
     '#else',

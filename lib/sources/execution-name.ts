@@ -4,10 +4,12 @@ import { createHash } from 'node:crypto';
 export const MAX_EXECUTION_NAME_LENGTH = 80;
 
 /**
- * Characters kept as they are. Step Functions accepts more, but CloudWatch Logs only works with
- * names made of these, so anything else is replaced.
+ * Characters replaced by `_` (a regex character class, shared with the API Gateway template).
+ * Step Functions accepts more, but CloudWatch Logs only works with `0-9A-Za-z_-`.
  */
-const UNSAFE_CHARACTERS = /[^0-9A-Za-z_-]/g;
+export const EXECUTION_NAME_UNSAFE_CHARACTERS = '[^0-9A-Za-z_-]';
+
+const UNSAFE_CHARACTERS = new RegExp(EXECUTION_NAME_UNSAFE_CHARACTERS, 'g');
 
 /** Hex characters of the SHA-256 appended when the key is not usable as a name on its own. */
 const HASH_LENGTH = 16;

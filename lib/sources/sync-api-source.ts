@@ -150,8 +150,14 @@ export class SyncApiSource extends Construct {
           'Callers authenticate with IAM (SigV4) or a custom authorizer; no Cognito user pool is involved.',
       });
     }
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-IAM4',
+    Validations.of(this.api.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'A WAF web ACL is priced per ACL and rule and depends on who calls the API; callers are IAM-authenticated ' +
+        'here. Associate your own web ACL with the stage when the API is reachable by untrusted clients.',
+    });
+    Validations.of(this.api.node.findChild('CloudWatchRole')).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason:
         "API Gateway's account-level role to push execution logs uses the AWS managed policy " +
         'AmazonAPIGatewayPushToCloudWatchLogs, which is how AWS documents it.',
