@@ -1,0 +1,378 @@
+/**
+ * The one module that knows the placeholders of `state-machines/idempotency.asl.json`.
+ *
+ * Rendering happens in two steps, both pure:
+ * 1. `definitionTemplate(options)` applies the structural choice (where a duplicate goes) and drops
+ *    the states the options leave unreachable, because Step Functions rejects unreachable states;
+ * 2. `definitionSubstitutions(options)` gives the value of every remaining `${Name}`.
+ * CDK passes (1) as the definition string and (2) as CloudFormation's DefinitionSubstitutions;
+ * the local runtime calls `renderDefinition(options)`, which applies (2) to (1) in process.
+ * Both therefore run the exact same file.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jsonata from 'jsonata';
+
+/** Where the single state machine definition lives. */
+export const DEFINITION_FILE = join(__dirname, '..', 'state-machines', 'idempotency.asl.json');
+
+/** Placeholder names used in the ASL file, written there as `${Name}`. */
+export const Placeholder = {
+  TableName: 'TableName',
+  BusinessFunctionArn: 'BusinessFunctionArn',
+  KeyExpression: 'KeyExpression',
+  KeyPrefix: 'KeyPrefix',
+  RecordTtlSeconds: 'RecordTtlSeconds',
+  LeaseSeconds: 'LeaseSeconds',
+  BusinessTaskTimeoutSeconds: 'BusinessTaskTimeoutSeconds',
+  ReturnStoredResult: 'ReturnStoredResult',
+  MaxStoredResultBytes: 'MaxStoredResultBytes',
+  FailWhenInProgress: 'FailWhenInProgress',
+  PayloadValidation: 'PayloadValidation',
+  PayloadValidationExpression: 'PayloadValidationExpression',
+  EnvelopePayload: 'EnvelopePayload',
+} as const;
+
+/** The placeholder resolved by `definitionTemplate`: the state a duplicate goes to. */
+export const STRUCTURAL_PLACEHOLDER = 'OnDuplicate';
+
+export type PlaceholderName = (typeof Placeholder)[keyof typeof Placeholder];
+
+/** What a duplicate execution returns. */
+export type DuplicateResponse =
+  /** Succeed with `{ duplicate: true, idempotencyKey }`; one DynamoDB write, no read. */
+  | 'SUCCEED'
+  /** Succeed with the first execution's stored result (adds a GetItem on the duplicate path). */
+  | 'RETURN_STORED_RESULT';
+
+/** What a duplicate does while the first execution still holds the key. */
+export type InProgressPolicy =
+  /** Succeed like any other duplicate. */
+  | 'SUCCEED'
+  /** Fail with `Idempotency.AlreadyInProgress` so the sender retries later (adds a GetItem). */
+  | 'FAIL';
+
+/** What the business Lambda receives. */
+export type PayloadShape =
+  /** The event exactly as the execution received it. */
+  | 'EVENT'
+  /** `{ idempotencyKey, event }`: the key can be passed downstream as a client token. */
+  | 'ENVELOPE';
+
+/** The business function's payload when `payloadShape` is `ENVELOPE`. */
+export interface IdempotencyEnvelope<E = unknown> {
+  /** The record id, `<keyPrefix>#<key>`: stable across retries of the same event. */
+  readonly idempotencyKey: string;
+  readonly event: E;
+}
+
+/** The options that shape the rendered definition. */
+export interface DefinitionOptions {
+  /** The idempotency table (partition key `id`, type S). */
+  readonly tableName: string;
+  /** ARN of the business Lambda function (any version or alias ARN works too). */
+  readonly businessFunctionArn: string;
+  /**
+   * JSONata expression that yields the key from the event, written against `$states.input`.
+   * @default DEFINITION_DEFAULTS.keyExpression (SHA-256 of the whole event)
+   */
+  readonly keyExpression?: string;
+  /**
+   * Namespace of this workflow's records, so several workflows can share one table.
+   * Letters, digits and `_ . : / -`, at most 128 characters.
+   * @default DEFINITION_DEFAULTS.keyPrefix
+   */
+  readonly keyPrefix?: string;
+  /** How long a completed record keeps duplicates away. @default 3600 */
+  readonly recordTtlSeconds?: number;
+  /** The business function's own timeout, from which task timeout and lease derive. @default 3 (Lambda's default) */
+  readonly businessTimeoutSeconds?: number;
+  /**
+   * How long an execution holds the key before another one may take it over.
+   * @default defaultLeaseSeconds(businessTimeoutSeconds)
+   */
+  readonly leaseSeconds?: number;
+  /** @default 'SUCCEED' */
+  readonly duplicateResponse?: DuplicateResponse;
+  /** @default 'SUCCEED' */
+  readonly inProgressPolicy?: InProgressPolicy;
+  /**
+   * JSONata expression selecting the part of the event that must match on duplicates
+   * (a mismatch fails with `Idempotency.PayloadMismatch`). @default no validation
+   */
+  readonly payloadValidationExpression?: string;
+  /** @default 'EVENT' */
+  readonly payloadShape?: PayloadShape;
+  /** Results larger than this (UTF-8 bytes of their JSON) are not stored. @default 32768 */
+  readonly maxStoredResultBytes?: number;
+}
+
+/** Defaults as data; each is pinned by a test. */
+export const DEFINITION_DEFAULTS = {
+  keyExpression: "$hash($string($states.input), 'SHA-256')",
+  keyPrefix: 'idempotency',
+  recordTtlSeconds: 3600,
+  businessTimeoutSeconds: 3,
+  duplicateResponse: 'SUCCEED',
+  inProgressPolicy: 'SUCCEED',
+  payloadShape: 'EVENT',
+  maxStoredResultBytes: 32768,
+} as const satisfies Partial<Record<keyof DefinitionOptions, unknown>>;
+
+/** Time allowed on top of the function's timeout for the invoke round trip. */
+export const INVOKE_MARGIN_SECONDS = 5;
+/** Time reserved after the last invoke attempt for the completion write and its retries. */
+export const COMPLETION_MARGIN_SECONDS = 10;
+/** Attempts of RunBusinessLogic (1 + its Lambda service-error retries) and the longest total retry wait. */
+export const BUSINESS_ATTEMPTS = 3;
+export const BUSINESS_RETRY_WAIT_SECONDS = 3;
+/** Largest result the workflow will store: the record must stay far below DynamoDB's 400 KB item and Step Functions' 256 KiB payload. */
+export const MAX_STORED_RESULT_BYTES_LIMIT = 100_000;
+/** DynamoDB's partition key limit, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 2048;
+
+/** The Task timeout of RunBusinessLogic: the function's timeout plus the invoke margin. */
+export function businessTaskTimeoutSeconds(businessTimeoutSeconds: number): number {
+  return businessTimeoutSeconds + INVOKE_MARGIN_SECONDS;
+}
+
+/**
+ * The default lease: long enough for every invoke attempt to run to its timeout, the retry
+ * waits, and the completion write; so a healthy execution never loses its key.
+ */
+export function defaultLeaseSeconds(businessTimeoutSeconds: number): number {
+  return (
+    BUSINESS_ATTEMPTS * businessTaskTimeoutSeconds(businessTimeoutSeconds) +
+    BUSINESS_RETRY_WAIT_SECONDS +
+    COMPLETION_MARGIN_SECONDS
+  );
+}
+
+/** The shortest lease accepted: one invoke attempt plus the completion write. */
+export function minimumLeaseSeconds(businessTimeoutSeconds: number): number {
+  return businessTaskTimeoutSeconds(businessTimeoutSeconds) + COMPLETION_MARGIN_SECONDS;
+}
+
+/** Thrown when options are invalid; the message shows the bad value and the fix. */
+export class IdempotencyConfigError extends Error {
+  override readonly name = 'IdempotencyConfigError';
+}
+
+/** All options with defaults applied. */
+export type ResolvedDefinitionOptions = Required<Omit<DefinitionOptions, 'payloadValidationExpression'>> &
+  Pick<DefinitionOptions, 'payloadValidationExpression'>;
+
+const KEY_PREFIX_PATTERN = /^[A-Za-z0-9_.:/-]{1,128}$/;
+
+/** Applies defaults and validates; throws IdempotencyConfigError with every problem found. */
+export function resolveDefinitionOptions(options: DefinitionOptions): ResolvedDefinitionOptions {
+  const businessTimeoutSeconds = options.businessTimeoutSeconds ?? DEFINITION_DEFAULTS.businessTimeoutSeconds;
+  const resolved: ResolvedDefinitionOptions = {
+    tableName: options.tableName,
+    businessFunctionArn: options.businessFunctionArn,
+    keyExpression: options.keyExpression ?? DEFINITION_DEFAULTS.keyExpression,
+    keyPrefix: options.keyPrefix ?? DEFINITION_DEFAULTS.keyPrefix,
+    recordTtlSeconds: options.recordTtlSeconds ?? DEFINITION_DEFAULTS.recordTtlSeconds,
+    businessTimeoutSeconds,
+    leaseSeconds: options.leaseSeconds ?? defaultLeaseSeconds(businessTimeoutSeconds),
+    duplicateResponse: options.duplicateResponse ?? DEFINITION_DEFAULTS.duplicateResponse,
+    inProgressPolicy: options.inProgressPolicy ?? DEFINITION_DEFAULTS.inProgressPolicy,
+    payloadValidationExpression: options.payloadValidationExpression,
+    payloadShape: options.payloadShape ?? DEFINITION_DEFAULTS.payloadShape,
+    maxStoredResultBytes: options.maxStoredResultBytes ?? DEFINITION_DEFAULTS.maxStoredResultBytes,
+  };
+  const problems = definitionProblems(resolved);
+  if (problems.length > 0) {
+    throw new IdempotencyConfigError(problems.join('\n'));
+  }
+  return resolved;
+}
+
+function definitionProblems(o: ResolvedDefinitionOptions): string[] {
+  const problems: string[] = [];
+  const positiveInteger = (name: string, value: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      problems.push(`${name} must be a whole number of seconds between 1 and ${max}, got ${value}`);
+    }
+  };
+  if (o.tableName.length === 0) problems.push('tableName must not be empty');
+  if (o.businessFunctionArn.length === 0) problems.push('businessFunctionArn must not be empty');
+  if (!KEY_PREFIX_PATTERN.test(o.keyPrefix)) {
+    problems.push(
+      `keyPrefix must be 1-128 letters, digits or "_ . : / -", got ${JSON.stringify(o.keyPrefix)}; for example "orders"`,
+    );
+  }
+  positiveInteger('recordTtlSeconds', o.recordTtlSeconds, 100 * 365 * 24 * 3600);
+  positiveInteger('businessTimeoutSeconds', o.businessTimeoutSeconds, 900);
+  positiveInteger('leaseSeconds', o.leaseSeconds, 365 * 24 * 3600);
+  if (
+    Number.isInteger(o.businessTimeoutSeconds) &&
+    o.leaseSeconds < minimumLeaseSeconds(o.businessTimeoutSeconds)
+  ) {
+    problems.push(
+      `leaseSeconds (${o.leaseSeconds}) must be at least ${minimumLeaseSeconds(o.businessTimeoutSeconds)}: the business timeout (${o.businessTimeoutSeconds} s) plus ${INVOKE_MARGIN_SECONDS + COMPLETION_MARGIN_SECONDS} s, or a running execution loses its key; raise the lease or omit it`,
+    );
+  }
+  if (!['SUCCEED', 'RETURN_STORED_RESULT'].includes(o.duplicateResponse)) {
+    problems.push(
+      `duplicateResponse must be 'SUCCEED' or 'RETURN_STORED_RESULT', got ${JSON.stringify(o.duplicateResponse)}`,
+    );
+  }
+  if (!['SUCCEED', 'FAIL'].includes(o.inProgressPolicy)) {
+    problems.push(`inProgressPolicy must be 'SUCCEED' or 'FAIL', got ${JSON.stringify(o.inProgressPolicy)}`);
+  }
+  if (!['EVENT', 'ENVELOPE'].includes(o.payloadShape)) {
+    problems.push(`payloadShape must be 'EVENT' or 'ENVELOPE', got ${JSON.stringify(o.payloadShape)}`);
+  }
+  if (
+    !Number.isInteger(o.maxStoredResultBytes) ||
+    o.maxStoredResultBytes < 1 ||
+    o.maxStoredResultBytes > MAX_STORED_RESULT_BYTES_LIMIT
+  ) {
+    problems.push(
+      `maxStoredResultBytes must be a whole number between 1 and ${MAX_STORED_RESULT_BYTES_LIMIT}, got ${o.maxStoredResultBytes}`,
+    );
+  }
+  problems.push(...expressionProblems('keyExpression', o.keyExpression));
+  if (o.payloadValidationExpression !== undefined) {
+    problems.push(...expressionProblems('payloadValidationExpression', o.payloadValidationExpression));
+  }
+  return problems;
+}
+
+/** Problems of one user-supplied JSONata expression: syntax, and AWS's "no implicit input" rule. */
+export function expressionProblems(name: string, expression: string): string[] {
+  if (expression.trim().length === 0) {
+    return [`${name} must not be empty; for example "$states.input.detail.orderId"`];
+  }
+  let ast: jsonata.ExprNode;
+  try {
+    ast = jsonata(expression).ast();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return [`${name} ${JSON.stringify(expression)} is not valid JSONata: ${message}`];
+  }
+  // jsonata's typings omit the 'path' node type its parser produces.
+  const first = (ast.type as string) === 'path' ? ast.steps?.[0] : ast;
+  if (first?.type === 'name' || (first?.type === 'variable' && first.value === '')) {
+    return [
+      `${name} ${JSON.stringify(expression)} reads the input implicitly, which Step Functions rejects; start from $states.input, for example "$states.input.detail.orderId"`,
+    ];
+  }
+  return [];
+}
+
+/** The `${Name}` → value map for CloudFormation's DefinitionSubstitutions (and renderDefinition). */
+export function definitionSubstitutions(options: DefinitionOptions): Record<PlaceholderName, string> {
+  const o = resolveDefinitionOptions(options);
+  return {
+    TableName: inJsonString(o.tableName),
+    BusinessFunctionArn: inJsonString(o.businessFunctionArn),
+    KeyExpression: inJsonString(o.keyExpression),
+    KeyPrefix: inJsonString(o.keyPrefix),
+    RecordTtlSeconds: String(o.recordTtlSeconds),
+    LeaseSeconds: String(o.leaseSeconds),
+    BusinessTaskTimeoutSeconds: String(businessTaskTimeoutSeconds(o.businessTimeoutSeconds)),
+    ReturnStoredResult: String(o.duplicateResponse === 'RETURN_STORED_RESULT'),
+    MaxStoredResultBytes: String(o.maxStoredResultBytes),
+    FailWhenInProgress: String(o.inProgressPolicy === 'FAIL'),
+    PayloadValidation: String(o.payloadValidationExpression !== undefined),
+    // Never evaluated when validation is off (every use is guarded by PayloadValidation).
+    PayloadValidationExpression: inJsonString(o.payloadValidationExpression ?? 'null'),
+    EnvelopePayload: String(o.payloadShape === 'ENVELOPE'),
+  };
+}
+
+/** Whether duplicates must read the stored record (and so pay one more transition and a read). */
+export function duplicatesReadRecord(options: DefinitionOptions): boolean {
+  const o = resolveDefinitionOptions(options);
+  return (
+    o.duplicateResponse === 'RETURN_STORED_RESULT' ||
+    o.inProgressPolicy === 'FAIL' ||
+    o.payloadValidationExpression !== undefined
+  );
+}
+
+/** Every value lands inside a JSON string literal of the ASL file, so it is escaped for one. */
+function inJsonString(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+/** The raw ASL text, placeholders included. */
+export function loadDefinitionTemplate(): string {
+  return readFileSync(DEFINITION_FILE, 'utf8');
+}
+
+/** Thrown when a template holds a placeholder that has no value. */
+export class UnknownPlaceholderError extends Error {
+  override readonly name = 'UnknownPlaceholderError';
+}
+
+/**
+ * Replaces every `${Name}` the way CloudFormation's DefinitionSubstitutions does.
+ * With `partial`, unknown placeholders stay as they are.
+ */
+export function substitute(
+  template: string,
+  substitutions: Readonly<Record<string, string>>,
+  partial = false,
+): string {
+  return template.replace(/\$\{([A-Za-z0-9_]+)\}/g, (match, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined) {
+      if (partial) return match;
+      throw new UnknownPlaceholderError(
+        `the definition uses \${${name}} but no substitution is given for it; add it to definitionSubstitutions`,
+      );
+    }
+    return value;
+  });
+}
+
+interface AslState {
+  readonly Next?: string;
+  readonly Default?: string;
+  readonly Choices?: ReadonlyArray<{ readonly Next: string }>;
+  readonly Catch?: ReadonlyArray<{ readonly Next: string }>;
+}
+
+interface AslDefinition {
+  readonly StartAt: string;
+  States: Record<string, AslState>;
+}
+
+/** The names of the states reachable from StartAt. */
+export function reachableStates(definition: AslDefinition): Set<string> {
+  const seen = new Set<string>();
+  const pending = [definition.StartAt];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    const state = definition.States[name];
+    if (seen.has(name) || state === undefined) continue;
+    seen.add(name);
+    for (const next of [state.Next, state.Default, ...(state.Choices ?? []), ...(state.Catch ?? [])]) {
+      const target = typeof next === 'string' ? next : next?.Next;
+      if (target !== undefined) pending.push(target);
+    }
+  }
+  return seen;
+}
+
+/**
+ * The definition with the structural choice applied and only reachable states kept; the value
+ * placeholders remain (CloudFormation or `renderDefinition` fills them in).
+ */
+export function definitionTemplate(options: DefinitionOptions): string {
+  const onDuplicate = duplicatesReadRecord(options) ? 'LoadExistingRecord' : 'AlreadyProcessed';
+  const text = substitute(loadDefinitionTemplate(), { [STRUCTURAL_PLACEHOLDER]: onDuplicate }, true);
+  const definition = JSON.parse(text) as AslDefinition;
+  const reachable = reachableStates(definition);
+  definition.States = Object.fromEntries(
+    Object.entries(definition.States).filter(([name]) => reachable.has(name)),
+  );
+  return JSON.stringify(definition);
+}
+
+/** The ready-to-create definition (JSON text), e.g. for the local runtime's CreateStateMachine. */
+export function renderDefinition(options: DefinitionOptions): string {
+  return substitute(definitionTemplate(options), definitionSubstitutions(options));
+}
