@@ -1,0 +1,101 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { newDeadLetterQueue } from '../sources/eventbridge-source';
+import { releaseDefinitionTemplate, releaseSubstitutions } from './release-definition';
+
+/** The execution statuses after which a lease may be left behind. */
+export const ORPHANING_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
+/** Props of {@link OrphanedLeaseRelease}. */
+export interface OrphanedLeaseReleaseProps {
+  /** The idempotent workflow (STANDARD: only STANDARD workflows emit status-change events). */
+  readonly workflow: sfn.IStateMachine;
+  /** The idempotency table the workflow writes. */
+  readonly table: dynamodb.ITable;
+  /**
+   * The JSONata expression (without `{% %}`) computing the record `id` from `$states.input`, the
+   * workflow's input: the very expression the workflow uses, so the same key is found.
+   */
+  readonly idExpression: string;
+  /**
+   * How long the release workflow's log group keeps events.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Releases leases left by executions that ended FAILED, TIMED_OUT or ABORTED without running the
+ * workflow's own release step: an EventBridge rule on Step Functions execution status changes
+ * starts a small JSONata workflow that deletes the record only if it is still INPROGRESS and owned
+ * by that execution.
+ */
+export class OrphanedLeaseRelease extends Construct {
+  /** The release workflow. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** The rule matching the workflow's failed, timed-out and aborted executions. */
+  public readonly rule: events.Rule;
+  /** Its log group (no execution data). */
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: OrphanedLeaseReleaseProps) {
+    super(scope, id);
+    const substitutions = releaseSubstitutions({
+      tableName: props.table.tableName,
+      idExpression: props.idExpression,
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      description: 'Deletes an orphaned INPROGRESS idempotency record',
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [props.table.tableArn] }),
+    );
+    props.table.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*');
+
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      definitionBody: sfn.DefinitionBody.fromString(releaseDefinitionTemplate()),
+      definitionSubstitutions: substitutions,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      role,
+      timeout: Duration.minutes(1),
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      comment: 'Releases idempotency keys of failed, timed-out and aborted executions',
+    });
+
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the CloudWatch Logs delivery actions (logs:CreateLogDelivery and friends) and X-Ray ' +
+        'PutTraceSegments/PutTelemetryRecords, which AWS only accepts on resource "*"; DeleteItem is scoped to the table.',
+    });
+
+    this.rule = new events.Rule(this, 'Rule', {
+      description: 'Failed, timed-out and aborted executions of the idempotent workflow',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: [...ORPHANING_STATUSES], stateMachineArn: [props.workflow.stateMachineArn] },
+      },
+    });
+    this.rule.addTarget(
+      new targets.SfnStateMachine(this.stateMachine, {
+        deadLetterQueue: newDeadLetterQueue(this, 'DeadLetterQueue'),
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where the release workflow's definition lives. */
+export const RELEASE_DEFINITION_PATH = join(
+  __dirname,
+  '..',
+  '..',
+  'state-machines',
+  'release-orphaned-lease.asl.json',
+);
+
+/** Placeholders of the release definition, substituted by CDK and by the local runtime alike. */
+export const ReleasePlaceholder = {
+  /** The idempotency table's name. */
+  TableName: 'TableName',
+  /**
+   * A JSONata expression (no `{% %}`) that evaluates, with `$states.input` bound to the failed
+   * execution's input, to the record's `id`: the same expression the idempotent workflow uses.
+   */
+  IdempotencyIdExpression: 'IdempotencyIdExpression',
+} as const;
+
+/** Values for the release definition's placeholders. */
+export interface ReleaseSubstitutions {
+  readonly tableName: string;
+  readonly idExpression: string;
+}
+
+/** Raised when a placeholder of the release definition would be left unsubstituted. */
+export class ReleaseDefinitionError extends Error {
+  override readonly name = 'ReleaseDefinitionError';
+}
+
+/**
+ * The substitution map. The id expression is placed inside a JSON string, so it is JSON-escaped
+ * here once, for CDK's definitionSubstitutions and for the local runtime.
+ */
+export function releaseSubstitutions(values: ReleaseSubstitutions): Record<string, string> {
+  if (values.idExpression.trim().length === 0) {
+    throw new ReleaseDefinitionError(
+      'idExpression is empty: pass the JSONata expression that computes the record id',
+    );
+  }
+  return {
+    [ReleasePlaceholder.TableName]: values.tableName,
+    [ReleasePlaceholder.IdempotencyIdExpression]: JSON.stringify(values.idExpression).slice(1, -1),
+  };
+}
+
+/** The definition file's text, placeholders untouched (what CDK ships). */
+export function releaseDefinitionTemplate(): string {
+  return readFileSync(RELEASE_DEFINITION_PATH, 'utf8');
+}
+
+/** The definition with every placeholder replaced (what the local runtime runs). */
+export function renderReleaseDefinition(values: ReleaseSubstitutions): string {
+  const substitutions = releaseSubstitutions(values);
+  const rendered = releaseDefinitionTemplate().replace(/\$\{(\w+)\}/g, (match, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined)
+      throw new ReleaseDefinitionError(`unknown placeholder ${match} in the release definition`);
+    return value;
+  });
+  return rendered;
+}
