@@ -1,0 +1,178 @@
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  DynamoDBServiceException,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Integration, StatesError, type TaskCall } from '../engine/types';
+import { captureHeaders, responseHeaders, sdkMetadata, serviceCause, toStatesError } from './aws-metadata';
+
+/**
+ * The optimized DynamoDB integration (`arn:aws:states:::dynamodb:<action>`): the low-level request goes to
+ * DynamoDB as given; the result is the API response plus `SdkHttpMetadata`/`SdkResponseMetadata`; errors
+ * are named as Step Functions names them (AWS SDK for Java v1 classes, service `AmazonDynamoDBv2`).
+ */
+
+export type DynamoDbAction = 'putItem' | 'getItem' | 'updateItem' | 'deleteItem';
+
+const WRITE_COMMON = [
+  'TableName',
+  'ConditionalOperator',
+  'ConditionExpression',
+  'Expected',
+  'ExpressionAttributeNames',
+  'ExpressionAttributeValues',
+  'ReturnConsumedCapacity',
+  'ReturnItemCollectionMetrics',
+  'ReturnValues',
+];
+
+/** Parameters Step Functions accepts per action (AWS "Call DynamoDB APIs with Step Functions"). */
+export const SUPPORTED_PARAMETERS: Readonly<Record<DynamoDbAction, ReadonlySet<string>>> = {
+  getItem: new Set([
+    'Key',
+    'TableName',
+    'AttributesToGet',
+    'ConsistentRead',
+    'ExpressionAttributeNames',
+    'ProjectionExpression',
+    'ReturnConsumedCapacity',
+  ]),
+  putItem: new Set(['Item', ...WRITE_COMMON]),
+  updateItem: new Set(['Key', 'AttributeUpdates', 'UpdateExpression', ...WRITE_COMMON]),
+  deleteItem: new Set(['Key', ...WRITE_COMMON]),
+};
+
+const REQUIRED: Readonly<Record<DynamoDbAction, readonly string[]>> = {
+  getItem: ['Key', 'TableName'],
+  putItem: ['Item', 'TableName'],
+  updateItem: ['Key', 'TableName'],
+  deleteItem: ['Key', 'TableName'],
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: the request is DynamoDB's wire shape, checked by the service.
+function command(action: DynamoDbAction, input: any) {
+  switch (action) {
+    case 'getItem':
+      return new GetItemCommand(input);
+    case 'putItem':
+      return new PutItemCommand(input);
+    case 'updateItem':
+      return new UpdateItemCommand(input);
+    case 'deleteItem':
+      return new DeleteItemCommand(input);
+  }
+}
+
+/** Header order of `AllHttpHeaders` in DynamoDB results recorded on AWS. */
+const HEADER_ORDER = [
+  'Server',
+  'Connection',
+  'x-amzn-RequestId',
+  'x-amz-crc32',
+  'Content-Length',
+  'Date',
+  'Content-Type',
+];
+
+export function unsupportedParameter(call: TaskCall, field: string): StatesError {
+  return new StatesError(
+    'States.Runtime',
+    `An error occurred while executing the state '${call.stateName}'. The Parameters '${JSON.stringify(call.parameters)}' could not be used to start the Task: [The field "${field}" is not supported by Step Functions]`,
+  );
+}
+
+function camel(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+/** Binary attribute values travel as base64 text in state data and as bytes in the SDK. */
+function convertBinary(value: unknown, toBytes: boolean): unknown {
+  if (Array.isArray(value)) return value.map((item) => convertBinary(item, toBytes));
+  if (value instanceof Uint8Array) return toBytes ? value : Buffer.from(value).toString('base64');
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (toBytes && key === 'B' && typeof item === 'string') out[key] = Buffer.from(item, 'base64');
+    else if (toBytes && key === 'BS' && Array.isArray(item) && item.every((b) => typeof b === 'string')) {
+      out[key] = item.map((b: string) => Buffer.from(b, 'base64'));
+    } else out[key] = convertBinary(item, toBytes);
+  }
+  return out;
+}
+
+function mapError(err: { name?: string; message?: string }, code: string): StatesError {
+  // Exceptions modeled in the DynamoDB API keep their name; anything else (ValidationException, ...) is
+  // reported under the SDK's base exception class, with the real code inside the cause.
+  const modeled =
+    err instanceof DynamoDBServiceException &&
+    Object.getPrototypeOf(err) !== DynamoDBServiceException.prototype;
+  const name = modeled ? `DynamoDB.${code}` : 'DynamoDB.AmazonDynamoDBException';
+  return new StatesError(name, serviceCause('AmazonDynamoDBv2', err, code));
+}
+
+export function createDynamoDbIntegration(action: DynamoDbAction, client: () => DynamoDBClient): Integration {
+  return {
+    resourceType: 'dynamodb',
+    resource: action,
+    async invoke(call: TaskCall): Promise<unknown> {
+      const params = call.parameters;
+      if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+        throw new StatesError(
+          'States.Runtime',
+          `An error occurred while executing the state '${call.stateName}'. The Parameters of a dynamodb:${action} task must be a JSON object, got ${JSON.stringify(params)}`,
+        );
+      }
+      const input: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(params)) {
+        if (!SUPPORTED_PARAMETERS[action].has(key)) throw unsupportedParameter(call, key);
+        if (value !== null && value !== undefined) input[key] = value;
+      }
+      const missing = REQUIRED[action].filter((key) => input[key] === undefined);
+      if (missing.length > 0) {
+        // DynamoDB's own validation wording, raised before the request as the service would.
+        const details = missing
+          .map((key) => `Value null at '${camel(key)}' failed to satisfy constraint: Member must not be null`)
+          .join('; ');
+        const count =
+          missing.length === 1
+            ? '1 validation error detected'
+            : `${missing.length} validation errors detected`;
+        throw mapError(
+          { name: 'ValidationException', message: `${count}: ${details}` },
+          'ValidationException',
+        );
+      }
+      let output: Record<string, unknown>;
+      try {
+        const request = command(action, convertBinary(input, true));
+        // biome-ignore lint/suspicious/noExplicitAny: one call site for four command types.
+        output = (await client().send(request as any, { abortSignal: call.signal })) as unknown as Record<
+          string,
+          unknown
+        >;
+      } catch (err) {
+        toStatesError(err, call.signal, 'DynamoDB', mapError);
+      }
+      const { $metadata, ...fields } = output as { $metadata?: { requestId?: string } };
+      const result = convertBinary(fields, false) as Record<string, unknown>;
+      const metadata = sdkMetadata(
+        HEADER_ORDER,
+        { Server: 'Server', Connection: 'keep-alive', 'Content-Type': 'application/x-amz-json-1.0' },
+        responseHeaders(output),
+        $metadata?.requestId,
+      );
+      return { ...result, ...metadata };
+    },
+  };
+}
+
+/** A client for one endpoint whose commands report their HTTP headers. */
+export function dynamoDbClient(options: DynamoDBClientConfig): DynamoDBClient {
+  const client = new DynamoDBClient(options);
+  captureHeaders(client.middlewareStack);
+  return client;
+}

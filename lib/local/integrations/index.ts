@@ -1,0 +1,68 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { Integration, IntegrationRegistry } from '../engine/types';
+import { clientOptions, type ServiceEndpointConfig } from './aws-metadata';
+import { createDynamoDbIntegration, type DynamoDbAction, dynamoDbClient } from './dynamodb';
+import { createLambdaFunctionIntegration, createLambdaInvokeIntegration, lambdaClient } from './lambda';
+
+export type { AwsCredentials, ServiceEndpointConfig } from './aws-metadata';
+export { SUPPORTED_PARAMETERS as DYNAMODB_SUPPORTED_PARAMETERS } from './dynamodb';
+export {
+  MAX_RESULT_BYTES,
+  marshalPayload,
+  SUPPORTED_PARAMETERS as LAMBDA_SUPPORTED_PARAMETERS,
+} from './lambda';
+
+export interface IntegrationsConfig {
+  readonly dynamodb: ServiceEndpointConfig;
+  readonly lambda: ServiceEndpointConfig;
+}
+
+/** The registry plus a way to close the SDK clients' keep-alive sockets. */
+export interface LocalIntegrations extends IntegrationRegistry {
+  destroy(): void;
+}
+
+// One line per integration, keyed by resource ARN (the partition may differ: aws, aws-cn, aws-us-gov).
+const DYNAMODB = /^arn:[a-z-]+:states:::dynamodb:(putItem|getItem|updateItem|deleteItem)$/;
+const LAMBDA_INVOKE = /^arn:[a-z-]+:states:::lambda:invoke$/;
+const LAMBDA_FUNCTION = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
+
+/**
+ * Resolves the Task resources the local engine supports. Anything else (other services, `.sync`,
+ * `.waitForTaskToken`) is undefined, so the definition is rejected when the state machine is created.
+ */
+export function createIntegrations(config: IntegrationsConfig): LocalIntegrations {
+  let dynamo: DynamoDBClient | undefined;
+  let lambda: LambdaClient | undefined;
+  const dynamoClient = (): DynamoDBClient => {
+    dynamo ??= dynamoDbClient(clientOptions(config.dynamodb));
+    return dynamo;
+  };
+  const lambdaClientFor = (): LambdaClient => {
+    lambda ??= lambdaClient(clientOptions(config.lambda));
+    return lambda;
+  };
+  const cache = new Map<string, Integration>();
+  return {
+    resolve(resource: string): Integration | undefined {
+      const known = cache.get(resource);
+      if (known) return known;
+      let integration: Integration | undefined;
+      const dynamoMatch = DYNAMODB.exec(resource);
+      if (dynamoMatch)
+        integration = createDynamoDbIntegration(dynamoMatch[1] as DynamoDbAction, dynamoClient);
+      else if (LAMBDA_INVOKE.test(resource)) integration = createLambdaInvokeIntegration(lambdaClientFor);
+      else if (LAMBDA_FUNCTION.test(resource))
+        integration = createLambdaFunctionIntegration(resource, lambdaClientFor);
+      if (integration) cache.set(resource, integration);
+      return integration;
+    },
+    destroy(): void {
+      dynamo?.destroy();
+      lambda?.destroy();
+      dynamo = undefined;
+      lambda = undefined;
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import {
+  InvokeCommand,
+  type InvokeCommandOutput,
+  LambdaClient,
+  type LambdaClientConfig,
+  LambdaServiceException,
+} from '@aws-sdk/client-lambda';
+import { type Integration, StatesError, type TaskCall } from '../engine/types';
+import { captureHeaders, responseHeaders, sdkMetadata, serviceCause, toStatesError } from './aws-metadata';
+import { unsupportedParameter } from './dynamodb';
+
+/**
+ * Lambda through Step Functions: the optimized `arn:aws:states:::lambda:invoke` integration (result envelope
+ * with `Payload`, `StatusCode`, ...) and the legacy form where the Resource is the function ARN itself
+ * (result = the function's return value, `LambdaFunction*` history events).
+ */
+
+/** Parameters Step Functions accepts for `lambda:invoke` (`LogType` is accepted in practice too). */
+export const SUPPORTED_PARAMETERS: ReadonlySet<string> = new Set([
+  'FunctionName',
+  'Payload',
+  'InvocationType',
+  'Qualifier',
+  'ClientContext',
+  'LogType',
+]);
+
+/** Largest task result Step Functions accepts (256 KiB). */
+export const MAX_RESULT_BYTES = 262_144;
+
+const HEADER_ORDER = [
+  'X-Amz-Executed-Version',
+  'x-amzn-Remapped-Content-Length',
+  'Connection',
+  'x-amzn-RequestId',
+  'Content-Length',
+  'Date',
+  'X-Amzn-Trace-Id',
+  'Content-Type',
+];
+
+const UNKNOWN_CAUSE = 'The cause could not be determined because Lambda did not return an error type.';
+
+/** How Step Functions turns `Payload` into the request body: JSON text in a string is sent verbatim. */
+export function marshalPayload(payload: unknown): string | undefined {
+  if (payload === undefined || payload === null) return undefined;
+  if (typeof payload === 'string') {
+    try {
+      JSON.parse(payload);
+      return payload;
+    } catch {
+      return JSON.stringify(payload);
+    }
+  }
+  return JSON.stringify(payload);
+}
+
+function parsePayload(text: string): unknown {
+  if (text === '') return '';
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function mapError(err: { name?: string; message?: string }, code: string): StatesError {
+  const modeled =
+    err instanceof LambdaServiceException && Object.getPrototypeOf(err) !== LambdaServiceException.prototype;
+  const name = modeled ? `Lambda.${code}` : 'Lambda.AWSLambdaException';
+  return new StatesError(name, serviceCause('AWSLambda', err, code));
+}
+
+/** A function error: its own errorType becomes the error; no errorType (timeouts) is Lambda.Unknown. */
+function functionError(text: string, compactCause: boolean): StatesError {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined;
+  }
+  const errorType = (doc as { errorType?: unknown } | undefined)?.errorType;
+  if (typeof errorType !== 'string' || errorType === '') {
+    return new StatesError('Lambda.Unknown', `${UNKNOWN_CAUSE} Returned payload: ${text}`);
+  }
+  return new StatesError(errorType, compactCause ? JSON.stringify(doc) : text);
+}
+
+function dataLimitExceeded(): StatesError {
+  return new StatesError(
+    'States.DataLimitExceeded',
+    "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.",
+  );
+}
+
+async function send(
+  client: LambdaClient,
+  call: TaskCall,
+  input: ConstructorParameters<typeof InvokeCommand>[0],
+): Promise<{ output: InvokeCommandOutput; text: string }> {
+  try {
+    const output = await client.send(new InvokeCommand(input), { abortSignal: call.signal });
+    const text = Buffer.from(output.Payload ?? new Uint8Array()).toString('utf8');
+    return { output, text };
+  } catch (err) {
+    toStatesError(err, call.signal, 'Lambda', mapError);
+  }
+}
+
+export function createLambdaInvokeIntegration(client: () => LambdaClient): Integration {
+  return {
+    resourceType: 'lambda',
+    resource: 'invoke',
+    async invoke(call: TaskCall): Promise<unknown> {
+      const params = (call.parameters ?? {}) as Record<string, unknown>;
+      if (typeof params !== 'object' || Array.isArray(params)) {
+        throw new StatesError(
+          'States.Runtime',
+          `An error occurred while executing the state '${call.stateName}'. The Parameters of a lambda:invoke task must be a JSON object, got ${JSON.stringify(params)}`,
+        );
+      }
+      for (const key of Object.keys(params))
+        if (!SUPPORTED_PARAMETERS.has(key)) throw unsupportedParameter(call, key);
+      const body = marshalPayload(params.Payload);
+      const { output, text } = await send(client(), call, {
+        FunctionName: params.FunctionName as string,
+        ...(body !== undefined ? { Payload: Buffer.from(body) } : {}),
+        ...(params.InvocationType ? { InvocationType: params.InvocationType as 'RequestResponse' } : {}),
+        ...(params.Qualifier ? { Qualifier: params.Qualifier as string } : {}),
+        ...(params.ClientContext ? { ClientContext: params.ClientContext as string } : {}),
+        ...(params.LogType ? { LogType: params.LogType as 'Tail' } : {}),
+      });
+      if (output.FunctionError) throw functionError(text, true);
+      if (Buffer.byteLength(text) > MAX_RESULT_BYTES) throw dataLimitExceeded();
+      const metadata = sdkMetadata(
+        HEADER_ORDER,
+        {
+          'X-Amz-Executed-Version': (output.ExecutedVersion as string | undefined) ?? '$LATEST',
+          'x-amzn-Remapped-Content-Length': '0',
+          Connection: 'keep-alive',
+          'Content-Length': String(Buffer.byteLength(text)),
+          'Content-Type': 'application/json',
+        },
+        responseHeaders(output),
+        output.$metadata.requestId,
+      );
+      // Keys in the order AWS records them (alphabetical, as the Java SDK serializes its result bean).
+      return {
+        ...(output.ExecutedVersion !== undefined ? { ExecutedVersion: output.ExecutedVersion } : {}),
+        ...(output.LogResult !== undefined ? { LogResult: output.LogResult } : {}),
+        Payload: parsePayload(text),
+        ...metadata,
+        StatusCode: output.StatusCode,
+      };
+    },
+  };
+}
+
+/** The legacy form: `Resource` is the function ARN and the whole task input is the payload. */
+export function createLambdaFunctionIntegration(
+  functionArn: string,
+  client: () => LambdaClient,
+): Integration {
+  return {
+    resourceType: 'lambda',
+    resource: functionArn,
+    events: 'lambdaFunction',
+    async invoke(call: TaskCall): Promise<unknown> {
+      const body = JSON.stringify(call.parameters ?? null);
+      const { output, text } = await send(client(), call, {
+        FunctionName: functionArn,
+        Payload: Buffer.from(body),
+      });
+      // The legacy form reports the runtime's error document as returned, not re-serialized.
+      if (output.FunctionError) throw functionError(text, false);
+      if (Buffer.byteLength(text) > MAX_RESULT_BYTES) throw dataLimitExceeded();
+      return parsePayload(text);
+    },
+  };
+}
+
+/** A client for one endpoint whose commands report their HTTP headers. */
+export function lambdaClient(options: LambdaClientConfig): LambdaClient {
+  const client = new LambdaClient(options);
+  captureHeaders(client.middlewareStack);
+  return client;
+}
