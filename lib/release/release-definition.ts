@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadDefinitionTemplate, Placeholder, substitute } from '../definition';
 
 /** Where the release workflow's definition lives. */
 export const RELEASE_DEFINITION_PATH = join(
@@ -63,4 +64,32 @@ export function renderReleaseDefinition(values: ReleaseSubstitutions): string {
     return value;
   });
   return rendered;
+}
+
+/** Raised when the idempotent workflow's definition no longer has the state the id is read from. */
+export class WorkflowIdExpressionNotFoundError extends Error {
+  override readonly name = 'WorkflowIdExpressionNotFoundError';
+}
+
+/**
+ * The record-id expression of the idempotent workflow, read from its own definition (the
+ * `idempotencyKey` assignment of `ClaimIdempotencyKey`) with the key expression and prefix filled
+ * in: the release workflow computes the id exactly as the workflow that claimed it.
+ */
+export function workflowIdExpression(keyExpression: string, keyPrefix: string): string {
+  const definition = JSON.parse(loadDefinitionTemplate()) as {
+    States: Record<string, { Assign?: Record<string, string> }>;
+  };
+  const assigned = definition.States.ClaimIdempotencyKey?.Assign?.idempotencyKey;
+  const body = assigned === undefined ? undefined : /^\{%(.*)%\}$/s.exec(assigned)?.[1];
+  if (body === undefined) {
+    throw new WorkflowIdExpressionNotFoundError(
+      'state-machines/idempotency.asl.json no longer assigns idempotencyKey in ClaimIdempotencyKey as a {% %} ' +
+        'expression: update workflowIdExpression to read the record id from where the workflow computes it',
+    );
+  }
+  return substitute(body.trim(), {
+    [Placeholder.KeyExpression]: keyExpression,
+    [Placeholder.KeyPrefix]: keyPrefix,
+  });
 }

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import jsonata from 'jsonata';
+import { DEFINITION_DEFAULTS } from '../../lib/definition';
 import {
   ReleaseDefinitionError,
   releaseDefinitionTemplate,
   releaseSubstitutions,
   renderReleaseDefinition,
+  workflowIdExpression,
 } from '../../lib/release/release-definition';
 
 // asl-validator ships no type declarations.
@@ -19,10 +22,9 @@ interface AslState {
   Choices?: { Condition: string }[];
 }
 
-const ID_EXPRESSION = `'orders#' & $string($states.input.detail.orderId)`;
 const FAILED_ARN = 'arn:aws:states:us-east-1:111111111111:execution:idempotent-workflow:run-1';
 
-/** The EventBridge event for a failed execution whose input was an order event. */
+/** The EventBridge event for an execution that ended FAILED; `input` is left out when null. */
 function statusChangeEvent(input: string | null): unknown {
   return {
     version: '0',
@@ -38,58 +40,84 @@ function statusChangeEvent(input: string | null): unknown {
   };
 }
 
-/** Evaluates a `{% %}` string the way Step Functions does, with its $parse extension. */
+/** Evaluates a `{% %}` string the way Step Functions does, with its $parse and $hash extensions. */
 async function evaluate(template: string, bindings: Record<string, unknown>): Promise<unknown> {
   const body = /^\{%(.*)%\}$/s.exec(template)?.[1];
   if (body === undefined) throw new Error(`not a JSONata template: ${template}`);
   const expression = jsonata(body);
   expression.registerFunction('parse', (text: string) => JSON.parse(text), '<s:x>');
+  expression.registerFunction('hash', (text: string, algorithm: string) =>
+    createHash(algorithm.replace('-', '').toLowerCase()).update(text).digest('hex'),
+  );
   return expression.evaluate({}, bindings);
 }
 
+/** Runs the release definition's expressions on an event, as the engine would: the id it deletes, or undefined. */
+async function releasedId(states: Record<string, AslState>, event: unknown): Promise<unknown> {
+  const restored = await evaluate(states.RestoreFailedExecutionInput?.Output ?? '', {
+    states: { input: event },
+  });
+  const found = await evaluate(states.FindLeasedKey?.Choices?.[0]?.Condition ?? '', {
+    states: { input: restored },
+  });
+  if (found !== true) return undefined;
+  return evaluate(states.ReleaseOrphanedLease?.Arguments?.Key.id.S ?? '', { states: { input: restored } });
+}
+
+function definitionFor(keyExpression: string, keyPrefix: string): Record<string, AslState> {
+  const idExpression = workflowIdExpression(keyExpression, keyPrefix);
+  return JSON.parse(renderReleaseDefinition({ tableName: 'idempotency', idExpression })).States;
+}
+
 describe('renderReleaseDefinition', () => {
-  const definition = JSON.parse(
-    renderReleaseDefinition({ tableName: 'idempotency', idExpression: ID_EXPRESSION }),
-  );
-  const states = definition.States as Record<string, AslState>;
+  const states = definitionFor('$states.input.detail.orderId', 'orders');
 
   test('then no placeholder is left and the definition is valid ASL', () => {
-    expect(JSON.stringify(definition)).not.toMatch(/\$\{\w+\}/);
+    const definition = JSON.parse(renderReleaseDefinition({ tableName: 't', idExpression: "'x'" }));
     const result = aslValidator(definition);
+    expect(JSON.stringify(definition)).not.toMatch(/\$\{\w+\}/);
     expect(result.errorsText()).toBe('');
     expect(result.isValid).toBe(true);
   });
 
-  test('given a failed execution event, when its input is restored, then the id expression finds the same key', async () => {
-    const event = statusChangeEvent(JSON.stringify({ detail: { orderId: 42 } }));
-    const carriesInput = await evaluate(states.CheckEventCarriesInput?.Choices?.[0]?.Condition ?? '', {
-      states: { input: event },
-    });
-    const restored = await evaluate(states.RestoreFailedExecutionInput?.Output ?? '', {
-      states: { input: event },
-    });
-    const owner = await evaluate(states.RestoreFailedExecutionInput?.Assign?.failedExecutionArn ?? '', {
-      states: { input: event },
-    });
-    const release = states.ReleaseOrphanedLease?.Arguments;
-    const id = await evaluate(release?.Key.id.S ?? '', { states: { input: restored } });
-    const execution = await evaluate(release?.ExpressionAttributeValues[':execution']?.S ?? '', {
-      failedExecutionArn: owner,
-    });
-
-    expect(carriesInput).toBe(true);
+  test('given a failed execution event, when its input is restored, then the id is the one the workflow claimed', async () => {
+    const id = await releasedId(states, statusChangeEvent(JSON.stringify({ detail: { orderId: 42 } })));
     expect(id).toBe('orders#42');
+  });
+
+  test('given the default key (SHA-256 of the whole event), then the same hash is recomputed', async () => {
+    const event = { detail: { orderId: 'a-1', amount: 5 } };
+    const id = await releasedId(
+      definitionFor(DEFINITION_DEFAULTS.keyExpression, 'idempotency'),
+      statusChangeEvent(JSON.stringify(event)),
+    );
+    const expected = createHash('sha256').update(JSON.stringify(event)).digest('hex');
+    expect(id).toBe(`idempotency#${expected}`);
+  });
+
+  test('then the delete is fenced on the failed execution', async () => {
+    const owner = await evaluate(states.RestoreFailedExecutionInput?.Assign?.failedExecutionArn ?? '', {
+      states: { input: statusChangeEvent('{}') },
+    });
+    const execution = await evaluate(
+      states.ReleaseOrphanedLease?.Arguments?.ExpressionAttributeValues[':execution']?.S ?? '',
+      {
+        failedExecutionArn: owner,
+      },
+    );
     expect(execution).toBe(FAILED_ARN);
   });
 
-  test('given an event without input (over the event size limit), then the workflow goes to InputNotInEvent', async () => {
-    const carriesInput = await evaluate(states.CheckEventCarriesInput?.Choices?.[0]?.Condition ?? '', {
-      states: { input: statusChangeEvent(null) },
-    });
-    expect(carriesInput).toBe(false);
+  test('given an event without input (over the event size limit), then nothing is released', async () => {
+    expect(await releasedId(states, statusChangeEvent(null))).toBeUndefined();
+  });
+
+  test('given an input without the key, then nothing is released', async () => {
+    expect(await releasedId(states, statusChangeEvent(JSON.stringify({ detail: {} })))).toBeUndefined();
   });
 
   test('then the delete is conditional on the lease and its owner', () => {
+    const definition = JSON.parse(renderReleaseDefinition({ tableName: 't', idExpression: "'x'" }));
     expect(definition.States.ReleaseOrphanedLease.Arguments.ConditionExpression).toBe(
       '#status = :inprogress AND #execution = :execution',
     );
