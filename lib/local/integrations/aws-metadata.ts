@@ -43,7 +43,7 @@ export function clientOptions(config: ServiceEndpointConfig) {
 export const RESPONSE_HEADERS = Symbol('responseHeaders');
 
 interface MiddlewareStackLike {
-  add(middleware: unknown, options: { step: 'deserialize'; name: string }): void;
+  add(middleware: unknown, options: { step: 'initialize'; name: string }): void;
 }
 
 /** Adds a middleware that copies the HTTP response headers onto the command output (under RESPONSE_HEADERS). */
@@ -58,7 +58,7 @@ export function captureHeaders(stack: MiddlewareStackLike): void {
         });
         return result;
       },
-    { step: 'deserialize', name: 'captureResponseHeaders' },
+    { step: 'initialize', name: 'captureResponseHeaders' },
   );
 }
 

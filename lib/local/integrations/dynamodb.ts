@@ -104,6 +104,8 @@ function convertBinary(value: unknown, toBytes: boolean): unknown {
   return out;
 }
 
+const LOCAL_MISSING_TABLE = 'Cannot do operations on a non-existent table';
+
 function mapError(err: { name?: string; message?: string }, code: string): StatesError {
   // Exceptions modeled in the DynamoDB API keep their name; anything else (ValidationException, ...) is
   // reported under the SDK's base exception class, with the real code inside the cause.
@@ -111,7 +113,9 @@ function mapError(err: { name?: string; message?: string }, code: string): State
     err instanceof DynamoDBServiceException &&
     Object.getPrototypeOf(err) !== DynamoDBServiceException.prototype;
   const name = modeled ? `DynamoDB.${code}` : 'DynamoDB.AmazonDynamoDBException';
-  return new StatesError(name, serviceCause('AmazonDynamoDBv2', err, code));
+  // DynamoDB Local words a missing table differently from DynamoDB; report what AWS says.
+  const message = err.message === LOCAL_MISSING_TABLE ? 'Requested resource not found' : err.message;
+  return new StatesError(name, serviceCause('AmazonDynamoDBv2', { ...err, message }, code));
 }
 
 export function createDynamoDbIntegration(action: DynamoDbAction, client: () => DynamoDBClient): Integration {
