@@ -35,6 +35,7 @@ beforeAll(async () => {
       nothing: fn('returnsNothing'),
       counter: fn('counter'),
       missingExport: fn('noSuchExport'),
+      oom: { ...fn('exhaustMemory'), memorySize: 64 },
     },
   });
   client = new LambdaClient({
@@ -144,6 +145,16 @@ describe('local Lambda service (Invoke API through @aws-sdk/client-lambda)', () 
     expect(out.FunctionError).toBe('Unhandled');
     expect(body).toMatchObject({ errorType: 'TypeError', errorMessage: 'thrown outside the handler' });
     expect((await invoke('echo', { ok: true })).body).toEqual({ ok: true });
+  });
+
+  test('Given a handler that exhausts its memory, when invoked, then Runtime.OutOfMemory is returned and the runtime survives', async () => {
+    const { out, body } = await invoke('oom', {});
+    expect(out.FunctionError).toBe('Unhandled');
+    expect(body).toEqual({
+      errorType: 'Runtime.OutOfMemory',
+      errorMessage: expect.stringMatching(/Error: Runtime exited with error: signal: killed$/),
+    });
+    expect((await invoke('echo', { ok: 1 })).body).toEqual({ ok: 1 });
   });
 
   test('Given a module without the named export, when invoked, then Runtime.HandlerNotFound is returned', async () => {
