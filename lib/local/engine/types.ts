@@ -9,7 +9,7 @@
 export class StatesError extends Error {
   constructor(
     readonly error: string,
-    readonly cause?: string,
+    override readonly cause?: string,
   ) {
     super(cause ? `${error}: ${cause}` : error);
     this.name = error;
@@ -19,6 +19,17 @@ export class StatesError extends Error {
 /** Thrown by `StateMachine.create` when a definition is rejected (maps to the API's `InvalidDefinition`). */
 export class InvalidDefinitionError extends Error {
   override readonly name = 'InvalidDefinition';
+  constructor(
+    message: string,
+    /** AWS diagnostic code, e.g. `SCHEMA_VALIDATION_FAILED`, `INVALID_JSONATA_EXPRESSION`. */
+    readonly code: string = 'SCHEMA_VALIDATION_FAILED',
+    /** JSON-pointer-like location of the problem in the definition, e.g. `/States/Claim/Output`. */
+    readonly location?: string,
+    /** The message without code and location, as a `ValidateStateMachineDefinition` diagnostic shows it. */
+    readonly detail: string = message,
+  ) {
+    super(message);
+  }
 }
 
 /** What the engine hands an integration for one task attempt. */

@@ -132,7 +132,12 @@ function checkLiteral(kind: Kind, value: unknown, operator: string, where: strin
           ? typeof value === 'boolean'
           : parseTimestamp(value) !== undefined;
   if (!ok) {
-    const expected = kind === 'Timestamp' ? 'an RFC 3339 timestamp string' : `a ${kind.toLowerCase()}`;
+    const expected = {
+      String: 'a string',
+      Numeric: 'a number',
+      Boolean: 'a boolean',
+      Timestamp: 'an RFC 3339 timestamp string',
+    }[kind];
     invalid(where, `'${operator}' needs ${expected}, got ${json(value)}`);
   }
 }

@@ -1,0 +1,274 @@
+import aslValidator = require('asl-validator');
+
+import { JsonataLanguage } from './jsonata/language';
+import type { Branch, StateNode } from './model';
+import type { QueryLanguage, RawObject } from './query-language';
+import { compileChoice } from './states/choice';
+import { type CompileContext, invalid } from './states/common';
+import { compileFail } from './states/fail';
+import { compileMap } from './states/map';
+import { compileParallel } from './states/parallel';
+import { compilePass } from './states/pass';
+import { compileSucceed } from './states/succeed';
+import { compileTask } from './states/task';
+import { compileWait } from './states/wait';
+import { type IntegrationRegistry, InvalidDefinitionError } from './types';
+
+export interface CompiledDefinition {
+  readonly definition: RawObject;
+  readonly root: Branch;
+  /** The machine's own `TimeoutSeconds`, if any. */
+  readonly timeoutSeconds?: number;
+  readonly compiledExpressions: number;
+}
+
+type StateCompiler = (name: string, raw: RawObject, ctx: CompileContext) => StateNode;
+
+/** One module per state type; this is the only list of them. */
+const STATE_TYPES: Record<string, StateCompiler> = {
+  Pass: compilePass,
+  Task: compileTask,
+  Choice: compileChoice,
+  Wait: compileWait,
+  Succeed: compileSucceed,
+  Fail: compileFail,
+  Parallel: compileParallel,
+  Map: compileMap,
+};
+
+function isObject(value: unknown): value is RawObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Nested `{StartAt, States}` objects of a state (Parallel branches, Map item processor). */
+function nestedMachines(state: RawObject, location: string): [RawObject, string][] {
+  const nested: [RawObject, string][] = [];
+  if (Array.isArray(state.Branches)) {
+    state.Branches.forEach((b, i) => {
+      if (isObject(b)) nested.push([b, `${location}/Branches/${i}`]);
+    });
+  }
+  for (const field of ['ItemProcessor', 'Iterator']) {
+    if (isObject(state[field])) nested.push([state[field] as RawObject, `${location}/${field}`]);
+  }
+  return nested;
+}
+
+const JSONPATH_ONLY_FIELDS = new Set([
+  'InputPath',
+  'Parameters',
+  'ResultSelector',
+  'ResultPath',
+  'OutputPath',
+  'Result',
+  'TimeoutSecondsPath',
+  'HeartbeatSecondsPath',
+  'SecondsPath',
+  'TimestampPath',
+  'ErrorPath',
+  'CausePath',
+  'ItemsPath',
+  'MaxConcurrencyPath',
+  'ToleratedFailurePercentagePath',
+  'ToleratedFailureCountPath',
+]);
+
+function containsExpressionOrPathKey(value: unknown): boolean {
+  if (typeof value === 'string') return value.startsWith('{%');
+  if (Array.isArray(value)) return value.some(containsExpressionOrPathKey);
+  if (isObject(value))
+    return Object.entries(value).some(([k, v]) => k.endsWith('.$') || containsExpressionOrPathKey(v));
+  return false;
+}
+
+/**
+ * A JSONPath state that uses no JSONPath processing at all (no paths, no `.$` keys, no Choice rules)
+ * behaves exactly like the same state under JSONata: output = input (or the task result), literal
+ * fields stay literal. Such states run; any other JSONPath state waits for the JSONPath issue.
+ */
+function isPathFreeState(state: RawObject): boolean {
+  if (state.Type === 'Choice') return false;
+  for (const [field, value] of Object.entries(state)) {
+    if (field === 'Branches' || field === 'ItemProcessor' || field === 'Iterator') continue;
+    if (JSONPATH_ONLY_FIELDS.has(field) || field === 'Arguments' || field === 'Output' || field === 'Items')
+      return false;
+    if (
+      field === 'Catch' &&
+      Array.isArray(value) &&
+      value.some((c) => isObject(c) && ('ResultPath' in c || 'Output' in c))
+    )
+      return false;
+    if (containsExpressionOrPathKey(value)) return false;
+  }
+  return true;
+}
+
+/**
+ * Query-language checks that must come before the schema validator (whose messages for them are
+ * cryptic): the downgrade rule, and "JSONPath is not supported yet" for any state that would use it.
+ * Inside Parallel/Map, a state's default language is the machine's, not the enclosing state's (ASL).
+ */
+function checkQueryLanguages(machine: RawObject, topLevel: unknown, location: string): void {
+  if (!isObject(machine.States)) return;
+  for (const [name, state] of Object.entries(machine.States)) {
+    if (!isObject(state)) continue;
+    const where = `${location}/States/${name}`;
+    if (topLevel === 'JSONata' && state.QueryLanguage === 'JSONPath') {
+      const detail = "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine";
+      throw new InvalidDefinitionError(
+        `SCHEMA_VALIDATION_FAILED: ${detail} at ${where}`,
+        'SCHEMA_VALIDATION_FAILED',
+        where,
+        detail,
+      );
+    }
+    const language = state.QueryLanguage ?? topLevel ?? 'JSONPath';
+    if (language !== 'JSONata' && !isPathFreeState(state)) {
+      throw invalid(
+        `JSONPath is not supported yet by the local engine: state '${name}' uses ${JSON.stringify(language)}${state.QueryLanguage === undefined ? ' (a definition without QueryLanguage uses JSONPath)' : ''}; set "QueryLanguage": "JSONata" at the top level of the definition`,
+        where,
+        'UNSUPPORTED_FEATURE',
+      );
+    }
+    for (const [nested, nestedLocation] of nestedMachines(state, where))
+      checkQueryLanguages(nested, topLevel, nestedLocation);
+  }
+}
+
+/** Names assigned anywhere in a state (its Assign, its catchers' and its Choice rules'). */
+function assignedNames(state: RawObject): string[] {
+  const names: string[] = [];
+  const collect = (holder: unknown) => {
+    if (isObject(holder) && isObject(holder.Assign)) names.push(...Object.keys(holder.Assign));
+  };
+  collect(state);
+  for (const list of [state.Catch, state.Choices]) if (Array.isArray(list)) list.forEach(collect);
+  return names;
+}
+
+/** ASL variable scoping: an inner scope (branch, iteration) may read but never assign a name of an enclosing scope. */
+function checkVariableScopes(machine: RawObject, outer: ReadonlySet<string>, location: string): void {
+  if (!isObject(machine.States)) return;
+  const own = new Set<string>();
+  for (const [name, state] of Object.entries(machine.States)) {
+    if (!isObject(state)) continue;
+    for (const variable of assignedNames(state)) {
+      if (outer.has(variable)) {
+        throw invalid(
+          `the variable '${variable}' is assigned in state '${name}' but already belongs to an enclosing scope; an inner Parallel branch or Map iteration may read outer variables but not assign them: choose another name, or return the value through the branch output`,
+          `${location}/States/${name}/Assign`,
+        );
+      }
+      own.add(variable);
+    }
+  }
+  const visible = new Set([...outer, ...own]);
+  for (const [name, state] of Object.entries(machine.States)) {
+    if (!isObject(state)) continue;
+    for (const [nested, nestedLocation] of nestedMachines(state, `${location}/States/${name}`)) {
+      checkVariableScopes(nested, visible, nestedLocation);
+    }
+  }
+}
+
+function parse(definition: string | object): RawObject {
+  let parsed: unknown = definition;
+  if (typeof definition === 'string') {
+    try {
+      parsed = JSON.parse(definition);
+    } catch (error) {
+      throw new InvalidDefinitionError(
+        `INVALID_JSON_DESCRIPTION: the definition is not valid JSON: ${(error as Error).message}`,
+        'INVALID_JSON_DESCRIPTION',
+        '/',
+        `the definition is not valid JSON: ${(error as Error).message}`,
+      );
+    }
+  }
+  if (!isObject(parsed)) throw invalid('the definition must be a JSON object with StartAt and States', '/');
+  return parsed;
+}
+
+/**
+ * asl-validator 4.0.0 rejects JSONata `Output` values that are not objects or expressions (null, numbers,
+ * plain strings) and literal boolean `Condition`s, which AWS accepts. The engine checks both itself, so the
+ * validator sees `{}` and an equivalent expression.
+ */
+function withoutOutputs(machine: RawObject): RawObject {
+  if (!isObject(machine.States)) return machine;
+  for (const state of Object.values(machine.States)) {
+    if (!isObject(state)) continue;
+    const holders = [
+      state,
+      ...(Array.isArray(state.Choices) ? state.Choices : []),
+      ...(Array.isArray(state.Catch) ? state.Catch : []),
+    ];
+    for (const holder of holders) {
+      if (!isObject(holder)) continue;
+      if ('Output' in holder) holder.Output = {};
+      if (typeof holder.Condition === 'boolean') holder.Condition = `{% ${holder.Condition} %}`;
+    }
+    for (const [nested] of nestedMachines(state, '')) withoutOutputs(nested);
+  }
+  return machine;
+}
+
+function validateSchema(definition: RawObject): void {
+  // The validator writes default QueryLanguage values into what it is given: hand it a copy.
+  const { isValid, errors } = aslValidator(withoutOutputs(structuredClone(definition)));
+  if (isValid) return;
+  const code = errors[0]?.['Error code'] ?? 'SCHEMA_VALIDATION_FAILED';
+  const detail = errors.map((e) => e.Message).join('; ');
+  throw new InvalidDefinitionError(`${code}: ${detail}`, code, undefined, detail);
+}
+
+/** Parses, validates and compiles a definition once: every later execution reuses the result. */
+export function compileDefinition(
+  source: string | object,
+  integrations: IntegrationRegistry,
+): CompiledDefinition {
+  const definition = parse(source);
+  checkQueryLanguages(definition, definition.QueryLanguage, '');
+  validateSchema(definition);
+  checkVariableScopes(definition, new Set(), '');
+  const language: QueryLanguage & { compiledExpressions: number } = new JsonataLanguage();
+
+  const compileBranch = (machine: RawObject, location: string): Branch => {
+    const states = new Map<string, StateNode>();
+    for (const [name, raw] of Object.entries(machine.States as RawObject)) {
+      const state = raw as RawObject;
+      const where = `${location}/States/${name}`;
+      const compiler = STATE_TYPES[state.Type as string];
+      if (compiler === undefined) throw invalid(`unknown state type ${JSON.stringify(state.Type)}`, where);
+      language.checkFields(state, where, 'state');
+      const ctx: CompileContext = { language, location: where, integrations, compileBranch };
+      states.set(name, compiler(name, state, ctx));
+    }
+    for (const [name, node] of states) {
+      node.resolve((target, field) => {
+        const found = states.get(target);
+        if (found === undefined) {
+          throw invalid(
+            `state '${name}' names '${target}' in '${field}', but there is no such state in its States`,
+            `${location}/States/${name}`,
+            'MISSING_TRANSITION_TARGET',
+          );
+        }
+        return found;
+      });
+    }
+    const start = states.get(machine.StartAt as string);
+    if (start === undefined)
+      throw invalid(
+        `'StartAt' names ${JSON.stringify(machine.StartAt)}, which is not a state`,
+        location || '/',
+        'MISSING_TRANSITION_TARGET',
+      );
+    return { start, states };
+  };
+
+  const root = compileBranch(definition, '');
+  const timeoutSeconds =
+    typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds : undefined;
+  return { definition, root, timeoutSeconds, compiledExpressions: language.compiledExpressions };
+}

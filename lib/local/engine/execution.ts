@@ -1,0 +1,196 @@
+import { dataLimitCause, ErrorNames, ExecutionInterrupted, exceedsPayloadLimit } from './errors';
+import { History, notTruncated } from './history';
+import type { Branch } from './model';
+import { Run } from './run';
+import { FailStateError } from './states/fail';
+import { type ExecutionStatus, type HistoryEvent, StatesError } from './types';
+
+export interface StartOptions {
+  executionArn: string;
+  name: string;
+  stateMachineArn: string;
+  stateMachineName: string;
+  roleArn: string;
+  /** Default: now. */
+  startTime?: Date;
+  /** Multiplies Wait durations and Retry pauses (tests use e.g. 0.001); default 1 = real time. */
+  timeScale?: number;
+  /** Called synchronously for each history event as it is appended. */
+  onEvent?: (event: HistoryEvent) => void;
+  /** Default true. */
+  recordHistory?: boolean;
+  /** Default 0. */
+  redriveCount?: number;
+}
+
+export interface ExecutionResult {
+  status: ExecutionStatus;
+  /** JSON text (SUCCEEDED). */
+  output?: string;
+  /** Only the fields that were set (FAILED/TIMED_OUT/ABORTED). */
+  error?: string;
+  cause?: string;
+  stopDate: Date;
+  /** Billed state transitions (states entered, plus retries). */
+  stateTransitions: number;
+}
+
+export interface Execution {
+  readonly executionArn: string;
+  readonly startDate: Date;
+  /** RUNNING until done. */
+  readonly status: ExecutionStatus;
+  /** AWS HistoryEvent shapes. */
+  readonly events: readonly HistoryEvent[];
+  /** Never rejects. */
+  readonly done: Promise<ExecutionResult>;
+  /** -> ABORTED, ExecutionAborted event, running task aborted via its AbortSignal. */
+  stop(error?: string, cause?: string): void;
+}
+
+/** The region an ARN names (`arn:aws:states:<region>:…`), for `TaskScheduled.region`. */
+function regionOf(arn: string): string {
+  return arn.split(':')[3] || 'us-east-1';
+}
+
+function errorFields(
+  error: string | undefined,
+  cause: string | undefined,
+): { error?: string; cause?: string } {
+  const fields: { error?: string; cause?: string } = {};
+  if (error !== undefined) fields.error = error;
+  if (cause !== undefined) fields.cause = cause;
+  return fields;
+}
+
+export class RunningExecution implements Execution {
+  readonly executionArn: string;
+  readonly startDate: Date;
+  readonly done: Promise<ExecutionResult>;
+  private currentStatus: ExecutionStatus = 'RUNNING';
+  private readonly history: History;
+  private readonly controller = new AbortController();
+  private readonly run: Run;
+  private resolveDone!: (result: ExecutionResult) => void;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    root: Branch,
+    input: unknown,
+    options: StartOptions,
+    machineTimeoutSeconds: number | undefined,
+  ) {
+    this.executionArn = options.executionArn;
+    this.startDate = options.startTime ?? new Date();
+    this.history = new History(options.recordHistory ?? true, options.onEvent);
+    this.done = new Promise((resolve) => {
+      this.resolveDone = resolve;
+    });
+    const value = input === undefined ? {} : input;
+    this.run = new Run({
+      history: this.history,
+      timeScale: options.timeScale ?? 1,
+      region: regionOf(options.stateMachineArn),
+      executionArn: options.executionArn,
+      execution: {
+        Id: options.executionArn,
+        Input: value,
+        StartTime: this.startDate.toISOString(),
+        Name: options.name,
+        RoleArn: options.roleArn,
+        RedriveCount: options.redriveCount ?? 0,
+      },
+      stateMachine: { Id: options.stateMachineArn, Name: options.stateMachineName },
+    });
+    const inputJson = JSON.stringify(value) ?? 'null';
+    this.history.add('ExecutionStarted', 0, 'executionStartedEventDetails', {
+      input: inputJson,
+      inputDetails: notTruncated(),
+      roleArn: options.roleArn,
+    });
+    if (machineTimeoutSeconds !== undefined) {
+      this.timer = setTimeout(() => this.timeOut(), Math.min(machineTimeoutSeconds * 1000, 2_147_483_647));
+    }
+    void this.execute(root, value, inputJson);
+  }
+
+  get status(): ExecutionStatus {
+    return this.currentStatus;
+  }
+
+  get events(): readonly HistoryEvent[] {
+    return this.history.events;
+  }
+
+  get stateTransitions(): number {
+    return this.run.stateTransitions;
+  }
+
+  stop(error?: string, cause?: string): void {
+    if (this.currentStatus !== 'RUNNING') return;
+    const fields = errorFields(error, cause);
+    this.history.add('ExecutionAborted', this.history.last, 'executionAbortedEventDetails', fields);
+    this.end('ABORTED', fields);
+  }
+
+  private timeOut(): void {
+    if (this.currentStatus !== 'RUNNING') return;
+    const fields = {
+      error: ErrorNames.timeout,
+      cause: 'The execution timed out (the state machine TimeoutSeconds elapsed).',
+    };
+    this.history.add('ExecutionTimedOut', this.history.last, 'executionTimedOutEventDetails', fields);
+    this.end('TIMED_OUT', fields);
+  }
+
+  private end(status: ExecutionStatus, fields: { output?: string; error?: string; cause?: string }): void {
+    this.currentStatus = status;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.controller.abort();
+    this.resolveDone({
+      status,
+      ...fields,
+      stopDate: new Date(),
+      stateTransitions: this.run.stateTransitions,
+    });
+  }
+
+  private fail(error: string | undefined, cause: string | undefined): void {
+    const fields = errorFields(error, cause);
+    this.history.add('ExecutionFailed', this.history.last, 'executionFailedEventDetails', fields);
+    this.end('FAILED', fields);
+  }
+
+  private async execute(root: Branch, input: unknown, inputJson: string): Promise<void> {
+    try {
+      const { json } = await this.run.runBranch(
+        root,
+        input,
+        inputJson,
+        Object.create(null),
+        { last: 0 },
+        this.controller.signal,
+      );
+      if (this.currentStatus !== 'RUNNING') return;
+      if (exceedsPayloadLimit(json)) {
+        this.fail(ErrorNames.dataLimitExceeded, dataLimitCause('execution'));
+        return;
+      }
+      this.history.add('ExecutionSucceeded', this.history.last, 'executionSucceededEventDetails', {
+        output: json,
+        outputDetails: notTruncated(),
+      });
+      this.end('SUCCEEDED', { output: json });
+    } catch (error) {
+      if (this.currentStatus !== 'RUNNING') return;
+      if (error instanceof ExecutionInterrupted) return;
+      if (error instanceof FailStateError) this.fail(error.errorSet ? error.error : undefined, error.cause);
+      else if (error instanceof StatesError) this.fail(error.error, error.cause);
+      else
+        this.fail(
+          ErrorNames.runtime,
+          `The local engine failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`,
+        );
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The seam between the engine and a query language (JSONata now, JSONPath later). The engine owns
+ * states, transitions, Retry/Catch and the history; a query language turns a state's raw fields into
+ * evaluators: what the state works on, what it outputs, what it assigns, and single values such as a
+ * Choice condition or a Fail cause. Each evaluator receives the state's scope at evaluation time.
+ */
+
+/** Variables visible in one scope; inner scopes (Parallel branches, Map iterations) chain to the outer via the prototype. */
+export type Variables = Record<string, unknown>;
+
+/** The raw JSON of a state (or a catcher, or a Choice rule) as written in the definition. */
+export type RawObject = Record<string, unknown>;
+
+export interface EvalScope {
+  readonly stateName: string;
+  /** Id of the state's `…StateEntered` event, quoted in evaluation error causes. */
+  readonly enteredEventId: number;
+  /** The state's raw input (`$states.input`). */
+  readonly input: unknown;
+  /** The Context object (`$states.context`, `$$`). */
+  readonly context: unknown;
+  /** Variables as they were on state entry. */
+  readonly vars: Variables;
+  /** The task / Map / Parallel result, set before output processing. */
+  result?: unknown;
+  /** `{Error, Cause}`, set before a catcher's output processing. */
+  errorOutput?: unknown;
+}
+
+export type Evaluator<T = unknown> = (scope: EvalScope) => T | Promise<T>;
+
+/** The data flow of a state or catcher. An absent evaluator means the ASL default for that step. */
+export interface DataFlow {
+  /** The value the state works on: sent to a task, to each Parallel branch. Default: the state input. */
+  readonly effectiveInput?: Evaluator;
+  /** The state output. Default: the result (Task, Map, Parallel), the error output (catchers) or the input (others). */
+  readonly output?: Evaluator;
+  /** Variables to assign after the state, all computed from the variables on state entry. */
+  readonly assign?: Evaluator<Variables>;
+}
+
+/** What a single-value field must evaluate to. */
+export type ValueKind =
+  | 'string'
+  | 'boolean'
+  | 'positiveInteger'
+  | 'nonNegativeInteger'
+  | 'array'
+  | 'timestamp';
+
+export interface QueryLanguage {
+  readonly name: 'JSONata' | 'JSONPath';
+  /** Throws InvalidDefinitionError for fields that belong to another query language. */
+  checkFields(raw: RawObject, location: string, kind: 'state' | 'catcher' | 'choiceRule'): void;
+  /** Data flow of a state (`Arguments`/`Output`/`Assign` under JSONata). */
+  stateFlow(raw: RawObject, location: string): DataFlow;
+  /** Data flow of a catcher (`Output`/`Assign`), evaluated with `errorOutput` set. */
+  catcherFlow(raw: RawObject, location: string): DataFlow;
+  /** A Choice rule's condition. */
+  condition(rule: RawObject, location: string): Evaluator<boolean>;
+  /**
+   * A single-value field (`TimeoutSeconds`, Wait `Seconds`/`Timestamp`, Fail `Error`/`Cause`, Map `Items`,
+   * `MaxConcurrency`), or undefined when the field is absent. `field` is the field name in the state.
+   */
+  value(raw: RawObject, field: string, location: string, kind: ValueKind): Evaluator | undefined;
+  /** A template evaluated against a scope (Map `ItemSelector`). */
+  template(value: unknown, field: string, location: string): Evaluator;
+}

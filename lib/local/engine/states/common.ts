@@ -1,0 +1,103 @@
+import type { Branch, Catcher, ErrorHandling, Outcome, Retrier, StateNode, StateScope } from '../model';
+import type { DataFlow, QueryLanguage, RawObject } from '../query-language';
+import { type IntegrationRegistry, InvalidDefinitionError } from '../types';
+
+/** What a state module gets to compile one state. */
+export interface CompileContext {
+  readonly language: QueryLanguage;
+  /** `/States/<name>` (nested: `/States/P/Branches/0/States/<name>`). */
+  readonly location: string;
+  readonly integrations: IntegrationRegistry;
+  /** Compiles a nested `{StartAt, States}` (Parallel branch, Map item processor) with its own variable scope. */
+  compileBranch(raw: RawObject, location: string): Branch;
+}
+
+export function invalid(
+  message: string,
+  location: string,
+  code = 'SCHEMA_VALIDATION_FAILED',
+): InvalidDefinitionError {
+  return new InvalidDefinitionError(`${code}: ${message} at ${location}`, code, location, message);
+}
+
+/** The state's own output and assignments (no catcher involved); `fallback` is the default output. */
+export async function finish(
+  flow: DataFlow,
+  scope: StateScope,
+  fallback: unknown,
+  next: StateNode | undefined,
+): Promise<Outcome> {
+  const output = flow.output ? await flow.output(scope) : fallback;
+  const assigned = flow.assign ? await flow.assign(scope) : undefined;
+  return { output, next, assigned };
+}
+
+/** The node fields every state shares: name, type, `Next` resolution. */
+export function baseNode(name: string, type: string, raw: RawObject, retryable = false) {
+  const nextName = typeof raw.Next === 'string' ? raw.Next : undefined;
+  return {
+    name,
+    type,
+    retryable,
+    next: undefined as StateNode | undefined,
+    nextName,
+  };
+}
+
+function numberField(raw: RawObject, field: string, fallback: number, location: string, min: number): number {
+  const value = raw[field] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw invalid(`'${field}' must be a number >= ${min}, got ${JSON.stringify(raw[field])}`, location);
+  }
+  return value;
+}
+
+function errorEquals(raw: RawObject, location: string): string[] {
+  const names = raw.ErrorEquals;
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string')) {
+    throw invalid(
+      `'ErrorEquals' must be a non-empty array of error names, got ${JSON.stringify(names)}`,
+      location,
+    );
+  }
+  return names as string[];
+}
+
+/** `Retry` and `Catch` of a Task/Parallel/Map state, with AWS's defaults (1 s, 3 attempts, rate 2.0, no jitter). */
+export function compileErrorHandling(
+  raw: RawObject,
+  ctx: CompileContext,
+): ErrorHandling & { resolve(lookup: (name: string, field: string) => StateNode): void } {
+  const retriers: Retrier[] = ((raw.Retry as RawObject[] | undefined) ?? []).map((r, i) => {
+    const location = `${ctx.location}/Retry/${i}`;
+    const jitter = r.JitterStrategy ?? 'NONE';
+    if (jitter !== 'FULL' && jitter !== 'NONE')
+      throw invalid(`'JitterStrategy' must be FULL or NONE, got ${JSON.stringify(jitter)}`, location);
+    return {
+      errorEquals: errorEquals(r, location),
+      intervalSeconds: numberField(r, 'IntervalSeconds', 1, location, 1),
+      maxAttempts: numberField(r, 'MaxAttempts', 3, location, 0),
+      backoffRate: numberField(r, 'BackoffRate', 2, location, 1),
+      maxDelaySeconds:
+        r.MaxDelaySeconds === undefined ? undefined : numberField(r, 'MaxDelaySeconds', 1, location, 1),
+      jitter,
+    };
+  });
+  const catchers: Catcher[] = ((raw.Catch as RawObject[] | undefined) ?? []).map((c, i) => {
+    const location = `${ctx.location}/Catch/${i}`;
+    ctx.language.checkFields(c, location, 'catcher');
+    if (typeof c.Next !== 'string') throw invalid(`a catcher needs 'Next'`, location);
+    return {
+      errorEquals: errorEquals(c, location),
+      flow: ctx.language.catcherFlow(c, location),
+      nextName: c.Next,
+    };
+  });
+  return {
+    retriers,
+    catchers,
+    resolve(lookup) {
+      for (const catcher of catchers) catcher.next = lookup(catcher.nextName, 'Catch/Next');
+    },
+  };
+}

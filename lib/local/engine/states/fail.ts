@@ -1,0 +1,34 @@
+import type { StateNode } from '../model';
+import type { RawObject } from '../query-language';
+import { StatesError } from '../types';
+import { baseNode, type CompileContext } from './common';
+
+/**
+ * The failure a Fail state raises. AWS records only the fields that were set (`ExecutionFailed` with
+ * only `cause` when `Error` is absent), so the flags say which were.
+ */
+export class FailStateError extends StatesError {
+  constructor(
+    readonly errorSet: boolean,
+    error: string,
+    cause: string | undefined,
+  ) {
+    super(error, cause);
+  }
+}
+
+/** Fail: `Error` and `Cause`, literals or expressions that must evaluate to strings. No exit event. */
+export function compileFail(name: string, raw: RawObject, ctx: CompileContext): StateNode {
+  const error = ctx.language.value(raw, 'Error', ctx.location, 'string');
+  const cause = ctx.language.value(raw, 'Cause', ctx.location, 'string');
+  const node: StateNode = {
+    ...baseNode(name, 'Fail', raw),
+    resolve() {},
+    async execute(_run, scope) {
+      const errorValue = error ? ((await error(scope)) as string) : undefined;
+      const causeValue = cause ? ((await cause(scope)) as string) : undefined;
+      throw new FailStateError(errorValue !== undefined, errorValue ?? '', causeValue);
+    },
+  };
+  return node;
+}

@@ -1,0 +1,134 @@
+import { ExecutionInterrupted } from '../errors';
+import type { StateNode, StateScope } from '../model';
+import type { RawObject } from '../query-language';
+import { withRetryAndCatch } from '../retry-catch';
+import type { Run } from '../run';
+import { StatesError } from '../types';
+import { baseNode, type CompileContext, compileErrorHandling, finish, invalid } from './common';
+import { childController, runAll } from './parallel';
+
+const UNSUPPORTED_FIELDS: Record<string, string> = {
+  ItemReader:
+    'Distributed Map (ItemReader) is not supported by the local engine; use an inline Map over Items',
+  ItemBatcher: 'Distributed Map (ItemBatcher) is not supported by the local engine',
+  ResultWriter: 'Distributed Map (ResultWriter) is not supported by the local engine',
+  ToleratedFailurePercentage:
+    'tolerated failures are a Distributed Map feature, not supported by the local engine',
+  ToleratedFailureCount:
+    'tolerated failures are a Distributed Map feature, not supported by the local engine',
+  Label: 'Map run labels are a Distributed Map feature, not supported by the local engine',
+};
+
+/**
+ * Map (inline): runs the item processor once per element of `Items` (default: the state input), each
+ * iteration with its own variable scope and `$states.context.Map.Item` in `ItemSelector`; the result is
+ * the array of iteration outputs. The first failed iteration fails the state with its error.
+ */
+export function compileMap(name: string, raw: RawObject, ctx: CompileContext): StateNode {
+  for (const [field, reason] of Object.entries(UNSUPPORTED_FIELDS)) {
+    if (field in raw)
+      throw invalid(
+        `'${field}' is not supported: ${reason}`,
+        `${ctx.location}/${field}`,
+        'UNSUPPORTED_FEATURE',
+      );
+  }
+  const processorField = 'ItemProcessor' in raw ? 'ItemProcessor' : 'Iterator';
+  const processor = raw[processorField] as RawObject | undefined;
+  if (processor === undefined || typeof processor !== 'object')
+    throw invalid(`a Map state needs 'ItemProcessor'`, ctx.location);
+  const mode = (processor.ProcessorConfig as RawObject | undefined)?.Mode ?? 'INLINE';
+  if (mode !== 'INLINE') {
+    throw invalid(
+      `Map mode ${JSON.stringify(mode)} is not supported: the local engine runs inline Map states only`,
+      `${ctx.location}/${processorField}/ProcessorConfig/Mode`,
+      'UNSUPPORTED_FEATURE',
+    );
+  }
+  const branch = ctx.compileBranch(processor, `${ctx.location}/${processorField}`);
+  const items = ctx.language.value(raw, 'Items', ctx.location, 'array');
+  const maxConcurrency = ctx.language.value(raw, 'MaxConcurrency', ctx.location, 'nonNegativeInteger');
+  const selector =
+    'ItemSelector' in raw ? ctx.language.template(raw.ItemSelector, 'ItemSelector', ctx.location) : undefined;
+  const flow = ctx.language.stateFlow(raw, ctx.location);
+  const handling = compileErrorHandling(raw, ctx);
+  const base = baseNode(name, 'Map', raw, true);
+
+  async function attempt(run: Run, scope: StateScope) {
+    const values = items ? ((await items(scope)) as unknown[]) : scope.input;
+    if (!Array.isArray(values)) {
+      throw new StatesError(
+        'States.Runtime',
+        `The Map state '${name}' needs an array to iterate over: its input is not an array and 'Items' is not set.`,
+      );
+    }
+    const limit = maxConcurrency ? ((await maxConcurrency(scope)) as number) : 0;
+    const history = run.history;
+    scope.cursor.last = history.add('MapStateStarted', scope.cursor.last, 'mapStateStartedEventDetails', {
+      length: values.length,
+    });
+    const controller = childController(scope.signal);
+    let outputs: unknown[];
+    try {
+      outputs = await runAll(values.length, limit, controller, async (index) => {
+        const value = values[index];
+        const mapItem = { Item: { Index: index, Value: value } };
+        let input = value;
+        if (selector !== undefined) {
+          input = await selector({ ...scope, context: { ...scope.context, Map: mapItem } });
+        }
+        const started = history.add('MapIterationStarted', history.last, 'mapIterationStartedEventDetails', {
+          name,
+          index,
+        });
+        const vars = Object.create(scope.vars) as Record<string, unknown>;
+        try {
+          const { output } = await run.runBranch(
+            branch,
+            input,
+            JSON.stringify(input) ?? 'null',
+            vars,
+            { last: started },
+            controller.signal,
+            mapItem,
+          );
+          history.add('MapIterationSucceeded', history.last, 'mapIterationSucceededEventDetails', {
+            name,
+            index,
+          });
+          return output;
+        } catch (error) {
+          if (!(error instanceof ExecutionInterrupted)) {
+            history.add('MapIterationFailed', history.last, 'mapIterationFailedEventDetails', {
+              name,
+              index,
+            });
+          } else if (!scope.signal.aborted) {
+            history.add('MapIterationAborted', history.last, 'mapIterationAbortedEventDetails', {
+              name,
+              index,
+            });
+          }
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (scope.signal.aborted) throw new ExecutionInterrupted();
+      scope.cursor.last = history.add('MapStateFailed', history.last);
+      throw error;
+    }
+    scope.cursor.last = history.add('MapStateSucceeded', history.last);
+    scope.result = outputs;
+    return finish(flow, scope, outputs, node.next);
+  }
+
+  const node: StateNode = {
+    ...base,
+    resolve(lookup) {
+      if (base.nextName !== undefined) node.next = lookup(base.nextName, 'Next');
+      handling.resolve(lookup);
+    },
+    execute: (run, scope) => withRetryAndCatch(run, handling, scope, () => attempt(run, scope)),
+  };
+  return node;
+}

@@ -1,0 +1,94 @@
+import { ExecutionInterrupted } from '../errors';
+import type { Branch, StateNode, StateScope } from '../model';
+import type { RawObject } from '../query-language';
+import { withRetryAndCatch } from '../retry-catch';
+import type { Run } from '../run';
+import { baseNode, type CompileContext, compileErrorHandling, finish, invalid } from './common';
+
+/**
+ * Runs `count` units of work with at most `limit` at a time (0 = no limit). The first failure aborts the
+ * others through `controller` and is rethrown once all have settled.
+ */
+export async function runAll<T>(
+  count: number,
+  limit: number,
+  controller: AbortController,
+  work: (index: number) => Promise<T>,
+): Promise<T[]> {
+  const results = new Array<T>(count);
+  let failure: unknown;
+  let nextIndex = 0;
+  const worker = async () => {
+    while (nextIndex < count && failure === undefined) {
+      const index = nextIndex++;
+      try {
+        results[index] = await work(index);
+      } catch (error) {
+        if (failure === undefined && !(error instanceof ExecutionInterrupted && controller.signal.aborted)) {
+          failure = error;
+          controller.abort();
+        }
+      }
+    }
+  };
+  const workers = Math.max(1, limit > 0 ? Math.min(limit, count) : count);
+  await Promise.all(Array.from({ length: workers }, worker));
+  if (failure !== undefined) throw failure;
+  return results;
+}
+
+/** A child abort controller that follows the branch's signal. */
+export function childController(signal: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort();
+  else signal.addEventListener('abort', () => controller.abort(), { once: true });
+  return controller;
+}
+
+/** Parallel: every branch gets the effective input and its own variable scope; the result is the array of branch outputs. */
+export function compileParallel(name: string, raw: RawObject, ctx: CompileContext): StateNode {
+  const rawBranches = raw.Branches;
+  if (!Array.isArray(rawBranches) || rawBranches.length === 0)
+    throw invalid(`a Parallel state needs a non-empty 'Branches' array`, ctx.location);
+  const branches: Branch[] = (rawBranches as RawObject[]).map((b, i) =>
+    ctx.compileBranch(b, `${ctx.location}/Branches/${i}`),
+  );
+  const flow = ctx.language.stateFlow(raw, ctx.location);
+  const handling = compileErrorHandling(raw, ctx);
+  const base = baseNode(name, 'Parallel', raw, true);
+
+  async function attempt(run: Run, scope: StateScope) {
+    const input = flow.effectiveInput ? await flow.effectiveInput(scope) : scope.input;
+    const inputJson = JSON.stringify(input) ?? 'null';
+    const history = run.history;
+    const started = history.add('ParallelStateStarted', scope.cursor.last);
+    scope.cursor.last = started;
+    const controller = childController(scope.signal);
+    let outputs: unknown[];
+    try {
+      outputs = await runAll(branches.length, 0, controller, async (index) => {
+        const branch = branches[index] as Branch;
+        const vars = Object.create(scope.vars) as Record<string, unknown>;
+        return (await run.runBranch(branch, input, inputJson, vars, { last: started }, controller.signal))
+          .output;
+      });
+    } catch (error) {
+      if (scope.signal.aborted) throw new ExecutionInterrupted();
+      scope.cursor.last = history.add('ParallelStateFailed', history.last);
+      throw error;
+    }
+    scope.cursor.last = history.add('ParallelStateSucceeded', history.last);
+    scope.result = outputs;
+    return finish(flow, scope, outputs, node.next);
+  }
+
+  const node: StateNode = {
+    ...base,
+    resolve(lookup) {
+      if (base.nextName !== undefined) node.next = lookup(base.nextName, 'Next');
+      handling.resolve(lookup);
+    },
+    execute: (run, scope) => withRetryAndCatch(run, handling, scope, () => attempt(run, scope)),
+  };
+  return node;
+}

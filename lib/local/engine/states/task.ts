@@ -1,0 +1,209 @@
+import { dataLimitCause, ErrorNames, ExecutionInterrupted, exceedsPayloadLimit } from '../errors';
+import { notTruncated } from '../history';
+import type { StateNode, StateScope } from '../model';
+import type { RawObject } from '../query-language';
+import { toStatesError, withRetryAndCatch } from '../retry-catch';
+import type { Run } from '../run';
+import { type Integration, StatesError } from '../types';
+import { baseNode, type CompileContext, compileErrorHandling, invalid } from './common';
+
+/** AWS's effective default when `TimeoutSeconds` is absent (developer guide; the ASL spec's 60 is not what AWS runs). */
+const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
+const MAX_TIMER_MS = 2_147_483_647;
+
+class TaskTimeout extends Error {}
+
+const UNSUPPORTED_FIELDS: Record<string, string> = {
+  Credentials: 'cross-account task credentials are not supported by the local engine',
+};
+
+/** Runs the integration for one attempt, racing the task timeout and the branch's abort signal. */
+async function invoke(
+  integration: Integration,
+  resource: string,
+  parameters: unknown,
+  timeoutSeconds: number,
+  run: Run,
+  scope: StateScope,
+): Promise<unknown> {
+  const controller = new AbortController();
+  const outer = scope.signal;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const guards = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      controller.abort();
+      reject(new ExecutionInterrupted());
+    };
+    outer.addEventListener('abort', onAbort, { once: true });
+    const ms = timeoutSeconds * 1000;
+    if (ms <= MAX_TIMER_MS) {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new TaskTimeout());
+      }, ms);
+    }
+  });
+  try {
+    const call = integration.invoke({
+      resource,
+      parameters,
+      signal: controller.signal,
+      executionArn: run.executionArn,
+      stateName: scope.stateName,
+    });
+    return await Promise.race([call, guards]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    if (onAbort !== undefined) outer.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Task: evaluates `Arguments` (default: the state input), calls the integration registered for
+ * `Resource`, records Task* (or LambdaFunction*) events, applies `TimeoutSeconds`, the 256 KiB
+ * result limit, then `Output` (default: the result) and `Assign`; Retry/Catch wrap each attempt.
+ */
+export function compileTask(name: string, raw: RawObject, ctx: CompileContext): StateNode {
+  for (const [field, reason] of Object.entries(UNSUPPORTED_FIELDS)) {
+    if (field in raw)
+      throw invalid(
+        `'${field}' is not supported: ${reason}`,
+        `${ctx.location}/${field}`,
+        'UNSUPPORTED_FEATURE',
+      );
+  }
+  const resource = raw.Resource;
+  if (typeof resource !== 'string') throw invalid(`a Task needs a 'Resource' ARN string`, ctx.location);
+  const integration = ctx.integrations.resolve(resource);
+  if (integration === undefined) {
+    throw invalid(
+      `The resource provided ${resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. The local engine supports the integrations registered with it (e.g. arn:aws:states:::dynamodb:putItem|getItem|updateItem|deleteItem, arn:aws:states:::lambda:invoke)`,
+      `${ctx.location}/Resource`,
+    );
+  }
+  const legacyLambda = integration.events === 'lambdaFunction';
+  const flow = ctx.language.stateFlow(raw, ctx.location);
+  const timeout = ctx.language.value(raw, 'TimeoutSeconds', ctx.location, 'positiveInteger');
+  const heartbeat = ctx.language.value(raw, 'HeartbeatSeconds', ctx.location, 'positiveInteger');
+  const handling = compileErrorHandling(raw, ctx);
+  const base = baseNode(name, 'Task', raw, true);
+  const resourceDetails = { resource: integration.resource, resourceType: integration.resourceType };
+
+  async function attempt(run: Run, scope: StateScope) {
+    const history = run.history;
+    const cursor = scope.cursor;
+    const parameters = flow.effectiveInput ? await flow.effectiveInput(scope) : scope.input;
+    const timeoutSeconds = timeout ? ((await timeout(scope)) as number) : undefined;
+    const heartbeatSeconds = heartbeat ? ((await heartbeat(scope)) as number) : undefined;
+    const parametersJson = history.wanted ? (JSON.stringify(parameters) ?? 'null') : '';
+    if (legacyLambda) {
+      cursor.last = history.add(
+        'LambdaFunctionScheduled',
+        cursor.last,
+        'lambdaFunctionScheduledEventDetails',
+        () => {
+          const details: Record<string, unknown> = {
+            resource,
+            input: parametersJson,
+            inputDetails: notTruncated(),
+          };
+          if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
+          return details;
+        },
+      );
+      cursor.last = history.add('LambdaFunctionStarted', cursor.last);
+    } else {
+      cursor.last = history.add('TaskScheduled', cursor.last, 'taskScheduledEventDetails', () => {
+        const details: Record<string, unknown> = {
+          ...resourceDetails,
+          region: run.region,
+          parameters: parametersJson,
+        };
+        if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
+        if (heartbeatSeconds !== undefined) details.heartbeatInSeconds = heartbeatSeconds;
+        return details;
+      });
+      cursor.last = history.add('TaskStarted', cursor.last, 'taskStartedEventDetails', resourceDetails);
+    }
+    let result: unknown;
+    let failure: StatesError | undefined;
+    try {
+      result = await invoke(
+        integration as Integration,
+        resource as string,
+        parameters,
+        timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+        run,
+        scope,
+      );
+    } catch (error) {
+      if (error instanceof ExecutionInterrupted) throw error;
+      if (error instanceof TaskTimeout) {
+        const type = legacyLambda ? 'LambdaFunctionTimedOut' : 'TaskTimedOut';
+        const key = legacyLambda ? 'lambdaFunctionTimedOutEventDetails' : 'taskTimedOutEventDetails';
+        cursor.last = history.add(
+          type,
+          cursor.last,
+          key,
+          legacyLambda ? { error: ErrorNames.timeout } : { ...resourceDetails, error: ErrorNames.timeout },
+        );
+        throw new StatesError(ErrorNames.timeout, '');
+      }
+      failure = toStatesError(error);
+    }
+    let resultJson: string | undefined;
+    if (failure === undefined) {
+      resultJson = JSON.stringify(result) ?? 'null';
+      if (exceedsPayloadLimit(resultJson))
+        failure = new StatesError(
+          ErrorNames.dataLimitExceeded,
+          dataLimitCause(integration?.resourceType ?? name),
+        );
+    }
+    if (failure !== undefined) {
+      const details: Record<string, unknown> = legacyLambda ? {} : { ...resourceDetails };
+      details.error = failure.error;
+      if (failure.cause !== undefined) details.cause = failure.cause;
+      cursor.last = history.add(
+        legacyLambda ? 'LambdaFunctionFailed' : 'TaskFailed',
+        cursor.last,
+        legacyLambda ? 'lambdaFunctionFailedEventDetails' : 'taskFailedEventDetails',
+        details,
+      );
+      throw failure;
+    }
+    const json = resultJson as string;
+    if (legacyLambda) {
+      cursor.last = history.add(
+        'LambdaFunctionSucceeded',
+        cursor.last,
+        'lambdaFunctionSucceededEventDetails',
+        {
+          output: json,
+          outputDetails: notTruncated(),
+        },
+      );
+    } else {
+      cursor.last = history.add('TaskSucceeded', cursor.last, 'taskSucceededEventDetails', {
+        ...resourceDetails,
+        output: json,
+        outputDetails: notTruncated(),
+      });
+    }
+    scope.result = result;
+    const output = flow.output ? await flow.output(scope) : result;
+    const assigned = flow.assign ? await flow.assign(scope) : undefined;
+    return { output, next: node.next, assigned, outputJson: flow.output ? undefined : json };
+  }
+
+  const node: StateNode = {
+    ...base,
+    resolve(lookup) {
+      if (base.nextName !== undefined) node.next = lookup(base.nextName, 'Next');
+      handling.resolve(lookup);
+    },
+    execute: (run, scope) => withRetryAndCatch(run, handling, scope, () => attempt(run, scope)),
+  };
+  return node;
+}
