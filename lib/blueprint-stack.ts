@@ -45,7 +45,7 @@ export class IdempotencyBlueprintStack extends Stack {
       keyPrefix: 'payments',
       payloadShape: 'ENVELOPE',
       // Idempotency records are disposable: keep the blueprint easy to tear down.
-      tableProps: { removalPolicy: RemovalPolicy.DESTROY },
+      tableProps: { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false },
     });
 
     new CfnOutput(this, 'StateMachineArn', {

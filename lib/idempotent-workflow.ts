@@ -112,7 +112,8 @@ export interface IdempotentWorkflowProps {
 
   /**
    * Settings of the table the construct creates (not allowed with `table`).
-   * @default on-demand, point-in-time recovery, TTL on `expiration`, retained on stack deletion
+   * @default on-demand, AWS-owned encryption key, point-in-time recovery, deletion protection,
+   * TTL on `expiration`, retained on stack deletion
    */
   readonly tableProps?: IdempotencyTableProps;
 
@@ -216,6 +217,7 @@ export class IdempotentWorkflow extends Construct {
     return new dynamodb.TableV2(this, 'Table', {
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       ...tableProps,
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
