@@ -1,5 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
-import { InvalidJsonPathDefinitionError } from './errors';
+import { InvalidJsonPathDefinitionError, RuntimeError } from './errors';
 
 /** State machine variables visible to a state, by name (values as of state entry). */
 export type Variables = Readonly<Record<string, unknown>>;
@@ -34,6 +34,7 @@ export interface CompiledPath {
 const VARIABLE_NAME = /^\$([\p{ID_Start}_][\p{ID_Continue}]*)/u;
 const DOT_NAME = /^\.([^.[\]*'"()?,:@\s]+)/;
 const INDEX = /^\[(\d+)\]/;
+const EXISTENCE_FILTER = /\[\?\(\s*(@(?:\.[A-Za-z_$][\w$]*|\['[^']*'\])+)\s*\)\]/g;
 
 /** Parses a reference path body (the text after its root) into segments, or undefined when it is not one. */
 function parseReferenceBody(body: string): Segment[] | undefined {
@@ -148,7 +149,8 @@ export function compilePath(text: string): CompiledPath {
     };
     return path;
   }
-  const libraryPath = `$${split.body}`;
+  // Jayway (which AWS runs) reads a bare member in a filter as "exists"; jsonpath-plus as "truthy".
+  const libraryPath = `$${split.body}`.replace(EXISTENCE_FILTER, '[?($1 !== undefined)]');
   try {
     JSONPath.toPathArray(libraryPath);
   } catch (error) {
@@ -168,7 +170,11 @@ export function compilePath(text: string): CompiledPath {
     select(input, context, variables) {
       const start = rootValue(path, input, context, variables);
       if (start === NOT_FOUND) return [];
-      return JSONPath({ path: libraryPath, json: start as object, wrap: true, eval: 'safe' }) as unknown[];
+      try {
+        return JSONPath({ path: libraryPath, json: start as object, wrap: true, eval: 'safe' }) as unknown[];
+      } catch (error) {
+        throw new RuntimeError(`The JSONPath '${text}' could not be evaluated: ${(error as Error).message}`);
+      }
     },
   };
   return path;

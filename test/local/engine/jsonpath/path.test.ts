@@ -1,4 +1,4 @@
-import { InvalidJsonPathDefinitionError } from '../../../../lib/local/engine/jsonpath/errors';
+import { InvalidJsonPathDefinitionError, RuntimeError } from '../../../../lib/local/engine/jsonpath/errors';
 import {
   compilePath,
   compileReferencePath,
@@ -110,6 +110,28 @@ describe('full JSONPath (Parameters values)', () => {
 
   it('Given a wildcard on a variable, When selected, Then the variable is the root', () => {
     expect(compilePath('$customer.tags[*]').select(input, context, variables)).toEqual(['vip']);
+  });
+
+  it('Given a filter on a bare member, When selected, Then it tests presence as Jayway does (0, false, null count)', () => {
+    const data = { books: [{ isbn: 0 }, { isbn: 'x' }, {}, { isbn: null }, { isbn: false }] };
+    expect(compilePath('$.books[?(@.isbn)]').select(data, context, variables)).toEqual([
+      { isbn: 0 },
+      { isbn: 'x' },
+      { isbn: null },
+      { isbn: false },
+    ]);
+  });
+
+  it('Given a filter combining comparisons, When selected, Then && and string equality work', () => {
+    expect(
+      compilePath("$.order.items[?(@.sku == 'b' && @.qty >= 3)].qty").select(input, context, variables),
+    ).toEqual([3]);
+  });
+
+  it('fails with States.Runtime when a filter cannot be evaluated', () => {
+    expect(() => compilePath('$.order.items[?(@.sku =~ /a/)]').select(input, context, variables)).toThrow(
+      RuntimeError,
+    );
   });
 
   it('Given full JSONPath, When compiled, Then it has no reference segments', () => {
