@@ -1,3 +1,4 @@
+import { StateMachine } from '../engine';
 import type { IntegrationRegistry } from '../engine/types';
 import { StepFunctionsApi } from './api';
 import type { CreateStateMachine } from './engine-port';
@@ -20,8 +21,8 @@ export interface StepFunctionsServiceOptions {
   readonly timeScale?: number;
   /** Finished executions kept in memory; the oldest finished are forgotten first. @default 10000 */
   readonly maxRetainedExecutions?: number;
-  /** The engine's `StateMachine.create`. */
-  readonly createStateMachine: CreateStateMachine;
+  /** Creates the engine's state machine for a definition. @default the local engine's `StateMachine.create` */
+  readonly createStateMachine?: CreateStateMachine;
 }
 
 export interface StepFunctionsService {
@@ -42,7 +43,9 @@ export const startStepFunctionsService = async (
 ): Promise<StepFunctionsService> => {
   const api = new StepFunctionsApi({
     integrations: options.integrations,
-    createStateMachine: options.createStateMachine,
+    createStateMachine:
+      options.createStateMachine ??
+      ((definition, createOptions) => StateMachine.create(definition, createOptions)),
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
     ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
