@@ -10,6 +10,7 @@ import {
   BUSINESS_ATTEMPTS,
   BUSINESS_RETRY_WAIT_SECONDS,
   businessTaskTimeoutSeconds,
+  DEFINITION_DEFAULTS,
   type DefinitionOptions,
   type DuplicateResponse,
   definitionSubstitutions,
@@ -21,6 +22,8 @@ import {
   resolveDefinitionOptions,
   substitute,
 } from './definition';
+import { OrphanedLeaseRelease } from './release/orphaned-lease-release';
+import { workflowIdExpression } from './release/release-definition';
 
 /** Longest run of an Express execution, in seconds. */
 const EXPRESS_MAX_SECONDS = 300;
@@ -146,6 +149,14 @@ export interface IdempotentWorkflowProps {
    * @default true
    */
   readonly tracing?: boolean;
+
+  /**
+   * Release the key held by an execution that ends FAILED, TIMED_OUT or ABORTED (an EventBridge rule
+   * on status changes starts a small release workflow), so retries need not wait for the lease to
+   * expire. STANDARD only: EXPRESS workflows emit no status-change events.
+   * @default true for STANDARD, false for EXPRESS
+   */
+  readonly releaseOrphanedLeases?: boolean;
 }
 
 /** Records of every table that workflows use, by table, so two workflows cannot share a prefix. */
@@ -160,6 +171,8 @@ export class IdempotentWorkflow extends Construct {
   public readonly table: dynamodb.ITable;
   public readonly stateMachine: sfn.IStateMachine;
   public readonly logGroup: logs.ILogGroup;
+  /** The orphaned-lease release (rule and workflow), when enabled. */
+  public readonly orphanedLeaseRelease?: OrphanedLeaseRelease;
 
   private readonly machine: sfn.StateMachine;
 
@@ -201,6 +214,21 @@ export class IdempotentWorkflow extends Construct {
 
     // --- Permissions: a definition from a file gets no inferred task permissions ----------
     this.grantTaskPermissions(props.businessFunction, duplicatesReadRecord(definitionOptions));
+
+    // --- Orphaned leases: executions that died holding their key ---------------------------
+    if (
+      props.releaseOrphanedLeases ??
+      (props.workflowType ?? sfn.StateMachineType.STANDARD) === sfn.StateMachineType.STANDARD
+    ) {
+      this.orphanedLeaseRelease = new OrphanedLeaseRelease(this, 'OrphanedLeaseRelease', {
+        workflow: this.machine,
+        table: this.table,
+        idExpression: workflowIdExpression(
+          options.keyExpression ?? DEFINITION_DEFAULTS.keyExpression,
+          options.keyPrefix ?? id,
+        ),
+      });
+    }
   }
 
   /** Allows the grantee to start executions (StartExecution). */
@@ -294,6 +322,11 @@ function validateProps(
         `an EXPRESS workflow runs at most ${EXPRESS_MAX_SECONDS} s, but a business timeout of ${businessTimeoutSeconds} s needs up to ${needed} s with invoke retries; use STANDARD or a shorter business timeout`,
       );
     }
+  }
+  if (props.releaseOrphanedLeases === true && workflowType === sfn.StateMachineType.EXPRESS) {
+    problems.push(
+      'releaseOrphanedLeases needs a STANDARD workflow: EXPRESS workflows emit no status-change events; their leases expire on their own',
+    );
   }
   const keyPrefix = props.keyPrefix ?? id;
   const options = {

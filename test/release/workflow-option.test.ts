@@ -1,0 +1,67 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { IdempotentWorkflow, type IdempotentWorkflowProps } from '../../lib/idempotent-workflow';
+import { workflowIdExpression } from '../../lib/release/release-definition';
+
+function build(props: Partial<IdempotentWorkflowProps> = {}): { stack: Stack; workflow: IdempotentWorkflow } {
+  const stack = new Stack(new App(), 'Release');
+  const businessFunction = new lambda.Function(stack, 'Business', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+  });
+  const workflow = new IdempotentWorkflow(stack, 'Orders', { businessFunction, ...props });
+  return { stack, workflow };
+}
+
+describe('IdempotentWorkflow (STANDARD) releases orphaned leases by default', () => {
+  const { stack, workflow } = build({ idempotencyKey: '$states.input.detail.orderId', keyPrefix: 'orders' });
+  const template = Template.fromStack(stack);
+  const workflowLogicalId = stack.getLogicalId(
+    workflow.stateMachine.node.defaultChild as sfn.CfnStateMachine,
+  );
+
+  test('then a rule on this workflow failed, timed-out and aborted executions starts the release workflow', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: workflowLogicalId }] },
+      }),
+    });
+    expect(workflow.orphanedLeaseRelease).toBeDefined();
+  });
+
+  test('then the release workflow computes the record id with the same key expression and prefix', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: Match.objectLike({
+        IdempotencyIdExpression: JSON.stringify(
+          workflowIdExpression('$states.input.detail.orderId', 'orders'),
+        ).slice(1, -1),
+      }),
+    });
+  });
+});
+
+describe('IdempotentWorkflow (EXPRESS)', () => {
+  test('given defaults, then no release workflow is created (EXPRESS emits no status-change events)', () => {
+    const { stack, workflow } = build({ workflowType: sfn.StateMachineType.EXPRESS });
+    Template.fromStack(stack).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    expect(workflow.orphanedLeaseRelease).toBeUndefined();
+  });
+
+  test('fails when releaseOrphanedLeases is asked for', () => {
+    expect(() => build({ workflowType: sfn.StateMachineType.EXPRESS, releaseOrphanedLeases: true })).toThrow(
+      /releaseOrphanedLeases needs a STANDARD workflow/,
+    );
+  });
+});
+
+describe('IdempotentWorkflow with releaseOrphanedLeases false', () => {
+  test('then no rule and no release workflow are created', () => {
+    const { stack } = build({ releaseOrphanedLeases: false });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+});
