@@ -122,8 +122,14 @@ const SUPERVISOR = [
   'wait $child',
 ].join('\n');
 
-const running = new Set<ChildProcess>();
-let hooksInstalled = false;
+// Shared through a global so that module copies (Jest loads a fresh registry per test file) install the
+// process hooks once and see every JVM.
+const REGISTRY = Symbol.for('sfn-idempotency-blueprint.dynamodb-local');
+type Registry = { running: Set<ChildProcess>; hooksInstalled: boolean };
+const globals = globalThis as Record<symbol, Registry | undefined>;
+const registry: Registry = globals[REGISTRY] ?? { running: new Set(), hooksInstalled: false };
+globals[REGISTRY] = registry;
+const running = registry.running;
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -135,8 +141,8 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
+  if (registry.hooksInstalled) return;
+  registry.hooksInstalled = true;
   process.on('exit', () => {
     for (const child of running) killGroup(child, 'SIGKILL');
   });
