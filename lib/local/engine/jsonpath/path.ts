@@ -135,6 +135,11 @@ export function compilePath(text: string): CompiledPath {
       `'${text}' is not a JSONPath: it must start with '$' (input), '$$' (context object) or '$name' (a variable)`,
     );
   }
+  if (split.body !== '' && !split.body.startsWith('.') && !split.body.startsWith('[')) {
+    throw new InvalidJsonPathDefinitionError(
+      `'${text}' is not a valid JSONPath: after '${text.slice(0, text.length - split.body.length)}' expect '.name' or '[...]'`,
+    );
+  }
   const segments = parseReferenceBody(split.body);
   if (segments) {
     const path: CompiledPath = {

@@ -145,6 +145,13 @@ describe('compile errors', () => {
     expect(() => compilePath('order.id')).toThrow(/must start with '\$'/);
   });
 
+  it('fails when the root is followed by something other than a member or a bracket', () => {
+    expect(() => compilePath('$1abc')).toThrow(
+      "'$1abc' is not a valid JSONPath: after '$' expect '.name' or '[...]'",
+    );
+    expect(() => compilePath('$$Execution')).toThrow(InvalidJsonPathDefinitionError);
+  });
+
   it('fails when a script expression is used', () => {
     expect(() => compilePath('$.items[(@.length-1)]')).toThrow(/script expression/);
   });
