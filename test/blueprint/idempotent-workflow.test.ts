@@ -1,0 +1,408 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { definitionTemplate, IdempotencyConfigError } from '../../lib/definition';
+import { IdempotentWorkflow, type IdempotentWorkflowProps } from '../../lib/idempotent-workflow';
+
+function newStack(): { stack: Stack; fn: lambda.Function } {
+  const stack = new Stack(new App(), 'Test');
+  const fn = new lambda.Function(stack, 'Business', {
+    code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+    handler: 'index.handler',
+    runtime: lambda.Runtime.NODEJS_22_X,
+    timeout: Duration.seconds(30),
+  });
+  return { stack, fn };
+}
+
+function synth(props: Partial<IdempotentWorkflowProps> = {}): {
+  template: Template;
+  workflow: IdempotentWorkflow;
+} {
+  const { stack, fn } = newStack();
+  const workflow = new IdempotentWorkflow(stack, 'Orders', { businessFunction: fn, ...props });
+  return { template: Template.fromStack(stack), workflow };
+}
+
+/** The idempotency state machine (the stack may hold others, e.g. the orphaned-lease release). */
+const MAIN_MACHINE = /^OrdersStateMachine[0-9A-F]{8}$/;
+
+function stateMachineProps(template: Template): Record<string, unknown> {
+  const machines = template.findResources('AWS::StepFunctions::StateMachine');
+  const [id] = Object.keys(machines).filter((logicalId) => MAIN_MACHINE.test(logicalId));
+  if (id === undefined) throw new Error('no idempotency state machine in the template');
+  return machines[id]?.Properties as Record<string, unknown>;
+}
+
+function policyStatements(template: Template): unknown[] {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: Match.stringLikeRegexp('OrdersStateMachineRole') }] },
+  });
+  const [policy] = Object.values(policies);
+  return (policy?.Properties as { PolicyDocument: { Statement: unknown[] } }).PolicyDocument.Statement;
+}
+
+const FUNCTION_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Business'), 'Arn'] };
+
+describe('IdempotentWorkflow with default settings', () => {
+  const { template, workflow } = synth();
+
+  it('creates an on-demand table keyed on id, with TTL on expiration and point-in-time recovery, retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+        Replicas: [
+          Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+        ],
+      },
+    });
+  });
+
+  it('creates a STANDARD state machine from the ASL file with the substitutions', () => {
+    const props = stateMachineProps(template);
+    expect(props.StateMachineType).toBe('STANDARD');
+    expect(JSON.parse(props.DefinitionString as string)).toEqual(
+      JSON.parse(definitionTemplate({ tableName: 't', businessFunctionArn: 'f' })),
+    );
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: {
+        TableName: { Ref: Match.stringLikeRegexp('^OrdersTable') },
+        BusinessFunctionArn: FUNCTION_ARN,
+        KeyExpression: "$hash($string($states.input), 'SHA-256')",
+        KeyPrefix: 'Orders',
+        RecordTtlSeconds: '3600',
+        LeaseSeconds: String(3 * 35 + 3 + 10),
+        BusinessTaskTimeoutSeconds: '35',
+        ReturnStoredResult: 'false',
+        MaxStoredResultBytes: '32768',
+        FailWhenInProgress: 'false',
+        PayloadValidation: 'false',
+        PayloadValidationExpression: 'null',
+        EnvelopePayload: 'false',
+      },
+    });
+  });
+
+  it('logs ALL events without execution data to a vended-logs group, and traces with X-Ray', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [
+          {
+            CloudWatchLogsLogGroup: {
+              LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersLogs'), 'Arn'] },
+            },
+          },
+        ],
+      },
+      TracingConfiguration: { Enabled: true },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/'),
+      RetentionInDays: 30,
+    });
+  });
+
+  it('grants exactly the actions the definition calls, plus CDK’s log delivery and X-Ray', () => {
+    expect(policyStatements(template)).toEqual([
+      {
+        Action: [
+          'logs:CreateLogDelivery',
+          'logs:GetLogDelivery',
+          'logs:UpdateLogDelivery',
+          'logs:DeleteLogDelivery',
+          'logs:ListLogDeliveries',
+          'logs:PutResourcePolicy',
+          'logs:DescribeResourcePolicies',
+          'logs:DescribeLogGroups',
+        ],
+        Effect: 'Allow',
+        Resource: '*',
+      },
+      {
+        Action: [
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'xray:GetSamplingRules',
+          'xray:GetSamplingTargets',
+        ],
+        Effect: 'Allow',
+        Resource: '*',
+      },
+      {
+        Sid: 'IdempotencyRecords',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersTable/), 'Arn'] },
+      },
+      {
+        Sid: 'InvokeBusinessFunction',
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [expect.stringMatching(/^Business/), 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Business/), 'Arn'] }, ':*']] },
+        ],
+      },
+    ]);
+  });
+
+  it('exposes the table, the state machine and the log group', () => {
+    expect(workflow.table).toBeDefined();
+    expect(workflow.stateMachine.stateMachineArn).toBeDefined();
+    expect(workflow.logGroup.logGroupArn).toBeDefined();
+  });
+});
+
+describe('IdempotentWorkflow options', () => {
+  it('runs as an EXPRESS workflow', () => {
+    const { template } = synth({ workflowType: sfn.StateMachineType.EXPRESS });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'EXPRESS' });
+  });
+
+  it('passes key expression, prefix, TTL, lease and payload shape to the definition', () => {
+    const { template } = synth({
+      idempotencyKey: '$states.input.detail.orderId',
+      keyPrefix: 'orders-v2',
+      recordTtl: Duration.days(1),
+      lease: Duration.minutes(5),
+      payloadShape: 'ENVELOPE',
+      stateMachineName: 'orders-idempotent',
+    });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'orders-idempotent',
+      DefinitionSubstitutions: Match.objectLike({
+        KeyExpression: '$states.input.detail.orderId',
+        KeyPrefix: 'orders-v2',
+        RecordTtlSeconds: '86400',
+        LeaseSeconds: '300',
+        EnvelopePayload: 'true',
+      }),
+    });
+  });
+
+  it('derives the task timeout and lease from businessTimeout when given', () => {
+    const { template } = synth({ businessTimeout: Duration.seconds(10) });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: Match.objectLike({
+        BusinessTaskTimeoutSeconds: '15',
+        LeaseSeconds: String(3 * 15 + 13),
+      }),
+    });
+  });
+
+  it('uses Lambda’s 3-second default when the function sets no timeout', () => {
+    const stack = new Stack(new App(), 'Test');
+    const fn = new lambda.Function(stack, 'Business', {
+      code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+    });
+    new IdempotentWorkflow(stack, 'Orders', { businessFunction: fn });
+    Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: Match.objectLike({ BusinessTaskTimeoutSeconds: '8' }),
+    });
+  });
+
+  it.each<[string, Partial<IdempotentWorkflowProps>, Record<string, string>]>([
+    [
+      'returning the stored result',
+      { duplicateResponse: 'RETURN_STORED_RESULT', maxStoredResultBytes: 1000 },
+      { ReturnStoredResult: 'true', MaxStoredResultBytes: '1000' },
+    ],
+    ['failing in-progress duplicates', { inProgressPolicy: 'FAIL' }, { FailWhenInProgress: 'true' }],
+    [
+      'payload validation',
+      { payloadValidation: '$states.input.detail.amount' },
+      { PayloadValidation: 'true', PayloadValidationExpression: '$states.input.detail.amount' },
+    ],
+  ])('reads the record on duplicates (GetItem granted) when %s', (_name, props, substitutions) => {
+    const { template } = synth(props);
+    const definition = JSON.parse(stateMachineProps(template).DefinitionString as string);
+    expect(Object.keys(definition.States)).toContain('LoadExistingRecord');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: Match.objectLike(substitutions),
+    });
+    expect(policyStatements(template)).toContainEqual({
+      Sid: 'IdempotencyRecords',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersTable/), 'Arn'] },
+    });
+  });
+
+  it('sets the log level, execution data and tracing', () => {
+    const { template } = synth({ logLevel: sfn.LogLevel.ERROR, includeExecutionData: true, tracing: false });
+    const props = stateMachineProps(template);
+    expect(props.LoggingConfiguration).toMatchObject({ Level: 'ERROR', IncludeExecutionData: true });
+    expect(props.TracingConfiguration).toEqual({ Enabled: false });
+    expect(JSON.stringify(policyStatements(template))).not.toContain('xray:');
+  });
+
+  it('forwards tableProps to the table it creates', () => {
+    const { template } = synth({
+      tableProps: { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false },
+    });
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] }),
+    });
+  });
+
+  it('uses an existing table and grants on it (and on its KMS key)', () => {
+    const { stack, fn } = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const table = dynamodb.Table.fromTableAttributes(stack, 'Existing', {
+      tableName: 'shared-records',
+      encryptionKey: key,
+    });
+    new IdempotentWorkflow(stack, 'Orders', { businessFunction: fn, table });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: Match.objectLike({ TableName: 'shared-records' }),
+    });
+    const statements = JSON.stringify(policyStatements(template));
+    expect(statements).toContain(':table/shared-records');
+    expect(statements).toContain('kms:Decrypt');
+  });
+
+  it('lets several workflows share one table with different key prefixes', () => {
+    const { stack, fn } = newStack();
+    const first = new IdempotentWorkflow(stack, 'Orders', { businessFunction: fn, keyPrefix: 'orders' });
+    new IdempotentWorkflow(stack, 'Refunds', {
+      businessFunction: fn,
+      table: first.table,
+      keyPrefix: 'refunds',
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    const substitutions = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))
+      .map((machine) => machine.Properties.DefinitionSubstitutions?.KeyPrefix)
+      .filter((prefix) => prefix !== undefined);
+    expect(substitutions).toEqual(['orders', 'refunds']);
+  });
+
+  it('grants StartExecution and StartSyncExecution on the state machine only', () => {
+    const { stack, fn } = newStack();
+    const workflow = new IdempotentWorkflow(stack, 'Orders', {
+      businessFunction: fn,
+      workflowType: sfn.StateMachineType.EXPRESS,
+    });
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    workflow.grantStartExecution(caller);
+    workflow.grantStartSyncExecution(caller);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Caller') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: 'states:StartExecution',
+            Effect: 'Allow',
+            Resource: { Ref: Match.stringLikeRegexp('^OrdersStateMachine') },
+          },
+          {
+            Action: 'states:StartSyncExecution',
+            Effect: 'Allow',
+            Resource: { Ref: Match.stringLikeRegexp('^OrdersStateMachine') },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('IdempotentWorkflow validation', () => {
+  function build(props: Partial<IdempotentWorkflowProps>, imported = false): () => void {
+    return () => {
+      const { stack, fn } = newStack();
+      const businessFunction = imported
+        ? lambda.Function.fromFunctionArn(
+            stack,
+            'Imported',
+            'arn:aws:lambda:us-east-1:123456789012:function:pay',
+          )
+        : fn;
+      new IdempotentWorkflow(stack, 'Orders', { businessFunction, ...props });
+    };
+  }
+
+  it.each<[string, Partial<IdempotentWorkflowProps>, string]>([
+    [
+      'the key expression does not parse',
+      { idempotencyKey: '$states.input.detail.(' },
+      '"$states.input.detail.(" is not valid JSONata',
+    ],
+    [
+      'the key expression reads the input implicitly',
+      { idempotencyKey: 'detail.orderId' },
+      'start from $states.input',
+    ],
+    [
+      'the payload validation does not parse',
+      { payloadValidation: '$states.input[' },
+      'payloadValidationExpression "$states.input["',
+    ],
+    [
+      'both table and tableProps are given',
+      { table: dynamodb.Table.fromTableName(new Stack(), 'T', 'x'), tableProps: {} },
+      'not both',
+    ],
+    [
+      'the lease is shorter than the business timeout plus margins',
+      { lease: Duration.seconds(40) },
+      'leaseSeconds (40) must be at least 45',
+    ],
+    [
+      'the lease is not whole seconds',
+      { lease: Duration.millis(60_500) },
+      'lease must be a whole number of seconds',
+    ],
+    ['the record TTL is zero', { recordTtl: Duration.seconds(0) }, 'recordTtlSeconds must be'],
+    ['the key prefix has a #', { keyPrefix: 'orders#1' }, 'keyPrefix must be'],
+    ['the stored-result cap is over the limit', { maxStoredResultBytes: 500_000 }, 'maxStoredResultBytes'],
+    [
+      'an EXPRESS workflow cannot fit the business timeout',
+      { workflowType: sfn.StateMachineType.EXPRESS, businessTimeout: Duration.seconds(120) },
+      'EXPRESS workflow runs at most 300 s',
+    ],
+  ])('fails when %s', (_why, props, message) => {
+    expect(build(props)).toThrow(IdempotencyConfigError);
+    expect(build(props)).toThrow(message);
+  });
+
+  it('fails when an imported function has no businessTimeout', () => {
+    expect(build({}, true)).toThrow('businessTimeout is required for an imported business function');
+    expect(build({ businessTimeout: Duration.seconds(5) }, true)).not.toThrow();
+  });
+
+  it('fails when two workflows use the same key prefix on one table', () => {
+    const { stack, fn } = newStack();
+    const first = new IdempotentWorkflow(stack, 'Orders', { businessFunction: fn, keyPrefix: 'orders' });
+    expect(
+      () =>
+        new IdempotentWorkflow(stack, 'Again', {
+          businessFunction: fn,
+          table: first.table,
+          keyPrefix: 'orders',
+        }),
+    ).toThrow('keyPrefix "orders" is already used by Test/Orders');
+  });
+
+  it('reports every problem at once', () => {
+    expect(build({ keyPrefix: '', recordTtl: Duration.seconds(0) })).toThrow(
+      /keyPrefix must be[\s\S]*recordTtlSeconds must be/,
+    );
+  });
+});
