@@ -120,7 +120,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 
   const clientConfig = { region, credentials: LOCAL_AWS_CONFIG.credentials };
-  const sfn = new SFNClient({ ...clientConfig, endpoint: stepFunctions.endpoint });
+  // StartSyncExecution has a `sync-` host prefix, which a loopback address cannot take.
+  const sfn = new SFNClient({ ...clientConfig, endpoint: stepFunctions.endpoint, disableHostPrefix: true });
   const ddb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint });
 
   let stopped = false;
