@@ -103,6 +103,23 @@ function isPathFreeState(state: RawObject): boolean {
   return true;
 }
 
+const fieldChecker = new JsonataLanguage();
+
+/** Fields of the wrong query language, in the state, its catchers and its Choice rules. */
+function checkJsonataFields(state: RawObject, location: string): void {
+  fieldChecker.checkFields(state, location, 'state');
+  if (Array.isArray(state.Catch)) {
+    state.Catch.forEach((c, i) => {
+      if (isObject(c)) fieldChecker.checkFields(c, `${location}/Catch/${i}`, 'catcher');
+    });
+  }
+  if (Array.isArray(state.Choices)) {
+    state.Choices.forEach((r, i) => {
+      if (isObject(r)) fieldChecker.checkFields(r, `${location}/Choices/${i}`, 'choiceRule');
+    });
+  }
+}
+
 /**
  * Query-language checks that must come before the schema validator (whose messages for them are
  * cryptic): the downgrade rule, and "JSONPath is not supported yet" for any state that would use it.
@@ -130,6 +147,7 @@ function checkQueryLanguages(machine: RawObject, topLevel: unknown, location: st
         'UNSUPPORTED_FEATURE',
       );
     }
+    if (language === 'JSONata') checkJsonataFields(state, where);
     for (const [nested, nestedLocation] of nestedMachines(state, where))
       checkQueryLanguages(nested, topLevel, nestedLocation);
   }

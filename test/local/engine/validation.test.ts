@@ -1,0 +1,121 @@
+import { InvalidDefinitionError } from '../../../lib/local/engine';
+import { fakeIntegration, jsonata, machine, registry } from './helpers';
+
+function rejection(definition: object, integrations = registry()): InvalidDefinitionError {
+  try {
+    machine(definition, integrations);
+  } catch (error) {
+    if (error instanceof InvalidDefinitionError) return error;
+    throw error;
+  }
+  throw new Error('the definition was accepted');
+}
+
+describe('StateMachine.create', () => {
+  it('fails when the definition uses JSONPath, saying it is not supported yet', () => {
+    const error = rejection({
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { a: 1 }, End: true } },
+    });
+    expect(error.message).toContain('JSONPath is not supported yet');
+  });
+
+  it('fails when a state downgrades to JSONPath under a JSONata machine, with AWS message', () => {
+    const error = rejection(jsonata({ P: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } }));
+    expect(error).toMatchObject({ code: 'SCHEMA_VALIDATION_FAILED', location: '/States/P' });
+    expect(error.detail).toBe(
+      "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+    );
+  });
+
+  it('fails when a JSONata state has a JSONPath field, naming the replacement', () => {
+    const error = rejection(jsonata({ P: { Type: 'Pass', OutputPath: '$.a', End: true } }));
+    expect(error.message).toContain("The field 'OutputPath' is not supported in a JSONata state");
+    expect(error.message).toContain('use Output');
+  });
+
+  it('fails when a Next target does not exist', () => {
+    expect(rejection(jsonata({ P: { Type: 'Pass', Next: 'Nowhere' } })).message).toContain('Nowhere');
+  });
+
+  it('fails when an expression does not parse', () => {
+    const error = rejection(jsonata({ P: { Type: 'Pass', Output: '{% 1 + %}', End: true } }));
+    expect(error).toMatchObject({ code: 'INVALID_JSONATA_EXPRESSION', location: '/States/P/Output' });
+  });
+
+  it('fails when an expression references $ at the top level', () => {
+    const error = rejection(jsonata({ P: { Type: 'Pass', Output: { v: '{% $.a %}' }, End: true } }));
+    expect(error.code).toBe('UNSUPPORTED_JSONATA_EXPRESSION');
+    expect(error.message).toContain("Reference to '$' at the top level is not supported");
+  });
+
+  it('fails when an expression uses an unqualified field name at the top level, but accepts it inside a predicate', () => {
+    expect(rejection(jsonata({ P: { Type: 'Pass', Output: '{% orderId %}', End: true } })).message).toContain(
+      "Reference to 'orderId'",
+    );
+    expect(() =>
+      machine(
+        jsonata({ P: { Type: 'Pass', Output: '{% $states.input.items[price > 3].name %}', End: true } }),
+      ),
+    ).not.toThrow();
+  });
+
+  it('fails when a Task resource is not a registered integration, as AWS does for dynamodb:query', () => {
+    const error = rejection(
+      jsonata({ T: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:query', End: true } }),
+    );
+    expect(error.message).toContain(
+      'The resource provided arn:aws:states:::dynamodb:query is not recognized',
+    );
+    expect(error.location).toBe('/States/T/Resource');
+  });
+
+  it('fails when an inner scope assigns a variable of an outer scope', () => {
+    const error = rejection(
+      jsonata({
+        Init: { Type: 'Pass', Assign: { total: 0 }, Next: 'M' },
+        M: {
+          Type: 'Map',
+          ItemProcessor: { StartAt: 'A', States: { A: { Type: 'Pass', Assign: { total: 1 }, End: true } } },
+          End: true,
+        },
+      }),
+    );
+    expect(error.message).toContain("the variable 'total'");
+  });
+
+  it('fails when a variable is named states', () => {
+    expect(rejection(jsonata({ P: { Type: 'Pass', Assign: { states: 1 }, End: true } })).message).toContain(
+      "'states'",
+    );
+  });
+
+  it('fails when a Map is distributed', () => {
+    const error = rejection(
+      jsonata({
+        M: {
+          Type: 'Map',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'A',
+            States: { A: { Type: 'Succeed' } },
+          },
+          End: true,
+        },
+      }),
+    );
+    expect(error.code).toBe('UNSUPPORTED_FEATURE');
+  });
+
+  it('compiles each distinct expression once, however often it appears', () => {
+    const put = 'arn:aws:states:::dynamodb:putItem';
+    const sm = machine(
+      jsonata({
+        A: { Type: 'Pass', Output: { a: '{% $states.input %}', b: '{%  $states.input  %}' }, Next: 'B' },
+        B: { Type: 'Task', Resource: put, Arguments: '{% $states.input %}', End: true },
+      }),
+      registry({ [put]: fakeIntegration(() => ({})) }),
+    );
+    expect(sm.compiledExpressions).toBe(1);
+  });
+});
