@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
@@ -22,8 +23,12 @@ import {
   resolveDefinitionOptions,
   substitute,
 } from './definition';
+import { WorkflowOperations } from './operations/workflow-operations';
 import { OrphanedLeaseRelease } from './release/orphaned-lease-release';
 import { workflowIdExpression } from './release/release-definition';
+import { EventBridgeSource, type EventBridgeSourceProps } from './sources/eventbridge-source';
+import { SqsPipeSource, type SqsPipeSourceProps } from './sources/sqs-pipe-source';
+import { SyncApiSource, type SyncApiSourceProps } from './sources/sync-api-source';
 
 /** Longest run of an Express execution, in seconds. */
 const EXPRESS_MAX_SECONDS = 300;
@@ -157,6 +162,38 @@ export interface IdempotentWorkflowProps {
    * @default true for STANDARD, false for EXPRESS
    */
   readonly releaseOrphanedLeases?: boolean;
+
+  /**
+   * CloudWatch alarms (executions failed, timed out, throttled; business function errors), log
+   * metric filters counting new events and duplicates, and a dashboard.
+   * @default true
+   */
+  readonly monitoring?: boolean;
+
+  /**
+   * Where the alarms notify (only with `monitoring`).
+   * @default - alarms without notification
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Start executions from an EventBridge rule (with retries and a dead-letter queue).
+   * @default - no rule
+   */
+  readonly eventBridgeSource?: Omit<EventBridgeSourceProps, 'stateMachine'>;
+
+  /**
+   * Start executions from an SQS queue through EventBridge Pipes (batch size 1, body as input).
+   * @default - no queue
+   */
+  readonly sqsSource?: Omit<SqsPipeSourceProps, 'stateMachine' | 'workflowType'>;
+
+  /**
+   * A REST API whose POST runs the workflow synchronously and returns its output; EXPRESS only.
+   * Pair it with `duplicateResponse: 'RETURN_STORED_RESULT'` so duplicates get the first result.
+   * @default - no API
+   */
+  readonly apiSource?: Omit<SyncApiSourceProps, 'stateMachine'>;
 }
 
 /** Records of every table that workflows use, by table, so two workflows cannot share a prefix. */
@@ -173,6 +210,14 @@ export class IdempotentWorkflow extends Construct {
   public readonly logGroup: logs.ILogGroup;
   /** The orphaned-lease release (rule and workflow), when enabled. */
   public readonly orphanedLeaseRelease?: OrphanedLeaseRelease;
+  /** Alarms, metrics and dashboard, when `monitoring` is on. */
+  public readonly operations?: WorkflowOperations;
+  /** The EventBridge rule source, when configured. */
+  public readonly eventBridgeSource?: EventBridgeSource;
+  /** The SQS queue source, when configured. */
+  public readonly sqsSource?: SqsPipeSource;
+  /** The REST API source, when configured. */
+  public readonly apiSource?: SyncApiSource;
 
   private readonly machine: sfn.StateMachine;
 
@@ -227,6 +272,37 @@ export class IdempotentWorkflow extends Construct {
           options.keyExpression ?? DEFINITION_DEFAULTS.keyExpression,
           options.keyPrefix ?? id,
         ),
+      });
+    }
+
+    // --- Operations and event sources ------------------------------------------------------
+    if (props.monitoring ?? true) {
+      this.operations = new WorkflowOperations(this, 'Operations', {
+        stateMachine: this.machine,
+        logGroup: this.logGroup,
+        businessFunction: props.businessFunction,
+        table: this.table,
+        alarmTopic: props.alarmTopic,
+      });
+    }
+    const workflowType = props.workflowType ?? sfn.StateMachineType.STANDARD;
+    if (props.eventBridgeSource) {
+      this.eventBridgeSource = new EventBridgeSource(this, 'EventBridgeSource', {
+        ...props.eventBridgeSource,
+        stateMachine: this.machine,
+      });
+    }
+    if (props.sqsSource) {
+      this.sqsSource = new SqsPipeSource(this, 'SqsSource', {
+        ...props.sqsSource,
+        stateMachine: this.machine,
+        workflowType,
+      });
+    }
+    if (props.apiSource) {
+      this.apiSource = new SyncApiSource(this, 'ApiSource', {
+        ...props.apiSource,
+        stateMachine: this.machine,
       });
     }
   }
@@ -326,6 +402,11 @@ function validateProps(
   if (props.releaseOrphanedLeases === true && workflowType === sfn.StateMachineType.EXPRESS) {
     problems.push(
       'releaseOrphanedLeases needs a STANDARD workflow: EXPRESS workflows emit no status-change events; their leases expire on their own',
+    );
+  }
+  if (props.apiSource && workflowType !== sfn.StateMachineType.EXPRESS) {
+    problems.push(
+      'apiSource answers synchronously (StartSyncExecution), which only EXPRESS workflows support: set workflowType to EXPRESS',
     );
   }
   const keyPrefix = props.keyPrefix ?? id;
