@@ -120,8 +120,16 @@ function rootValue(
 ): Selection {
   if (path.root === 'input') return input;
   if (path.root === 'context') return context;
-  if (variables === undefined || !Object.hasOwn(variables, path.variable as string)) return NOT_FOUND;
-  return variables[path.variable as string];
+  // Inner scopes (Map iterations, Parallel branches) see outer variables through the prototype chain.
+  const name = path.variable as string;
+  for (
+    let scope: object | null = variables ?? null;
+    scope !== null && scope !== Object.prototype;
+    scope = Object.getPrototypeOf(scope)
+  ) {
+    if (Object.hasOwn(scope, name)) return (scope as Variables)[name];
+  }
+  return NOT_FOUND;
 }
 
 /**

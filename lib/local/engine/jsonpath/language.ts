@@ -1,0 +1,347 @@
+import { TerminalError } from '../errors';
+import type {
+  DataFlow,
+  EvalScope,
+  Evaluator,
+  QueryLanguage,
+  RawObject,
+  ValueKind,
+  Variables,
+} from '../query-language';
+import { InvalidDefinitionError, StatesError } from '../types';
+import { parseTimestamp } from './choice';
+import {
+  applyInputPath,
+  applyOutputPath,
+  applyResultPath,
+  type CompiledResultPath,
+  type CompiledTemplate,
+  compileResultPath,
+  compileTemplate,
+} from './dataflow';
+import { InvalidJsonPathDefinitionError, inState, json } from './errors';
+import { JSONATA_ONLY_FIELDS, type StateType } from './fields';
+import {
+  type CompiledJsonPathState,
+  compileAssign,
+  compileChoiceRule,
+  compileIntrinsic,
+  compileJsonPathState,
+} from './index';
+import { type CompiledPath, compileReferencePath, NOT_FOUND, normalizedPath } from './path';
+
+/**
+ * The JSONPath query language behind the engine's seam (`../query-language.ts`): each state's
+ * JSONPath fields are compiled once, and the evaluators the engine asks for are thin, synchronous
+ * closures over them.
+ *
+ * The seam hands a Choice rule, a catcher or a Map ItemSelector over without its state, but JSONPath
+ * needs the state's InputPath/OutputPath there. So every compiled state is kept by its location
+ * (`/States/<name>`), and those evaluators look their state up on first use (compilation of the
+ * whole definition is over by then).
+ */
+
+const JSONATA_RULE_FIELDS = ['Condition', 'Output'];
+const JSONATA_CATCHER_FIELDS = ['Output'];
+
+function definitionError(error: unknown, location: string): never {
+  if (error instanceof InvalidJsonPathDefinitionError) {
+    const detail = error.message;
+    throw new InvalidDefinitionError(
+      `SCHEMA_VALIDATION_FAILED: ${detail} at ${location}`,
+      'SCHEMA_VALIDATION_FAILED',
+      location,
+      detail,
+    );
+  }
+  throw error;
+}
+
+/** Runs a data-flow step; its errors get AWS's "An error occurred while executing the state …" prefix. `States.Runtime` ends the execution. */
+function guarded<T>(scope: EvalScope, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (!(error instanceof StatesError)) throw error;
+    const located = inState(error, scope.stateName, scope.enteredEventId);
+    if (located.error === 'States.Runtime') throw new TerminalError(located.error, located.cause);
+    throw located;
+  }
+}
+
+const KIND_CHECKS: Record<ValueKind, [string, (value: unknown) => boolean]> = {
+  string: ['a string', (v) => typeof v === 'string'],
+  boolean: ['a boolean', (v) => typeof v === 'boolean'],
+  positiveInteger: ['a positive integer', (v) => typeof v === 'number' && Number.isInteger(v) && v > 0],
+  nonNegativeInteger: [
+    'a non-negative integer',
+    (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0,
+  ],
+  array: ['an array', (v) => Array.isArray(v)],
+  timestamp: ['an RFC 3339 timestamp', (v) => parseTimestamp(v) !== undefined],
+};
+
+/** The `*Path` twin of a single-value field. */
+const PATH_TWINS: Readonly<Record<string, string>> = {
+  TimeoutSeconds: 'TimeoutSecondsPath',
+  HeartbeatSeconds: 'HeartbeatSecondsPath',
+  Seconds: 'SecondsPath',
+  Timestamp: 'TimestampPath',
+  Error: 'ErrorPath',
+  Cause: 'CausePath',
+  Items: 'ItemsPath',
+  MaxConcurrency: 'MaxConcurrencyPath',
+  ToleratedFailureCount: 'ToleratedFailureCountPath',
+  ToleratedFailurePercentage: 'ToleratedFailurePercentagePath',
+};
+
+function stateLocationOf(location: string): string {
+  return location.replace(/\/(Choices|Catch)\/\d+$/, '');
+}
+
+export class JsonPathLanguage implements QueryLanguage {
+  readonly name = 'JSONPath' as const;
+  private readonly states = new Map<string, CompiledJsonPathState>();
+
+  private compiled(raw: RawObject, location: string): CompiledJsonPathState {
+    let state = this.states.get(location);
+    if (!state) {
+      try {
+        state = compileJsonPathState(raw, location);
+      } catch (error) {
+        definitionError(error, location);
+      }
+      this.states.set(location, state);
+    }
+    return state;
+  }
+
+  /** The state compiled at `location`, once the definition is compiled; undefined means "no JSONPath fields". */
+  private lookup(location: string): CompiledJsonPathState | undefined {
+    return this.states.get(location);
+  }
+
+  private effective(location: string, scope: EvalScope): unknown {
+    const state = this.lookup(location);
+    return state ? applyInputPath(state.inputPath, scope.input, scope.context, scope.vars) : scope.input;
+  }
+
+  checkFields(raw: RawObject, location: string, kind: 'state' | 'catcher' | 'choiceRule'): void {
+    const forbidden =
+      kind === 'choiceRule'
+        ? JSONATA_RULE_FIELDS
+        : kind === 'catcher'
+          ? JSONATA_CATCHER_FIELDS
+          : (JSONATA_ONLY_FIELDS[raw.Type as StateType] ?? ['Arguments', 'Output']);
+    for (const field of forbidden) {
+      if (field in raw) {
+        const detail = `The field '${field}' is not supported in a JSONPath state; it is a JSONata field (set "QueryLanguage": "JSONata" on the state, or use the JSONPath fields InputPath/Parameters/ResultSelector/ResultPath/OutputPath)`;
+        throw new InvalidDefinitionError(
+          `SCHEMA_VALIDATION_FAILED: ${detail} at ${location}`,
+          'SCHEMA_VALIDATION_FAILED',
+          location,
+          detail,
+        );
+      }
+    }
+  }
+
+  stateFlow(raw: RawObject, location: string): DataFlow {
+    const state = this.compiled(raw, location);
+    const type = raw.Type as StateType;
+    const has = (...fields: string[]) => fields.some((f) => f in raw);
+    const { inputPath, parameters, resultSelector, resultPath, outputPath, assign } = state;
+
+    if (type === 'Task' || type === 'Parallel' || type === 'Map') {
+      return {
+        effectiveInput: has('InputPath', 'Parameters')
+          ? (scope) =>
+              guarded(scope, () => {
+                const input = applyInputPath(inputPath, scope.input, scope.context, scope.vars);
+                return parameters ? parameters(input, scope.context, scope.vars) : input;
+              })
+          : undefined,
+        output: has('ResultSelector', 'ResultPath', 'OutputPath')
+          ? (scope) =>
+              guarded(scope, () => {
+                const selected = resultSelector
+                  ? resultSelector(scope.result, scope.context, scope.vars)
+                  : scope.result;
+                const placed = applyResultPath(scope.input, selected, resultPath);
+                return applyOutputPath(outputPath, placed, scope.context, scope.vars);
+              })
+          : undefined,
+        assign: assign
+          ? (scope) =>
+              guarded(scope, () => {
+                const selected = resultSelector
+                  ? resultSelector(scope.result, scope.context, scope.vars)
+                  : scope.result;
+                return assign(selected, scope.context, scope.vars) as Variables;
+              })
+          : undefined,
+      };
+    }
+    if (type === 'Pass') {
+      const result = (scope: EvalScope): unknown => {
+        if ('Result' in raw) return state.result;
+        const input = applyInputPath(inputPath, scope.input, scope.context, scope.vars);
+        return parameters ? parameters(input, scope.context, scope.vars) : input;
+      };
+      return {
+        output: has('InputPath', 'Parameters', 'Result', 'ResultPath', 'OutputPath')
+          ? (scope) =>
+              guarded(scope, () => {
+                const placed = applyResultPath(scope.input, result(scope), resultPath);
+                return applyOutputPath(outputPath, placed, scope.context, scope.vars);
+              })
+          : undefined,
+        assign: assign
+          ? (scope) => guarded(scope, () => assign(result(scope), scope.context, scope.vars) as Variables)
+          : undefined,
+      };
+    }
+    // Wait, Choice, Succeed: output = OutputPath(InputPath(input)); Assign sees the effective input.
+    const flow = this.passThroughFlow(location, assign);
+    return has('InputPath', 'OutputPath') ? flow : { assign: flow.assign };
+  }
+
+  private passThroughFlow(stateLocation: string, assign: CompiledTemplate | undefined): DataFlow {
+    return {
+      output: (scope) =>
+        guarded(scope, () => {
+          const state = this.lookup(stateLocation);
+          if (!state || (state.inputPath === undefined && state.outputPath === undefined)) return scope.input;
+          const input = applyInputPath(state.inputPath, scope.input, scope.context, scope.vars);
+          return applyOutputPath(state.outputPath, input, scope.context, scope.vars);
+        }),
+      assign: assign
+        ? (scope) =>
+            guarded(
+              scope,
+              () => assign(this.effective(stateLocation, scope), scope.context, scope.vars) as Variables,
+            )
+        : undefined,
+    };
+  }
+
+  catcherFlow(raw: RawObject, location: string): DataFlow {
+    const stateLocation = stateLocationOf(location);
+    const assign = raw.Assign === undefined ? undefined : this.assignOf(raw.Assign, `${location}/Assign`);
+    if (/\/Choices\/\d+$/.test(location)) return this.passThroughFlow(stateLocation, assign);
+    let resultPath: CompiledResultPath;
+    try {
+      resultPath = compileResultPath(raw.ResultPath);
+    } catch (error) {
+      definitionError(error, location);
+    }
+    return {
+      output: (scope) => guarded(scope, () => applyResultPath(scope.input, scope.errorOutput, resultPath)),
+      assign: assign
+        ? (scope) => guarded(scope, () => assign(scope.errorOutput, scope.context, scope.vars) as Variables)
+        : undefined,
+    };
+  }
+
+  private assignOf(raw: unknown, location: string): CompiledTemplate {
+    try {
+      return compileAssign(raw, location);
+    } catch (error) {
+      definitionError(error, location);
+    }
+  }
+
+  condition(rule: RawObject, location: string): Evaluator<boolean> {
+    let compiled: ReturnType<typeof compileChoiceRule>;
+    try {
+      compiled = compileChoiceRule(rule, location);
+    } catch (error) {
+      definitionError(error, location);
+    }
+    const stateLocation = stateLocationOf(location);
+    return (scope) =>
+      guarded(scope, () => compiled(this.effective(stateLocation, scope), scope.context, scope.vars));
+  }
+
+  value(raw: RawObject, field: string, location: string, kind: ValueKind): Evaluator | undefined {
+    const [expected, accepts] = KIND_CHECKS[kind];
+    const pathField = PATH_TWINS[field];
+    const pathText = pathField === undefined ? undefined : raw[pathField];
+    if (pathField !== undefined && pathText !== undefined) {
+      const at = `${location}/${pathField}`;
+      if (typeof pathText !== 'string') {
+        definitionError(
+          new InvalidJsonPathDefinitionError(
+            `'${pathField}' must be a JSONPath string, got ${json(pathText)}`,
+          ),
+          at,
+        );
+      }
+      // Fail's ErrorPath/CausePath may also be an intrinsic function call.
+      const read = this.pathReader(pathText, pathField, at);
+      const fromRaw = raw.Type === 'Fail';
+      return (scope) =>
+        guarded(scope, () => {
+          const input = fromRaw ? scope.input : this.effective(location, scope);
+          const value = read(input, scope);
+          if (!accepts(value)) {
+            throw new StatesError(
+              'States.Runtime',
+              `The value of '${pathField}' ('${pathText}') must be ${expected}, got ${json(value)}`,
+            );
+          }
+          return value;
+        });
+    }
+    if (field === 'Items' && 'InputPath' in raw) {
+      return (scope) => guarded(scope, () => this.effective(location, scope));
+    }
+    if (!(field in raw)) return undefined;
+    const value = raw[field];
+    if (!accepts(value)) {
+      definitionError(
+        new InvalidJsonPathDefinitionError(`'${field}' must be ${expected}, got ${json(value)}`),
+        `${location}/${field}`,
+      );
+    }
+    return () => value;
+  }
+
+  private pathReader(
+    text: string,
+    field: string,
+    location: string,
+  ): (input: unknown, scope: EvalScope) => unknown {
+    try {
+      if (text.startsWith('States.')) {
+        const call = compileIntrinsic(text, field);
+        return (input, scope) => call.evaluate(input, scope.context, scope.vars);
+      }
+      const path: CompiledPath = compileReferencePath(text, field);
+      return (input, scope) => {
+        const value = path.select(input, scope.context, scope.vars);
+        if (value === NOT_FOUND) {
+          throw new StatesError(
+            'States.Runtime',
+            `Invalid path '${text}' : No results for path: ${normalizedPath(path)}`,
+          );
+        }
+        return value;
+      };
+    } catch (error) {
+      definitionError(error, location);
+    }
+  }
+
+  template(value: unknown, field: string, location: string): Evaluator {
+    let template: CompiledTemplate;
+    try {
+      template = compileTemplate(value, `${location}/${field}`);
+    } catch (error) {
+      definitionError(error, location);
+    }
+    // Map ItemSelector: `$` is the Map's effective input; `$$.Map.Item` is in the scope's context.
+    return (scope) =>
+      guarded(scope, () => template(this.effective(location, scope), scope.context, scope.vars));
+  }
+}
