@@ -1,9 +1,14 @@
 /**
  * Engine speed, printed, never asserted: state transitions per second for long Pass/Choice/Assign chains
- * on one core, and the engine's own time per blueprint-like execution with instant fake integrations
- * (so DynamoDB and Lambda time is excluded).
+ * on one core, the engine's own time per blueprint-like execution with instant fake integrations
+ * (so DynamoDB and Lambda time is excluded), and the engine's share of the wall time of the real
+ * blueprint definition against DynamoDB Local and the local Lambda.
  */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { renderDefinition } from '../lib/definition';
 import { type IntegrationRegistry, StateMachine } from '../lib/local/engine';
+import { LOCAL_DEFAULTS, startBlueprintRuntime } from '../lib/local/runtime';
 
 const ARNS = {
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench',
@@ -164,7 +169,7 @@ async function measure(
   };
 }
 
-async function main() {
+async function main(): Promise<void> {
   const rows = [
     await measure(
       'Pass/Choice chain, history kept',
@@ -205,4 +210,87 @@ async function main() {
   }
 }
 
-void main();
+/** Wraps every integration so the time spent inside DynamoDB and Lambda calls is summed. */
+function timed(registry: IntegrationRegistry, clock: { ns: bigint }): IntegrationRegistry {
+  return {
+    resolve(resource) {
+      const integration = registry.resolve(resource);
+      if (!integration) return undefined;
+      return {
+        ...integration,
+        invoke: async (call) => {
+          const start = process.hrtime.bigint();
+          try {
+            return await integration.invoke(call);
+          } finally {
+            clock.ns += process.hrtime.bigint() - start;
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The blueprint's own definition, executed by the engine in process against DynamoDB Local and the
+ * local Lambda, one execution at a time: engine time = wall time - time inside integration calls.
+ */
+async function blueprintOverhead(): Promise<void> {
+  const runtime = await startBlueprintRuntime({ onLambdaLog: () => {} });
+  try {
+    const clock = { ns: 0n };
+    const definition = renderDefinition({
+      tableName: LOCAL_DEFAULTS.tableName,
+      businessFunctionArn: runtime.lambda.functionArn(LOCAL_DEFAULTS.functionName),
+      keyExpression: LOCAL_DEFAULTS.keyExpression,
+      keyPrefix: 'bench',
+    });
+    const sm = StateMachine.create(definition, { integrations: timed(runtime.integrations, clock) });
+    const order = (i: number) => ({
+      detail: { orderId: `b-${i}`, amount: 1000 + i, currency: 'EUR', card: 'tok' },
+    });
+    const run = async (label: string, inputs: unknown[]) => {
+      clock.ns = 0n;
+      const start = process.hrtime.bigint();
+      for (const [i, input] of inputs.entries()) {
+        const result = await sm.start(input, { ...ARNS, executionArn: `${ARNS.executionArn}-${label}-${i}` })
+          .done;
+        if (result.status !== 'SUCCEEDED') throw new Error(`${label}: ${result.error} ${result.cause}`);
+      }
+      const wall = Number(process.hrtime.bigint() - start) / 1e6;
+      const inside = Number(clock.ns) / 1e6;
+      return { label, runs: inputs.length, wall, engine: wall - inside };
+    };
+    await run(
+      'warm-up',
+      Array.from({ length: 100 }, (_, i) => order(100_000 + i)),
+    );
+    const rows = [
+      await run(
+        'new event',
+        Array.from({ length: 300 }, (_, i) => order(i)),
+      ),
+      await run(
+        'duplicate',
+        Array.from({ length: 300 }, (_, i) => order(i)),
+      ),
+    ];
+    console.log('\nblueprint definition against DynamoDB Local + local Lambda (one execution at a time)');
+    console.log('| path | runs | wall ms per execution | engine ms per execution | engine share |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const r of rows) {
+      console.log(
+        `| ${r.label} | ${r.runs} | ${(r.wall / r.runs).toFixed(2)} | ${(r.engine / r.runs).toFixed(3)} | ${((100 * r.engine) / r.wall).toFixed(1)}% |`,
+      );
+    }
+  } finally {
+    await runtime.stop();
+  }
+}
+
+main()
+  .then(() => (process.argv.includes('--engine-only') ? undefined : blueprintOverhead()))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
