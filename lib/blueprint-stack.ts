@@ -11,6 +11,9 @@ import { IdempotentWorkflow } from './idempotent-workflow';
 export class IdempotencyBlueprintStack extends Stack {
   public readonly workflow: IdempotentWorkflow;
   public readonly paymentFunction: lambda.IFunction;
+  /** The second example: shipping, sharing the payment workflow's table under the prefix `shipping`. */
+  public readonly shippingWorkflow: IdempotentWorkflow;
+  public readonly shippingFunction: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -48,9 +51,42 @@ export class IdempotencyBlueprintStack extends Stack {
       tableProps: { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false },
     });
 
+    // --- A second business function: one workflow per function, one shared table -------------
+    const shippingLogs = new logs.LogGroup(this, 'ShippingLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const shippingRole = new iam.Role(this, 'ShippingRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the example shipping function; it may only write its own logs.',
+    });
+    shippingLogs.grantWrite(shippingRole);
+    const shipping = new nodejs.NodejsFunction(this, 'Shipping', {
+      entry: path.join(__dirname, '..', 'handlers', 'shipping.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      role: shippingRole,
+      logGroup: shippingLogs,
+      bundling: { minify: true, sourceMap: false, forceDockerBundling: false },
+    });
+    this.shippingFunction = shipping;
+    this.shippingWorkflow = new IdempotentWorkflow(this, 'ShippingWorkflow', {
+      businessFunction: shipping,
+      idempotencyKey: '$states.input.detail.orderId',
+      keyPrefix: 'shipping',
+      table: this.workflow.table,
+    });
+
     new CfnOutput(this, 'StateMachineArn', {
       value: this.workflow.stateMachine.stateMachineArn,
       description: 'Start executions here with the order event as input',
+    });
+    new CfnOutput(this, 'ShippingStateMachineArn', {
+      value: this.shippingWorkflow.stateMachine.stateMachineArn,
+      description: 'The shipping workflow: same order events, same table, records under shipping#<orderId>',
     });
     new CfnOutput(this, 'TableName', {
       value: this.workflow.table.tableName,
