@@ -1,0 +1,420 @@
+/**
+ * Behaviour of the blueprint in its default setting, on the local runtime, through the AWS SDK
+ * clients: each test checks the execution's output, its history and the DynamoDB record.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DeployedWorkflow, type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
+import {
+  allRecords,
+  billedTransitions,
+  enteredStates,
+  type FinishedExecution,
+  finished,
+  getRecord,
+  invocationGate,
+  lambdaInvokesScheduled,
+  lastEvent,
+  nowSeconds,
+  orderIdOf,
+  putRecord,
+  recordedCalls,
+  runExecution,
+  startExecution,
+} from './support';
+
+const TABLE = 'scenario-orders';
+const TTL_SECONDS = 3600;
+const NEW_EVENT_PATH = ['ClaimIdempotencyKey', 'RunBusinessLogic', 'RecordCompletion', 'Processed'];
+const DUPLICATE_PATH = ['ClaimIdempotencyKey', 'AlreadyProcessed'];
+
+let runtime: LocalRuntime;
+let workDir: string;
+let callsFile: string;
+let failFlag: string;
+/** Business function `orders` (records its calls) behind the default workflow, keyed by orderId. */
+let orders: DeployedWorkflow;
+/** Business function `slow-orders` (waits `waitMs`). */
+let slowOrders: DeployedWorkflow;
+/** Business function `rejecting-orders` (fails on demand). */
+let rejectingOrders: DeployedWorkflow;
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'scenarios-'));
+  callsFile = join(workDir, 'calls.jsonl');
+  failFlag = join(workDir, 'provider-down');
+  runtime = await startLocalRuntime({ onLambdaLog: () => {} });
+  await runtime.createTable(TABLE);
+  const environment = { CALLS_FILE: callsFile, FAIL_FLAG_FILE: failFlag };
+  runtime.registerFunction('orders', {
+    handler: 'test/scenarios/handlers/recording.ts#handler',
+    environment,
+  });
+  runtime.registerFunction('slow-orders', {
+    handler: 'test/scenarios/handlers/slow.ts#handler',
+    environment,
+    maxConcurrency: 4,
+  });
+  runtime.registerFunction('rejecting-orders', {
+    handler: 'test/scenarios/handlers/failing.ts#handler',
+    environment,
+  });
+  const common = { tableName: TABLE, keyExpression: '$states.input.orderId', recordTtlSeconds: TTL_SECONDS };
+  orders = await runtime.deployWorkflow({
+    name: 'orders',
+    functionName: 'orders',
+    keyPrefix: 'orders',
+    ...common,
+  });
+  slowOrders = await runtime.deployWorkflow({
+    name: 'slow-orders',
+    functionName: 'slow-orders',
+    keyPrefix: 'slow-orders',
+    ...common,
+  });
+  rejectingOrders = await runtime.deployWorkflow({
+    name: 'rejecting-orders',
+    functionName: 'rejecting-orders',
+    keyPrefix: 'rejecting-orders',
+    ...common,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  runtime.lambda.setBeforeInvoke(undefined);
+  rmSync(failFlag, { force: true });
+});
+
+const sfn = () => runtime.clients.sfn;
+const ddb = () => runtime.clients.dynamodb;
+
+function expectSucceededAs(execution: FinishedExecution, path: string[]): void {
+  expect(execution.status).toBe('SUCCEEDED');
+  expect(enteredStates(execution.events)).toEqual(path);
+  expect(lastEvent(execution.events)?.type).toBe('ExecutionSucceeded');
+}
+
+describe('Given a new event', () => {
+  test('When it is sent, Then the business function runs once and the record is COMPLETED with its TTL', async () => {
+    const event = { orderId: 'new-1', amount: 1200 };
+    const before = nowSeconds();
+
+    const execution = await runExecution(sfn(), orders.stateMachineArn, event);
+    const after = nowSeconds();
+
+    expectSucceededAs(execution, NEW_EVENT_PATH);
+    expect(billedTransitions(execution.events)).toBe(4);
+    expect(lambdaInvokesScheduled(execution.events)).toBe(1);
+    const calls = recordedCalls(callsFile, 'new-1');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.event).toEqual(event);
+    expect(execution.output).toEqual({ orderId: 'new-1', callId: expect.any(String), handledBy: 'orders' });
+
+    const record = await getRecord(ddb(), TABLE, 'orders#new-1');
+    expect(record?.status?.S).toBe('COMPLETED');
+    expect(record?.execution?.S).toBe(execution.executionArn);
+    const expiration = Number(record?.expiration?.N);
+    expect(expiration).toBeGreaterThanOrEqual(before + TTL_SECONDS);
+    expect(expiration).toBeLessThanOrEqual(after + TTL_SECONDS);
+    expect(record?.data).toBeUndefined();
+  });
+});
+
+describe('Given an event that was already processed', () => {
+  test('When the same event is sent again, Then it ends in AlreadyProcessed and the business function is not called', async () => {
+    const event = { orderId: 'dup-1', amount: 500 };
+    const first = await runExecution(sfn(), orders.stateMachineArn, event);
+    const recordAfterFirst = await getRecord(ddb(), TABLE, 'orders#dup-1');
+
+    const duplicate = await runExecution(sfn(), orders.stateMachineArn, event);
+
+    expectSucceededAs(first, NEW_EVENT_PATH);
+    expectSucceededAs(duplicate, DUPLICATE_PATH);
+    expect(billedTransitions(duplicate.events)).toBe(2);
+    expect(lambdaInvokesScheduled(duplicate.events)).toBe(0);
+    expect(duplicate.output).toEqual({ duplicate: true, idempotencyKey: 'orders#dup-1' });
+    expect(recordedCalls(callsFile, 'dup-1')).toHaveLength(1);
+    expect(await getRecord(ddb(), TABLE, 'orders#dup-1')).toEqual(recordAfterFirst);
+    expect(recordAfterFirst?.execution?.S).toBe(first.executionArn);
+  });
+});
+
+describe('Given 60 executions of one key started at the same moment', () => {
+  test('When they all end, Then the business function ran exactly once and every other execution is a duplicate', async () => {
+    const copies = 60;
+    const event = { orderId: 'burst-1', waitMs: 300 };
+    const invocationsBefore = runtime.lambda.invocations('slow-orders');
+
+    const arns = await Promise.all(
+      Array.from({ length: copies }, () => startExecution(sfn(), slowOrders.stateMachineArn, event)),
+    );
+    const executions = await Promise.all(arns.map((arn) => finished(sfn(), arn)));
+
+    expect(runtime.lambda.invocations('slow-orders') - invocationsBefore).toBe(1);
+    expect(recordedCalls(callsFile, 'burst-1')).toHaveLength(1);
+    const processed = executions.filter((e) => enteredStates(e.events).includes('Processed'));
+    const duplicates = executions.filter((e) => enteredStates(e.events).includes('AlreadyProcessed'));
+    expect(processed).toHaveLength(1);
+    expect(duplicates).toHaveLength(copies - 1);
+    expectSucceededAs(processed[0] as FinishedExecution, NEW_EVENT_PATH);
+    for (const duplicate of duplicates) {
+      expectSucceededAs(duplicate, DUPLICATE_PATH);
+      expect(lambdaInvokesScheduled(duplicate.events)).toBe(0);
+    }
+    const records = (await allRecords(ddb(), TABLE)).filter((r) => r.id?.S === 'slow-orders#burst-1');
+    expect(records).toHaveLength(1);
+    expect(records[0]?.status?.S).toBe('COMPLETED');
+    expect(records[0]?.execution?.S).toBe(processed[0]?.executionArn);
+  });
+});
+
+describe('Given a business function that fails', () => {
+  test('When the event is sent, Then the key is released and the execution fails with the business error', async () => {
+    writeFileSync(failFlag, 'down');
+    const event = { orderId: 'fail-1', amount: 700 };
+
+    const failed = await runExecution(sfn(), rejectingOrders.stateMachineArn, event);
+
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('OrderRejected');
+    expect(JSON.parse(failed.cause ?? '{}')).toMatchObject({
+      errorType: 'OrderRejected',
+      errorMessage: 'order "fail-1" was rejected by the provider',
+    });
+    expect(enteredStates(failed.events)).toEqual([
+      'ClaimIdempotencyKey',
+      'RunBusinessLogic',
+      'ReleaseIdempotencyKey',
+      'BusinessLogicFailed',
+    ]);
+    expect(lastEvent(failed.events)?.executionFailedEventDetails).toEqual({
+      error: 'OrderRejected',
+      cause: failed.cause,
+    });
+    const taskFailure = failed.events.find((e) => e.type === 'TaskFailed');
+    expect(taskFailure?.taskFailedEventDetails?.error).toBe('OrderRejected');
+    expect(await getRecord(ddb(), TABLE, 'rejecting-orders#fail-1')).toBeUndefined();
+    expect(recordedCalls(callsFile, 'fail-1')).toHaveLength(1);
+  });
+
+  test('When the same event is retried after the business recovered, Then it runs again and completes', async () => {
+    writeFileSync(failFlag, 'down');
+    const event = { orderId: 'fail-2', amount: 900 };
+    const failed = await runExecution(sfn(), rejectingOrders.stateMachineArn, event);
+    rmSync(failFlag);
+
+    const retry = await runExecution(sfn(), rejectingOrders.stateMachineArn, event);
+
+    expect(failed.status).toBe('FAILED');
+    expectSucceededAs(retry, NEW_EVENT_PATH);
+    expect(retry.output).toMatchObject({ orderId: 'fail-2', handledBy: 'rejecting-orders' });
+    expect(recordedCalls(callsFile, 'fail-2')).toHaveLength(2);
+    const record = await getRecord(ddb(), TABLE, 'rejecting-orders#fail-2');
+    expect(record?.status?.S).toBe('COMPLETED');
+    expect(record?.execution?.S).toBe(retry.executionArn);
+  });
+});
+
+describe('Given an event without the key', () => {
+  test.each([
+    ['no orderId', { amount: 100 }],
+    ['a null orderId', { orderId: null, amount: 100 }],
+    ['an empty orderId', { orderId: '', amount: 100 }],
+  ])('When it has %s, Then it fails with Idempotency.KeyMissing and nothing is written', async (_, event) => {
+    const recordsBefore = await allRecords(ddb(), TABLE);
+    const invocationsBefore = runtime.lambda.invocations();
+
+    const failed = await runExecution(sfn(), orders.stateMachineArn, event);
+
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('Idempotency.KeyMissing');
+    expect(failed.cause).toContain('$states.input.orderId');
+    expect(enteredStates(failed.events)).toEqual([
+      'ClaimIdempotencyKey',
+      'ClassifyRejectedClaim',
+      'RejectEventWithoutKey',
+    ]);
+    expect(lastEvent(failed.events)?.executionFailedEventDetails?.error).toBe('Idempotency.KeyMissing');
+    expect(lambdaInvokesScheduled(failed.events)).toBe(0);
+    expect(runtime.lambda.invocations()).toBe(invocationsBefore);
+    expect(await allRecords(ddb(), TABLE)).toEqual(recordsBefore);
+  });
+});
+
+describe('Given a record left INPROGRESS by a crashed execution', () => {
+  const crashed = 'arn:aws:states:us-east-1:123456789012:execution:orders:crashed-run';
+
+  test('When its lease has expired and the event is sent again, Then the new execution takes the key over and completes', async () => {
+    await putRecord(ddb(), TABLE, {
+      id: { S: 'orders#lease-1' },
+      status: { S: 'INPROGRESS' },
+      expiration: { N: String(nowSeconds() + TTL_SECONDS) },
+      in_progress_expiration: { N: String(Date.now() - 60_000) },
+      execution: { S: crashed },
+    });
+
+    const takeover = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'lease-1' });
+
+    expectSucceededAs(takeover, NEW_EVENT_PATH);
+    expect(recordedCalls(callsFile, 'lease-1')).toHaveLength(1);
+    const record = await getRecord(ddb(), TABLE, 'orders#lease-1');
+    expect(record?.status?.S).toBe('COMPLETED');
+    expect(record?.execution?.S).toBe(takeover.executionArn);
+  });
+
+  test('When its lease is still running and the event is sent again, Then it is a duplicate and the record is left alone', async () => {
+    const leftBehind = {
+      id: { S: 'orders#lease-2' },
+      status: { S: 'INPROGRESS' },
+      expiration: { N: String(nowSeconds() + TTL_SECONDS) },
+      in_progress_expiration: { N: String(Date.now() + 600_000) },
+      execution: { S: crashed },
+    };
+    await putRecord(ddb(), TABLE, leftBehind);
+
+    const duplicate = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'lease-2' });
+
+    expectSucceededAs(duplicate, DUPLICATE_PATH);
+    expect(recordedCalls(callsFile, 'lease-2')).toHaveLength(0);
+    expect(await getRecord(ddb(), TABLE, 'orders#lease-2')).toEqual(leftBehind);
+  });
+});
+
+describe('Given an execution whose lease ran out while its business function was running', () => {
+  /** Starts A and holds its invocation; expires A's lease; B takes the key over and completes. */
+  async function staleAfterTakeover(
+    workflow: DeployedWorkflow,
+    orderId: string,
+    staleEvent: object,
+  ): Promise<{ stale: string; takeover: FinishedExecution; recordAfterTakeover: unknown; release(): void }> {
+    const gate = invocationGate((payload) => (payload as { sender?: string }).sender === 'A');
+    runtime.lambda.setBeforeInvoke(gate.hook);
+    const stale = await startExecution(sfn(), workflow.stateMachineArn, {
+      orderId,
+      sender: 'A',
+      ...staleEvent,
+    });
+    await gate.arrived;
+    await ddb().send(
+      new UpdateItemCommand({
+        TableName: TABLE,
+        Key: { id: { S: `${workflow.name}#${orderId}` } },
+        UpdateExpression: 'SET in_progress_expiration = :past',
+        ConditionExpression: 'execution = :a',
+        ExpressionAttributeValues: { ':past': { N: String(Date.now() - 1000) }, ':a': { S: stale } },
+      }),
+    );
+    const takeover = await runExecution(sfn(), workflow.stateMachineArn, { orderId, sender: 'B' });
+    const recordAfterTakeover = await getRecord(ddb(), TABLE, `${workflow.name}#${orderId}`);
+    return { stale, takeover, recordAfterTakeover, release: gate.release };
+  }
+
+  test('When it finishes after another execution took the key over, Then it fails with Idempotency.LeaseLost and the record still names the other execution', async () => {
+    const { stale, takeover, recordAfterTakeover, release } = await staleAfterTakeover(orders, 'stale-1', {});
+    expectSucceededAs(takeover, NEW_EVENT_PATH);
+    expect(recordAfterTakeover).toMatchObject({
+      status: { S: 'COMPLETED' },
+      execution: { S: takeover.executionArn },
+    });
+
+    release();
+    const late = await finished(sfn(), stale);
+
+    expect(late.status).toBe('FAILED');
+    expect(late.error).toBe('Idempotency.LeaseLost');
+    expect(enteredStates(late.events)).toEqual([
+      'ClaimIdempotencyKey',
+      'RunBusinessLogic',
+      'RecordCompletion',
+      'LeaseLost',
+    ]);
+    const rejectedWrite = late.events.find(
+      (e) => e.type === 'TaskFailed' && e.taskFailedEventDetails?.resource === 'updateItem',
+    );
+    expect(rejectedWrite?.taskFailedEventDetails?.error).toBe('DynamoDB.ConditionalCheckFailedException');
+    expect(await getRecord(ddb(), TABLE, 'orders#stale-1')).toEqual(recordAfterTakeover);
+    // The price of a lease shorter than the run: both executions ran the business logic.
+    expect(
+      recordedCalls(callsFile, 'stale-1')
+        .map((c) => (c.event as { sender: string }).sender)
+        .sort(),
+    ).toEqual(['A', 'B']);
+  });
+
+  test('When it fails after another execution took the key over, Then its release deletes nothing and the record still names the other execution', async () => {
+    const { stale, takeover, recordAfterTakeover, release } = await staleAfterTakeover(
+      rejectingOrders,
+      'stale-2',
+      { reject: true },
+    );
+    expectSucceededAs(takeover, NEW_EVENT_PATH);
+
+    release();
+    const late = await finished(sfn(), stale);
+
+    expect(late.status).toBe('FAILED');
+    expect(late.error).toBe('OrderRejected');
+    expect(enteredStates(late.events)).toEqual([
+      'ClaimIdempotencyKey',
+      'RunBusinessLogic',
+      'ReleaseIdempotencyKey',
+      'BusinessLogicFailed',
+    ]);
+    const rejectedDelete = late.events.find(
+      (e) => e.type === 'TaskFailed' && e.taskFailedEventDetails?.resource === 'deleteItem',
+    );
+    expect(rejectedDelete?.taskFailedEventDetails?.error).toBe('DynamoDB.ConditionalCheckFailedException');
+    expect(await getRecord(ddb(), TABLE, 'rejecting-orders#stale-2')).toEqual(recordAfterTakeover);
+    expect(recordAfterTakeover).toMatchObject({
+      status: { S: 'COMPLETED' },
+      execution: { S: takeover.executionArn },
+    });
+  });
+});
+
+describe('Given a COMPLETED record whose TTL has passed (DynamoDB has not deleted it yet)', () => {
+  test('When the event is sent again, Then it is processed again and the record is renewed', async () => {
+    const old = 'arn:aws:states:us-east-1:123456789012:execution:orders:last-month';
+    await putRecord(ddb(), TABLE, {
+      id: { S: 'orders#ttl-1' },
+      status: { S: 'COMPLETED' },
+      expiration: { N: String(nowSeconds() - 60) },
+      in_progress_expiration: { N: String(Date.now() - 3_600_000) },
+      execution: { S: old },
+      data: { S: '{"orderId":"ttl-1","callId":"old"}' },
+    });
+    const before = nowSeconds();
+
+    const again = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'ttl-1' });
+
+    expectSucceededAs(again, NEW_EVENT_PATH);
+    expect(recordedCalls(callsFile, 'ttl-1')).toHaveLength(1);
+    const record = await getRecord(ddb(), TABLE, 'orders#ttl-1');
+    expect(record?.status?.S).toBe('COMPLETED');
+    expect(record?.execution?.S).toBe(again.executionArn);
+    expect(Number(record?.expiration?.N)).toBeGreaterThanOrEqual(before + TTL_SECONDS);
+    expect(record?.data).toBeUndefined();
+  });
+});
+
+describe('Given the invocation hook sees each business call', () => {
+  test('When an event is sent, Then the business function receives the event unchanged', async () => {
+    const seen: unknown[] = [];
+    runtime.lambda.setBeforeInvoke((info) => {
+      if (orderIdOf(info.payload) === 'payload-1') seen.push(JSON.parse(info.payload));
+    });
+    const event = { orderId: 'payload-1', nested: { items: [1, 2, 3] }, note: 'é' };
+
+    const execution = await runExecution(sfn(), orders.stateMachineArn, event);
+
+    expectSucceededAs(execution, NEW_EVENT_PATH);
+    expect(seen).toEqual([event]);
+  });
+});
