@@ -10,19 +10,17 @@ const stack = new IdempotencyBlueprintStack(app, 'Blueprint');
 const template = Template.fromStack(stack);
 
 function acknowledgements(scope: IConstruct): Array<{ path: string; id: string; reason: unknown }> {
-  return scope.node
-    .findAll()
-    .flatMap((construct) =>
-      construct.node.metadata
-        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
-        .flatMap((entry) =>
-          Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({
-            path: construct.node.path,
-            id,
-            reason,
-          })),
-        ),
-    );
+  return scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id,
+          reason,
+        })),
+      ),
+  );
 }
 
 describe('the blueprint stack', () => {
