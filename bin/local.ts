@@ -225,12 +225,12 @@ async function runDefinition(
     });
   const runtime = await startLocalRuntime({ ports: { stepFunctions: options.port } });
   try {
-    const substitutions: Record<string, string> = {};
+    let text = readFileSync(file, 'utf8');
     for (const [name, handler] of pairs(options.functions, '--function')) {
-      substitutions[`Lambda:${name}`] = runtime.registerFunction(name, { handler, timeoutSeconds: 30 });
+      const arn = runtime.registerFunction(name, { handler, timeoutSeconds: 30 });
+      text = text.split(`\${Lambda:${name}}`).join(arn);
     }
-    for (const [name, value] of pairs(options.set, '--set')) substitutions[name] = value;
-    const definition = substitute(readFileSync(file, 'utf8'), substitutions, true);
+    const definition = substitute(text, Object.fromEntries(pairs(options.set, '--set')), true);
     const created = await runtime.clients.sfn.send(
       new CreateStateMachineCommand({
         name: 'run',
