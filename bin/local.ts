@@ -151,9 +151,14 @@ async function demo(options: {
     const failed = outcomes.find((o) => o.outcome === 'failed');
     const duplicate = outcomes.find((o) => o.outcome === 'duplicate');
     console.log(`\n${bold('Where to look next')}`);
-    if (duplicate)
-      console.log(`  a duplicate's history:     npm run local -- history ${duplicate.executionArn}`);
-    if (failed) console.log(`  a declined payment:        npm run local -- history ${failed.executionArn}`);
+    if (options.serve) {
+      const history = (arn: string) =>
+        `npm run local -- history ${arn}${options.port === 8083 ? '' : ` --port ${options.port}`}`;
+      if (duplicate) console.log(`  a duplicate's history:     ${history(duplicate.executionArn)}`);
+      if (failed) console.log(`  a declined payment:        ${history(failed.executionArn)}`);
+    } else {
+      console.log('  keep the runtime up:       npm start   (it serves after the demo until Ctrl-C)');
+    }
     console.log('  the blueprint definition:  state-machines/idempotency.asl.json');
     console.log('  deploy it to AWS:          npx cdk deploy   (README: "Deploy")');
 
