@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { serviceFaults } from '../../lib/local/lambda';
 import { type DeployedWorkflow, type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import {
   allRecords,
@@ -45,7 +46,8 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'scenarios-'));
   callsFile = join(workDir, 'calls.jsonl');
   failFlag = join(workDir, 'provider-down');
-  runtime = await startLocalRuntime({ onLambdaLog: () => {} });
+  // Retry pauses (Lambda service faults) run at a tenth of their real length.
+  runtime = await startLocalRuntime({ onLambdaLog: () => {}, timeScale: 0.1 });
   await runtime.createTable(TABLE);
   const environment = { CALLS_FILE: callsFile, FAIL_FLAG_FILE: failFlag };
   runtime.registerFunction('orders', {
@@ -245,6 +247,99 @@ describe('Given an event without the key', () => {
     expect(lambdaInvokesScheduled(failed.events)).toBe(0);
     expect(runtime.lambda.invocations()).toBe(invocationsBefore);
     expect(await allRecords(ddb(), TABLE)).toEqual(recordsBefore);
+  });
+});
+
+describe('Given an event whose key is not a single string', () => {
+  test('When the key is a number, Then it is used as its decimal text', async () => {
+    const execution = await runExecution(sfn(), orders.stateMachineArn, { orderId: 4711 });
+
+    expectSucceededAs(execution, NEW_EVENT_PATH);
+    expect((await getRecord(ddb(), TABLE, 'orders#4711'))?.execution?.S).toBe(execution.executionArn);
+  });
+
+  test.each([
+    ['an object', { id: 1 }],
+    ['an array', ['a', 'b']],
+    ['a boolean', true],
+  ])(
+    'When the key is %s, Then it fails with Idempotency.KeyInvalidType and nothing is written',
+    async (_, key) => {
+      const recordsBefore = await allRecords(ddb(), TABLE);
+
+      const failed = await runExecution(sfn(), orders.stateMachineArn, { orderId: key });
+
+      expect(failed.status).toBe('FAILED');
+      expect(failed.error).toBe('Idempotency.KeyInvalidType');
+      expect(enteredStates(failed.events)).toEqual([
+        'ClaimIdempotencyKey',
+        'ClassifyRejectedClaim',
+        'RejectEventWithInvalidKey',
+      ]);
+      expect(lambdaInvokesScheduled(failed.events)).toBe(0);
+      expect(await allRecords(ddb(), TABLE)).toEqual(recordsBefore);
+    },
+  );
+
+  test('When the key is longer than DynamoDB allows, Then it fails with Idempotency.KeyTooLong and nothing is written', async () => {
+    const recordsBefore = await allRecords(ddb(), TABLE);
+
+    const failed = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'é'.repeat(1100) });
+
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('Idempotency.KeyTooLong');
+    expect(enteredStates(failed.events)).toEqual([
+      'ClaimIdempotencyKey',
+      'ClassifyRejectedClaim',
+      'RejectEventWithKeyTooLong',
+    ]);
+    expect(lambdaInvokesScheduled(failed.events)).toBe(0);
+    expect(await allRecords(ddb(), TABLE)).toEqual(recordsBefore);
+  });
+});
+
+describe('Given the Lambda service answers with a service error', () => {
+  test('When it throttles the first invoke only, Then the invoke is retried and the business function runs once', async () => {
+    let throttled = 0;
+    runtime.lambda.setBeforeInvoke((info) => {
+      if (orderIdOf(info.payload) !== 'throttle-1' || throttled > 0) return;
+      throttled++;
+      return serviceFaults.tooManyRequests();
+    });
+
+    const execution = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'throttle-1' });
+
+    expectSucceededAs(execution, NEW_EVENT_PATH);
+    expect(throttled).toBe(1);
+    expect(lambdaInvokesScheduled(execution.events)).toBe(2);
+    const failures = execution.events.filter((e) => e.type === 'TaskFailed');
+    expect(failures.map((e) => e.taskFailedEventDetails?.error)).toEqual(['Lambda.TooManyRequestsException']);
+    expect(billedTransitions(execution.events)).toBe(5);
+    expect(recordedCalls(callsFile, 'throttle-1')).toHaveLength(1);
+    expect((await getRecord(ddb(), TABLE, 'orders#throttle-1'))?.status?.S).toBe('COMPLETED');
+  });
+
+  test('When it fails every attempt, Then the key is released, the execution fails with the service error, and a later retry succeeds', async () => {
+    runtime.lambda.setBeforeInvoke((info) =>
+      orderIdOf(info.payload) === 'outage-1' ? serviceFaults.serviceException() : undefined,
+    );
+
+    const failed = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'outage-1' });
+    runtime.lambda.setBeforeInvoke(undefined);
+    const retry = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'outage-1' });
+
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('Lambda.ServiceException');
+    expect(enteredStates(failed.events)).toEqual([
+      'ClaimIdempotencyKey',
+      'RunBusinessLogic',
+      'ReleaseIdempotencyKey',
+      'BusinessLogicFailed',
+    ]);
+    expect(lambdaInvokesScheduled(failed.events)).toBe(3);
+    expectSucceededAs(retry, NEW_EVENT_PATH);
+    expect(recordedCalls(callsFile, 'outage-1')).toHaveLength(1);
+    expect((await getRecord(ddb(), TABLE, 'orders#outage-1'))?.execution?.S).toBe(retry.executionArn);
   });
 });
 

@@ -50,7 +50,16 @@ beforeAll(async () => {
     events.push(event.event);
     expressEvents.set(event.execution.executionArn, events);
   });
-  for (const name of ['validated', 'stored', 'in-progress', 'envelope', 'express', 'billing', 'shipping']) {
+  for (const name of [
+    'validated',
+    'stored',
+    'stored-small',
+    'in-progress',
+    'envelope',
+    'express',
+    'billing',
+    'shipping',
+  ]) {
     runtime.registerFunction(name, {
       handler: 'test/scenarios/handlers/recording.ts#handler',
       environment: { CALLS_FILE: callsFile },
@@ -71,6 +80,7 @@ beforeAll(async () => {
   };
   await deploy('validated', { payloadValidationExpression: '$states.input.amount' });
   await deploy('stored', { duplicateResponse: 'RETURN_STORED_RESULT' });
+  await deploy('stored-small', { duplicateResponse: 'RETURN_STORED_RESULT', maxStoredResultBytes: 64 });
   await deploy('in-progress', { inProgressPolicy: 'FAIL' });
   await deploy('envelope', { payloadShape: 'ENVELOPE' });
   await deploy('express', { type: 'EXPRESS' });
@@ -153,6 +163,47 @@ describe('Given duplicates configured to return the stored result', () => {
     const record = await getRecord(ddb(), TABLE, 'stored#sr-1');
     expect(record?.status?.S).toBe('COMPLETED');
     expect(JSON.parse(record?.data?.S ?? 'null')).toEqual(first.output);
+  });
+});
+
+describe('Given duplicates configured to return the stored result, for results of every JSON type', () => {
+  test.each([
+    ['a string', 'paid'],
+    ['a number', 42],
+    ['an array', [1, 'two', { three: 3 }]],
+    ['false', false],
+    ['null', null],
+  ])(
+    'When the business function returned %s, Then a duplicate returns the same value',
+    async (label, result) => {
+      const orderId = `sr-type-${label.replace(/ /g, '-')}`;
+      const event = { orderId, respondWith: result };
+      const first = await runExecution(sfn(), arnOf('stored'), event);
+
+      const duplicate = await runExecution(sfn(), arnOf('stored'), event);
+
+      expectSucceededAs(first, NEW_EVENT_PATH);
+      expect(first.output).toEqual(result);
+      expectSucceededAs(duplicate, [...INSPECTED_DUPLICATE_PATH, 'AlreadyProcessed']);
+      expect(duplicate.output).toEqual(result);
+      expect(callsOf('stored', orderId)).toHaveLength(1);
+      expect((await getRecord(ddb(), TABLE, `stored#${orderId}`))?.data?.S).toBe(JSON.stringify(result));
+    },
+  );
+
+  test('When the result is larger than maxStoredResultBytes, Then it is not stored and a duplicate gets the plain duplicate answer', async () => {
+    const event = { orderId: 'sr-big', respondWith: { text: 'x'.repeat(100) } };
+    const first = await runExecution(sfn(), arnOf('stored-small'), event);
+
+    const duplicate = await runExecution(sfn(), arnOf('stored-small'), event);
+
+    expectSucceededAs(first, NEW_EVENT_PATH);
+    expect(first.output).toEqual(event.respondWith);
+    expectSucceededAs(duplicate, [...INSPECTED_DUPLICATE_PATH, 'AlreadyProcessed']);
+    expect(duplicate.output).toEqual({ duplicate: true, idempotencyKey: 'stored-small#sr-big' });
+    const record = await getRecord(ddb(), TABLE, 'stored-small#sr-big');
+    expect(record?.status?.S).toBe('COMPLETED');
+    expect(record?.data).toBeUndefined();
   });
 });
 
