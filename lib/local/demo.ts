@@ -91,9 +91,10 @@ export function demoStream(options: DemoStreamOptions = {}): DemoEvent[] {
   const total = Math.round((orders + 1) / (1 - duplicateShare));
   const extra = Math.max(0, total - orders - 1 - concurrentExtras);
   for (let d = 0; d < extra; d++) {
-    const original = Math.floor(random() * orders);
-    const at = original + 1 + Math.floor(random() * (sends.length - original));
-    sends.splice(at, 0, [all[original] as Order]);
+    const original = all[Math.floor(random() * orders)] as Order;
+    const position = sends.findIndex((group) => group[0] === original);
+    const at = position + 1 + Math.floor(random() * (sends.length - position));
+    sends.splice(at, 0, [original]);
   }
   sends.splice(Math.floor(sends.length / 2), 0, []); // the invalid event's slot
 
