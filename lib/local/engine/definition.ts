@@ -1,6 +1,7 @@
 import aslValidator = require('asl-validator');
 
 import { JsonataLanguage } from './jsonata/language';
+import { JsonPathLanguage } from './jsonpath/language';
 import type { Branch, StateNode } from './model';
 import type { QueryLanguage, RawObject } from './query-language';
 import { compileChoice } from './states/choice';
@@ -54,59 +55,11 @@ function nestedMachines(state: RawObject, location: string): [RawObject, string]
   return nested;
 }
 
-const JSONPATH_ONLY_FIELDS = new Set([
-  'InputPath',
-  'Parameters',
-  'ResultSelector',
-  'ResultPath',
-  'OutputPath',
-  'Result',
-  'TimeoutSecondsPath',
-  'HeartbeatSecondsPath',
-  'SecondsPath',
-  'TimestampPath',
-  'ErrorPath',
-  'CausePath',
-  'ItemsPath',
-  'MaxConcurrencyPath',
-  'ToleratedFailurePercentagePath',
-  'ToleratedFailureCountPath',
-]);
-
-function containsExpressionOrPathKey(value: unknown): boolean {
-  if (typeof value === 'string') return value.startsWith('{%');
-  if (Array.isArray(value)) return value.some(containsExpressionOrPathKey);
-  if (isObject(value))
-    return Object.entries(value).some(([k, v]) => k.endsWith('.$') || containsExpressionOrPathKey(v));
-  return false;
-}
-
-/**
- * A JSONPath state that uses no JSONPath processing at all (no paths, no `.$` keys, no Choice rules)
- * behaves exactly like the same state under JSONata: output = input (or the task result), literal
- * fields stay literal. Such states run; any other JSONPath state waits for the JSONPath issue.
- */
-function isPathFreeState(state: RawObject): boolean {
-  if (state.Type === 'Choice') return false;
-  for (const [field, value] of Object.entries(state)) {
-    if (field === 'Branches' || field === 'ItemProcessor' || field === 'Iterator') continue;
-    if (JSONPATH_ONLY_FIELDS.has(field) || field === 'Arguments' || field === 'Output' || field === 'Items')
-      return false;
-    if (
-      field === 'Catch' &&
-      Array.isArray(value) &&
-      value.some((c) => isObject(c) && ('ResultPath' in c || 'Output' in c))
-    )
-      return false;
-    if (containsExpressionOrPathKey(value)) return false;
-  }
-  return true;
-}
-
-const fieldChecker = new JsonataLanguage();
+const jsonataChecker = new JsonataLanguage();
+const jsonpathChecker = new JsonPathLanguage();
 
 /** Fields of the wrong query language, in the state, its catchers and its Choice rules. */
-function checkJsonataFields(state: RawObject, location: string): void {
+function checkLanguageFields(fieldChecker: QueryLanguage, state: RawObject, location: string): void {
   fieldChecker.checkFields(state, location, 'state');
   if (Array.isArray(state.Catch)) {
     state.Catch.forEach((c, i) => {
@@ -122,7 +75,7 @@ function checkJsonataFields(state: RawObject, location: string): void {
 
 /**
  * Query-language checks that must come before the schema validator (whose messages for them are
- * cryptic): the downgrade rule, and "JSONPath is not supported yet" for any state that would use it.
+ * cryptic): the downgrade rule, and fields of the other query language.
  * Inside Parallel/Map, a state's default language is the machine's, not the enclosing state's (ASL).
  */
 function checkQueryLanguages(machine: RawObject, topLevel: unknown, location: string): void {
@@ -140,14 +93,7 @@ function checkQueryLanguages(machine: RawObject, topLevel: unknown, location: st
       );
     }
     const language = state.QueryLanguage ?? topLevel ?? 'JSONPath';
-    if (language !== 'JSONata' && !isPathFreeState(state)) {
-      throw invalid(
-        `JSONPath is not supported yet by the local engine: state '${name}' uses ${JSON.stringify(language)}${state.QueryLanguage === undefined ? ' (a definition without QueryLanguage uses JSONPath)' : ''}; set "QueryLanguage": "JSONata" at the top level of the definition`,
-        where,
-        'UNSUPPORTED_FEATURE',
-      );
-    }
-    if (language === 'JSONata') checkJsonataFields(state, where);
+    checkLanguageFields(language === 'JSONata' ? jsonataChecker : jsonpathChecker, state, where);
     for (const [nested, nestedLocation] of nestedMachines(state, where))
       checkQueryLanguages(nested, topLevel, nestedLocation);
   }
@@ -249,7 +195,9 @@ export function compileDefinition(
   checkQueryLanguages(definition, definition.QueryLanguage, '');
   validateSchema(definition);
   checkVariableScopes(definition, new Set(), '');
-  const language: QueryLanguage & { compiledExpressions: number } = new JsonataLanguage();
+  const jsonata = new JsonataLanguage();
+  const jsonpath = new JsonPathLanguage();
+  const topLevel = definition.QueryLanguage ?? 'JSONPath';
 
   const compileBranch = (machine: RawObject, location: string): Branch => {
     const states = new Map<string, StateNode>();
@@ -258,6 +206,8 @@ export function compileDefinition(
       const where = `${location}/States/${name}`;
       const compiler = STATE_TYPES[state.Type as string];
       if (compiler === undefined) throw invalid(`unknown state type ${JSON.stringify(state.Type)}`, where);
+      // Inside Parallel/Map the default is the machine's language, not the enclosing state's (ASL).
+      const language = (state.QueryLanguage ?? topLevel) === 'JSONata' ? jsonata : jsonpath;
       language.checkFields(state, where, 'state');
       const ctx: CompileContext = { language, location: where, integrations, compileBranch };
       states.set(name, compiler(name, state, ctx));
@@ -288,5 +238,5 @@ export function compileDefinition(
   const root = compileBranch(definition, '');
   const timeoutSeconds =
     typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds : undefined;
-  return { definition, root, timeoutSeconds, compiledExpressions: language.compiledExpressions };
+  return { definition, root, timeoutSeconds, compiledExpressions: jsonata.compiledExpressions };
 }

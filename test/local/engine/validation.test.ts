@@ -12,12 +12,13 @@ function rejection(definition: object, integrations = registry()): InvalidDefini
 }
 
 describe('StateMachine.create', () => {
-  it('fails when the definition uses JSONPath, saying it is not supported yet', () => {
+  it('fails when a JSONPath state (the default language) has a JSONata field, naming the JSONPath fields', () => {
     const error = rejection({
       StartAt: 'P',
-      States: { P: { Type: 'Pass', Parameters: { a: 1 }, End: true } },
+      States: { P: { Type: 'Pass', Output: { a: 1 }, End: true } },
     });
-    expect(error.message).toContain('JSONPath is not supported yet');
+    expect(error).toMatchObject({ code: 'SCHEMA_VALIDATION_FAILED', location: '/States/P' });
+    expect(error.message).toContain("The field 'Output' is not supported in a JSONPath state");
   });
 
   it('fails when a state downgrades to JSONPath under a JSONata machine, with AWS message', () => {

@@ -48,8 +48,13 @@ export function compileMap(name: string, raw: RawObject, ctx: CompileContext): S
   const branch = ctx.compileBranch(processor, `${ctx.location}/${processorField}`);
   const items = ctx.language.value(raw, 'Items', ctx.location, 'array');
   const maxConcurrency = ctx.language.value(raw, 'MaxConcurrency', ctx.location, 'nonNegativeInteger');
+  // JSONPath's legacy name for ItemSelector is `Parameters` (used when ItemSelector is absent).
+  const selectorField =
+    'ItemSelector' in raw ? 'ItemSelector' : 'Parameters' in raw ? 'Parameters' : undefined;
   const selector =
-    'ItemSelector' in raw ? ctx.language.template(raw.ItemSelector, 'ItemSelector', ctx.location) : undefined;
+    selectorField === undefined
+      ? undefined
+      : ctx.language.template(raw[selectorField], selectorField, ctx.location);
   const flow = ctx.language.stateFlow(raw, ctx.location);
   const handling = compileErrorHandling(raw, ctx);
   const base = baseNode(name, 'Map', raw, true);
