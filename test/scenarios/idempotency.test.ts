@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { defaultLeaseSeconds } from '../../lib/definition';
 import { serviceFaults } from '../../lib/local/lambda';
 import { type DeployedWorkflow, type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import {
@@ -28,6 +29,8 @@ import {
 
 const TABLE = 'scenario-orders';
 const TTL_SECONDS = 3600;
+/** The lease the blueprint derives from the local functions' 3 s timeout. */
+const DEFAULT_LEASE_SECONDS = defaultLeaseSeconds(3);
 const NEW_EVENT_PATH = ['ClaimIdempotencyKey', 'RunBusinessLogic', 'RecordCompletion', 'Processed'];
 const DUPLICATE_PATH = ['ClaimIdempotencyKey', 'AlreadyProcessed'];
 
@@ -41,6 +44,8 @@ let orders: DeployedWorkflow;
 let slowOrders: DeployedWorkflow;
 /** Business function `rejecting-orders` (fails on demand). */
 let rejectingOrders: DeployedWorkflow;
+/** Business function `timing-out` (waits `waitMs`, with a 1 s timeout). */
+let timingOut: DeployedWorkflow;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'scenarios-'));
@@ -63,6 +68,11 @@ beforeAll(async () => {
     handler: 'test/scenarios/handlers/failing.ts#handler',
     environment,
   });
+  runtime.registerFunction('timing-out', {
+    handler: 'test/scenarios/handlers/slow.ts#handler',
+    environment,
+    timeoutSeconds: 1,
+  });
   const common = { tableName: TABLE, keyExpression: '$states.input.orderId', recordTtlSeconds: TTL_SECONDS };
   orders = await runtime.deployWorkflow({
     name: 'orders',
@@ -80,6 +90,13 @@ beforeAll(async () => {
     name: 'rejecting-orders',
     functionName: 'rejecting-orders',
     keyPrefix: 'rejecting-orders',
+    ...common,
+  });
+  timingOut = await runtime.deployWorkflow({
+    name: 'timing-out',
+    functionName: 'timing-out',
+    keyPrefix: 'timing-out',
+    businessTimeoutSeconds: 1,
     ...common,
   });
 }, 60_000);
@@ -126,6 +143,30 @@ describe('Given a new event', () => {
     expect(expiration).toBeGreaterThanOrEqual(before + TTL_SECONDS);
     expect(expiration).toBeLessThanOrEqual(after + TTL_SECONDS);
     expect(record?.data).toBeUndefined();
+  });
+
+  test('When the business function is running, Then the record is INPROGRESS, names the execution and holds a lease of the default length', async () => {
+    const gate = invocationGate((payload) => (payload as { orderId?: string }).orderId === 'new-2');
+    runtime.lambda.setBeforeInvoke(gate.hook);
+    const beforeMs = Date.now();
+
+    const executionArn = await startExecution(sfn(), orders.stateMachineArn, { orderId: 'new-2' });
+    await gate.arrived;
+    const afterMs = Date.now();
+    const whileRunning = await getRecord(ddb(), TABLE, 'orders#new-2');
+    gate.release();
+    const execution = await finished(sfn(), executionArn);
+
+    expect(whileRunning?.status?.S).toBe('INPROGRESS');
+    expect(whileRunning?.execution?.S).toBe(executionArn);
+    const lease = Number(whileRunning?.in_progress_expiration?.N);
+    expect(lease).toBeGreaterThanOrEqual(beforeMs + DEFAULT_LEASE_SECONDS * 1000);
+    expect(lease).toBeLessThanOrEqual(afterMs + DEFAULT_LEASE_SECONDS * 1000);
+    const expiration = Number(whileRunning?.expiration?.N);
+    expect(expiration).toBeGreaterThanOrEqual(Math.floor(beforeMs / 1000) + TTL_SECONDS);
+    expect(expiration).toBeLessThanOrEqual(Math.floor(afterMs / 1000) + TTL_SECONDS);
+    expectSucceededAs(execution, NEW_EVENT_PATH);
+    expect((await getRecord(ddb(), TABLE, 'orders#new-2'))?.status?.S).toBe('COMPLETED');
   });
 });
 
@@ -221,6 +262,29 @@ describe('Given a business function that fails', () => {
     const record = await getRecord(ddb(), TABLE, 'rejecting-orders#fail-2');
     expect(record?.status?.S).toBe('COMPLETED');
     expect(record?.execution?.S).toBe(retry.executionArn);
+  });
+});
+
+describe('Given a business function that runs past its own timeout', () => {
+  test('When the event is sent, Then the key is released and the execution fails with the timeout; a faster retry completes', async () => {
+    const event = { orderId: 'timeout-1', waitMs: 2500 };
+
+    const failed = await runExecution(sfn(), timingOut.stateMachineArn, event);
+    const retry = await runExecution(sfn(), timingOut.stateMachineArn, { orderId: 'timeout-1', waitMs: 0 });
+
+    expect(failed.status).toBe('FAILED');
+    expect(enteredStates(failed.events)).toEqual([
+      'ClaimIdempotencyKey',
+      'RunBusinessLogic',
+      'ReleaseIdempotencyKey',
+      'BusinessLogicFailed',
+    ]);
+    const taskFailure = failed.events.find((e) => e.type === 'TaskFailed')?.taskFailedEventDetails;
+    expect(failed.error).toBe(taskFailure?.error);
+    expect(failed.cause).toContain('Task timed out after');
+    expectSucceededAs(retry, NEW_EVENT_PATH);
+    expect(recordedCalls(callsFile, 'timeout-1')).toHaveLength(2);
+    expect((await getRecord(ddb(), TABLE, 'timing-out#timeout-1'))?.execution?.S).toBe(retry.executionArn);
   });
 });
 
@@ -441,6 +505,29 @@ describe('Given an execution whose lease ran out while its business function was
         .map((c) => (c.event as { sender: string }).sender)
         .sort(),
     ).toEqual(['A', 'B']);
+  });
+
+  test('When nobody took the key over, Then it still completes its own record', async () => {
+    const gate = invocationGate((payload) => (payload as { orderId?: string }).orderId === 'late-1');
+    runtime.lambda.setBeforeInvoke(gate.hook);
+    const executionArn = await startExecution(sfn(), orders.stateMachineArn, { orderId: 'late-1' });
+    await gate.arrived;
+    await ddb().send(
+      new UpdateItemCommand({
+        TableName: TABLE,
+        Key: { id: { S: 'orders#late-1' } },
+        UpdateExpression: 'SET in_progress_expiration = :past',
+        ExpressionAttributeValues: { ':past': { N: String(Date.now() - 1000) } },
+      }),
+    );
+
+    gate.release();
+    const execution = await finished(sfn(), executionArn);
+
+    expectSucceededAs(execution, NEW_EVENT_PATH);
+    const record = await getRecord(ddb(), TABLE, 'orders#late-1');
+    expect(record?.status?.S).toBe('COMPLETED');
+    expect(record?.execution?.S).toBe(executionArn);
   });
 
   test('When it fails after another execution took the key over, Then its release deletes nothing and the record still names the other execution', async () => {
