@@ -208,7 +208,10 @@ export async function runDemo(options: RunDemoOptions): Promise<ExecutionOutcome
   let inFlight = 0;
   await new Promise<void>((resolve, reject) => {
     const pump = (): void => {
-      if (queue.length === 0 && inFlight === 0) return resolve();
+      if (queue.length === 0 && inFlight === 0) {
+        resolve();
+        return;
+      }
       while (queue.length > 0 && inFlight < concurrency) {
         const burst = queue.shift() as DemoEvent[];
         inFlight += burst.length;

@@ -43,7 +43,8 @@ function policyStatements(template: Template): unknown[] {
     Properties: { Roles: [{ Ref: Match.stringLikeRegexp('OrdersStateMachineRole') }] },
   });
   const [policy] = Object.values(policies);
-  return (policy?.Properties as { PolicyDocument: { Statement: unknown[] } }).PolicyDocument.Statement;
+  if (!policy) throw new Error('the state machine role has no policy');
+  return (policy.Properties as { PolicyDocument: { Statement: unknown[] } }).PolicyDocument.Statement;
 }
 
 const FUNCTION_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Business'), 'Arn'] };

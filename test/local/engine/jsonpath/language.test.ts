@@ -1,7 +1,7 @@
 import { TerminalError } from '../../../../lib/local/engine/errors';
 import { JsonPathLanguage } from '../../../../lib/local/engine/jsonpath/language';
 import type { EvalScope, Evaluator, RawObject } from '../../../../lib/local/engine/query-language';
-import { InvalidDefinitionError, StatesError } from '../../../../lib/local/engine/types';
+import { InvalidDefinitionError, type StatesError } from '../../../../lib/local/engine/types';
 
 const context = { Execution: { Id: 'exec-arn', Name: 'run-1' }, State: { Name: 'S' } };
 
