@@ -7,4 +7,5 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
   },
   testTimeout: 60000,
+  setupFiles: ['<rootDir>/test/setup-env.js'],
 };
