@@ -6,6 +6,7 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+import { StateMachine as AlsStateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { renderDefinition } from '../lib/definition';
 import { type IntegrationRegistry, StateMachine } from '../lib/local/engine';
 import { LOCAL_DEFAULTS, startBlueprintRuntime } from '../lib/local/runtime';
@@ -33,6 +34,29 @@ function passChoiceChain(pairs: number): object {
   }
   states.End = { Type: 'Succeed' };
   return { QueryLanguage: 'JSONata', StartAt: 'P0', States: states };
+}
+
+/**
+ * The same chain in JSONPath, the default query language: each Pass copies a field with Parameters and
+ * places it with ResultPath, each Choice compares a number. Run on this engine and on aws-local-stepfunctions.
+ */
+function jsonPathPassChoiceChain(pairs: number): object {
+  const states: Record<string, object> = {};
+  for (let i = 0; i < pairs; i++) {
+    states[`P${i}`] = {
+      Type: 'Pass',
+      Parameters: { 'n.$': '$.n', step: i },
+      ResultPath: '$.last',
+      Next: `C${i}`,
+    };
+    states[`C${i}`] = {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.n', NumericGreaterThan: 0, Next: i + 1 < pairs ? `P${i + 1}` : 'End' }],
+      Default: 'End',
+    };
+  }
+  states.End = { Type: 'Succeed' };
+  return { StartAt: 'P0', States: states };
 }
 
 function assignChain(length: number): object {
@@ -169,6 +193,79 @@ async function measure(
   };
 }
 
+/** The same figures for aws-local-stepfunctions, which reports no transition count: `statesPerRun` is known from the chain. */
+async function measureAls(
+  label: string,
+  definition: object,
+  input: Record<string, unknown>,
+  runs: number,
+  statesPerRun: number,
+  expectedOutput: string | undefined,
+) {
+  const sm = new AlsStateMachine(definition as StateMachineDefinition);
+  const once = async () => {
+    const output = await sm.run(input as never).result;
+    if (JSON.stringify(output) !== expectedOutput)
+      throw new Error(`${label}: unexpected output ${JSON.stringify(output)}`);
+  };
+  for (let i = 0; i < Math.min(20, runs); i++) await once();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) await once();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const transitions = runs * statesPerRun;
+  return {
+    label,
+    runs,
+    transitions,
+    seconds,
+    perSecond: transitions / seconds,
+    msPerRun: (seconds * 1000) / runs,
+  };
+}
+
+async function jsonPathComparison(): Promise<void> {
+  const pairs = 100;
+  const runs = 400;
+  const input = { n: 1 };
+  const definition = jsonPathPassChoiceChain(pairs);
+  const engine = StateMachine.create(definition, { integrations: none });
+  const expected = (await engine.start(input, ARNS).done).output;
+  const ours = await measure(
+    `JSONPath Pass/Choice chain (${pairs} pairs), this engine, history kept`,
+    engine,
+    input,
+    runs,
+    true,
+  );
+  const oursBare = await measure(
+    `JSONPath Pass/Choice chain (${pairs} pairs), this engine, no history`,
+    engine,
+    input,
+    runs,
+    false,
+  );
+  const statesPerRun = ours.transitions / ours.runs;
+  const als = await measureAls(
+    `JSONPath Pass/Choice chain (${pairs} pairs), aws-local-stepfunctions 3.0.0`,
+    definition,
+    input,
+    runs,
+    statesPerRun,
+    expected,
+  );
+  console.log('\nJSONPath: the same definition on this engine and on aws-local-stepfunctions (same process)');
+  console.log('| engine | runs | transitions | transitions/s | ms per execution |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of [ours, oursBare, als]) {
+    console.log(
+      `| ${r.label} | ${r.runs} | ${r.transitions} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${r.msPerRun.toFixed(3)} |`,
+    );
+  }
+  console.log(
+    `ratio (this engine with history / aws-local-stepfunctions, transitions/s): ${(ours.perSecond / als.perSecond).toFixed(1)}x`,
+  );
+}
+
 async function main(): Promise<void> {
   const rows = [
     await measure(
@@ -289,6 +386,7 @@ async function blueprintOverhead(): Promise<void> {
 }
 
 main()
+  .then(jsonPathComparison)
   .then(() => (process.argv.includes('--engine-only') ? undefined : blueprintOverhead()))
   .catch((error: unknown) => {
     console.error(error);
