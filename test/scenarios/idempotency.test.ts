@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { defaultLeaseSeconds } from '../../lib/definition';
 import { serviceFaults } from '../../lib/local/lambda';
 import { type DeployedWorkflow, type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
@@ -558,6 +559,27 @@ describe('Given an execution whose lease ran out while its business function was
       status: { S: 'COMPLETED' },
       execution: { S: takeover.executionArn },
     });
+  });
+});
+
+describe('Given an execution stopped while its business function runs', () => {
+  test('When the event is retried within the lease, Then it is a duplicate: the stopped execution still holds the key until its lease runs out', async () => {
+    const gate = invocationGate((payload) => (payload as { orderId?: string }).orderId === 'stopped-1');
+    runtime.lambda.setBeforeInvoke(gate.hook);
+    const stoppedArn = await startExecution(sfn(), orders.stateMachineArn, { orderId: 'stopped-1' });
+    await gate.arrived;
+
+    await sfn().send(new StopExecutionCommand({ executionArn: stoppedArn, error: 'Operator.Stop' }));
+    const stopped = await finished(sfn(), stoppedArn);
+    const retry = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'stopped-1' });
+    gate.release();
+
+    expect(stopped.status).toBe('ABORTED');
+    expect(lastEvent(stopped.events)?.type).toBe('ExecutionAborted');
+    expectSucceededAs(retry, DUPLICATE_PATH);
+    const record = await getRecord(ddb(), TABLE, 'orders#stopped-1');
+    expect(record?.status?.S).toBe('INPROGRESS');
+    expect(record?.execution?.S).toBe(stoppedArn);
   });
 });
 

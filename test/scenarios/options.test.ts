@@ -35,6 +35,7 @@ const INSPECTED_DUPLICATE_PATH = ['ClaimIdempotencyKey', 'LoadExistingRecord', '
 let runtime: LocalRuntime;
 let workDir: string;
 let callsFile: string;
+/** Workflows by name; each has its own business function and key prefix of that name. */
 const workflows: Record<string, DeployedWorkflow> = {};
 /** History events of Express executions, as the runtime publishes them to in-process subscribers. */
 const expressEvents = new Map<string, unknown[]>();
@@ -50,25 +51,14 @@ beforeAll(async () => {
     events.push(event.event);
     expressEvents.set(event.execution.executionArn, events);
   });
-  for (const name of [
-    'validated',
-    'stored',
-    'stored-small',
-    'in-progress',
-    'envelope',
-    'express',
-    'billing',
-    'shipping',
-  ]) {
-    runtime.registerFunction(name, {
-      handler: 'test/scenarios/handlers/recording.ts#handler',
-      environment: { CALLS_FILE: callsFile },
-    });
-  }
   const deploy = async (
     name: string,
     options: Partial<Parameters<LocalRuntime['deployWorkflow']>[0]> = {},
   ) => {
+    runtime.registerFunction(name, {
+      handler: 'test/scenarios/handlers/recording.ts#handler',
+      environment: { CALLS_FILE: callsFile },
+    });
     workflows[name] = await runtime.deployWorkflow({
       name,
       functionName: name,
@@ -84,6 +74,7 @@ beforeAll(async () => {
   await deploy('in-progress', { inProgressPolicy: 'FAIL' });
   await deploy('envelope', { payloadShape: 'ENVELOPE' });
   await deploy('express', { type: 'EXPRESS' });
+  await deploy('hashed', { keyExpression: undefined });
   await deploy('billing');
   await deploy('shipping');
 }, 60_000);
@@ -110,6 +101,24 @@ function expectSucceededAs(execution: FinishedExecution, path: string[]): void {
   expect(enteredStates(execution.events)).toEqual(path);
   expect(lastEvent(execution.events)?.type).toBe('ExecutionSucceeded');
 }
+
+describe('Given the default key (a SHA-256 of the whole event)', () => {
+  test('When the identical event is sent twice, Then the second is a duplicate; When any field differs, Then it is a new event', async () => {
+    const event = { orderId: 'h-1', amount: 5 };
+
+    const first = await runExecution(sfn(), arnOf('hashed'), event);
+    const identical = await runExecution(sfn(), arnOf('hashed'), { orderId: 'h-1', amount: 5 });
+    const different = await runExecution(sfn(), arnOf('hashed'), { orderId: 'h-1', amount: 6 });
+
+    expectSucceededAs(first, NEW_EVENT_PATH);
+    expectSucceededAs(identical, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expectSucceededAs(different, NEW_EVENT_PATH);
+    expect(callsOf('hashed', 'h-1')).toHaveLength(2);
+    const id = `hashed#${createHash('sha256').update(JSON.stringify(event)).digest('hex')}`;
+    expect(identical.output).toEqual({ duplicate: true, idempotencyKey: id });
+    expect((await getRecord(ddb(), TABLE, id))?.execution?.S).toBe(first.executionArn);
+  });
+});
 
 describe('Given payload validation on the amount', () => {
   test('When a duplicate carries the same amount, Then it succeeds as AlreadyProcessed without calling the business function', async () => {
