@@ -24,6 +24,7 @@ import {
   orderIdOf,
   putRecord,
   recordedCalls,
+  releaseAllGates,
   runExecution,
   startExecution,
 } from './support';
@@ -109,6 +110,7 @@ afterAll(async () => {
 
 afterEach(() => {
   runtime.lambda.setBeforeInvoke(undefined);
+  releaseAllGates();
   rmSync(failFlag, { force: true });
 });
 

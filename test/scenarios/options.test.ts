@@ -24,6 +24,7 @@ import {
   lambdaInvokesScheduled,
   lastEvent,
   recordedCalls,
+  releaseAllGates,
   runExecution,
   startExecution,
 } from './support';
@@ -84,7 +85,10 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-afterEach(() => runtime.lambda.setBeforeInvoke(undefined));
+afterEach(() => {
+  runtime.lambda.setBeforeInvoke(undefined);
+  releaseAllGates();
+});
 
 const sfn = () => runtime.clients.sfn;
 const ddb = () => runtime.clients.dynamodb;

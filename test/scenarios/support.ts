@@ -140,6 +140,15 @@ export function orderIdOf(payload: string): unknown {
   return event?.orderId ?? event?.event?.orderId;
 }
 
+/** Gates not yet released, so a failing test cannot leave an invocation (and the runtime's shutdown) hanging. */
+const openGates = new Set<() => void>();
+
+/** Releases every gate a test left closed (call it in afterEach). */
+export function releaseAllGates(): void {
+  for (const release of openGates) release();
+  openGates.clear();
+}
+
 /**
  * A beforeInvoke hook that holds the invocations `matches` selects until `release()` is called,
  * and tells when the first one arrived; every other invocation passes at once.
@@ -161,6 +170,7 @@ export function invocationGate(matches: (payload: unknown) => boolean): {
     open = resolve;
   });
   let held = 0;
+  openGates.add(open);
   return {
     hook: async (info) => {
       if (!matches(JSON.parse(info.payload))) return;
@@ -170,6 +180,9 @@ export function invocationGate(matches: (payload: unknown) => boolean): {
     },
     arrived,
     held: () => held,
-    release: () => open(),
+    release: () => {
+      openGates.delete(open);
+      open();
+    },
   };
 }
