@@ -181,6 +181,26 @@ function validateSchema(definition: RawObject): void {
   // The validator writes default QueryLanguage values into what it is given: hand it a copy.
   const { isValid, errors } = aslValidator(withoutOutputs(structuredClone(definition)));
   if (isValid) return;
+  const pointer = errors[0]?.schemaError?.instancePath ?? '';
+  const dollarKey = /^(.*)\/([^/]+\.\$)$/.exec(pointer);
+  if (dollarKey && errors[0]?.Message.includes('asl_payload_template')) {
+    // AWS's wording for a `.$` value that is neither a path nor an intrinsic function call.
+    const [, location = '', key = ''] = dollarKey;
+    const value = pointer
+      .slice(1)
+      .split('/')
+      .reduce<unknown>(
+        (node, step) => (isObject(node) ? node[step.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined),
+        definition,
+      );
+    const detail = `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call (got ${JSON.stringify(value)}: check the path, or the function name, its arguments and parentheses)`;
+    throw new InvalidDefinitionError(
+      `SCHEMA_VALIDATION_FAILED: ${detail} at ${location}`,
+      'SCHEMA_VALIDATION_FAILED',
+      location,
+      detail,
+    );
+  }
   const code = errors[0]?.['Error code'] ?? 'SCHEMA_VALIDATION_FAILED';
   const detail = errors.map((e) => e.Message).join('; ');
   throw new InvalidDefinitionError(`${code}: ${detail}`, code, undefined, detail);
