@@ -1,5 +1,5 @@
 /**
- * The seam between the engine and a query language (JSONata now, JSONPath later). The engine owns
+ * The seam between the engine and a query language (JSONata, JSONPath). The engine owns
  * states, transitions, Retry/Catch and the history; a query language turns a state's raw fields into
  * evaluators: what the state works on, what it outputs, what it assigns, and single values such as a
  * Choice condition or a Fail cause. Each evaluator receives the state's scope at evaluation time.
@@ -54,15 +54,18 @@ export interface QueryLanguage {
   checkFields(raw: RawObject, location: string, kind: 'state' | 'catcher' | 'choiceRule'): void;
   /** Data flow of a state (`Arguments`/`Output`/`Assign` under JSONata). */
   stateFlow(raw: RawObject, location: string): DataFlow;
-  /** Data flow of a catcher (`Output`/`Assign`), evaluated with `errorOutput` set. */
-  catcherFlow(raw: RawObject, location: string): DataFlow;
-  /** A Choice rule's condition. */
-  condition(rule: RawObject, location: string): Evaluator<boolean>;
+  /**
+   * Data flow of a catcher (`Output`/`Assign`), evaluated with `errorOutput` set, or of a Choice rule.
+   * `state` is the raw JSON of the state that holds it (JSONPath needs its InputPath/OutputPath).
+   */
+  catcherFlow(raw: RawObject, location: string, state: RawObject): DataFlow;
+  /** A Choice rule's condition; `state` is the raw Choice state. */
+  condition(rule: RawObject, location: string, state: RawObject): Evaluator<boolean>;
   /**
    * A single-value field (`TimeoutSeconds`, Wait `Seconds`/`Timestamp`, Fail `Error`/`Cause`, Map `Items`,
    * `MaxConcurrency`), or undefined when the field is absent. `field` is the field name in the state.
    */
   value(raw: RawObject, field: string, location: string, kind: ValueKind): Evaluator | undefined;
-  /** A template evaluated against a scope (Map `ItemSelector`). */
-  template(value: unknown, field: string, location: string): Evaluator;
+  /** A template evaluated against a scope (Map `ItemSelector`); `state` is the raw state that holds it. */
+  template(value: unknown, field: string, location: string, state: RawObject): Evaluator;
 }

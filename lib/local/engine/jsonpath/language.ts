@@ -35,10 +35,9 @@ import { type CompiledPath, compileReferencePath, NOT_FOUND, normalizedPath } fr
  * JSONPath fields are compiled once, and the evaluators the engine asks for are thin, synchronous
  * closures over them.
  *
- * The seam hands a Choice rule, a catcher or a Map ItemSelector over without its state, but JSONPath
- * needs the state's InputPath/OutputPath there. So every compiled state is kept by its location
- * (`/States/<name>`), and those evaluators look their state up on first use (compilation of the
- * whole definition is over by then).
+ * A Choice rule, a catcher or a Map ItemSelector needs its state's InputPath/OutputPath: the seam
+ * hands the state's raw JSON along with them, and each state is compiled once per location however
+ * many of its parts ask for it.
  */
 
 const JSONATA_RULE_FIELDS = ['Condition', 'Output'];
@@ -116,14 +115,11 @@ export class JsonPathLanguage implements QueryLanguage {
     return state;
   }
 
-  /** The state compiled at `location`, once the definition is compiled; undefined means "no JSONPath fields". */
-  private lookup(location: string): CompiledJsonPathState | undefined {
-    return this.states.get(location);
-  }
-
-  private effective(location: string, scope: EvalScope): unknown {
-    const state = this.lookup(location);
-    return state ? applyInputPath(state.inputPath, scope.input, scope.context, scope.vars) : scope.input;
+  /** InputPath applied to the state input: what rules, ItemSelector and `*Path` fields read. */
+  private static effective(state: CompiledJsonPathState, scope: EvalScope): unknown {
+    return state.inputPath === undefined
+      ? scope.input
+      : applyInputPath(state.inputPath, scope.input, scope.context, scope.vars);
   }
 
   checkFields(raw: RawObject, location: string, kind: 'state' | 'catcher' | 'choiceRule'): void {
@@ -202,33 +198,38 @@ export class JsonPathLanguage implements QueryLanguage {
       };
     }
     // Wait, Choice, Succeed: output = OutputPath(InputPath(input)); Assign sees the effective input.
-    const flow = this.passThroughFlow(location, assign);
+    const flow = JsonPathLanguage.passThroughFlow(state, assign);
     return has('InputPath', 'OutputPath') ? flow : { assign: flow.assign };
   }
 
-  private passThroughFlow(stateLocation: string, assign: CompiledTemplate | undefined): DataFlow {
+  private static passThroughFlow(
+    state: CompiledJsonPathState,
+    assign: CompiledTemplate | undefined,
+  ): DataFlow {
+    const { inputPath, outputPath } = state;
     return {
-      output: (scope) =>
-        guarded(scope, () => {
-          const state = this.lookup(stateLocation);
-          if (!state || (state.inputPath === undefined && state.outputPath === undefined)) return scope.input;
-          const input = applyInputPath(state.inputPath, scope.input, scope.context, scope.vars);
-          return applyOutputPath(state.outputPath, input, scope.context, scope.vars);
-        }),
+      output:
+        inputPath === undefined && outputPath === undefined
+          ? (scope) => scope.input
+          : (scope) =>
+              guarded(scope, () => {
+                const input = applyInputPath(inputPath, scope.input, scope.context, scope.vars);
+                return applyOutputPath(outputPath, input, scope.context, scope.vars);
+              }),
       assign: assign
         ? (scope) =>
             guarded(
               scope,
-              () => assign(this.effective(stateLocation, scope), scope.context, scope.vars) as Variables,
+              () => assign(JsonPathLanguage.effective(state, scope), scope.context, scope.vars) as Variables,
             )
         : undefined,
     };
   }
 
-  catcherFlow(raw: RawObject, location: string): DataFlow {
-    const stateLocation = stateLocationOf(location);
+  catcherFlow(raw: RawObject, location: string, state: RawObject): DataFlow {
     const assign = raw.Assign === undefined ? undefined : this.assignOf(raw.Assign, `${location}/Assign`);
-    if (/\/Choices\/\d+$/.test(location)) return this.passThroughFlow(stateLocation, assign);
+    if (state.Type === 'Choice')
+      return JsonPathLanguage.passThroughFlow(this.compiled(state, stateLocationOf(location)), assign);
     let resultPath: CompiledResultPath;
     try {
       resultPath = compileResultPath(raw.ResultPath);
@@ -251,16 +252,16 @@ export class JsonPathLanguage implements QueryLanguage {
     }
   }
 
-  condition(rule: RawObject, location: string): Evaluator<boolean> {
+  condition(rule: RawObject, location: string, state: RawObject): Evaluator<boolean> {
     let compiled: ReturnType<typeof compileChoiceRule>;
     try {
       compiled = compileChoiceRule(rule, location);
     } catch (error) {
       definitionError(error, location);
     }
-    const stateLocation = stateLocationOf(location);
+    const choice = this.compiled(state, stateLocationOf(location));
     return (scope) =>
-      guarded(scope, () => compiled(this.effective(stateLocation, scope), scope.context, scope.vars));
+      guarded(scope, () => compiled(JsonPathLanguage.effective(choice, scope), scope.context, scope.vars));
   }
 
   value(raw: RawObject, field: string, location: string, kind: ValueKind): Evaluator | undefined {
@@ -279,10 +280,11 @@ export class JsonPathLanguage implements QueryLanguage {
       }
       // Fail's ErrorPath/CausePath may also be an intrinsic function call.
       const read = this.pathReader(pathText, pathField, at);
-      const fromRaw = raw.Type === 'Fail';
+      // Fail has no InputPath: its paths read the raw input.
+      const state = raw.Type === 'Fail' ? undefined : this.compiled(raw, location);
       return (scope) =>
         guarded(scope, () => {
-          const input = fromRaw ? scope.input : this.effective(location, scope);
+          const input = state === undefined ? scope.input : JsonPathLanguage.effective(state, scope);
           const value = read(input, scope);
           if (!accepts(value)) {
             throw new StatesError(
@@ -294,7 +296,8 @@ export class JsonPathLanguage implements QueryLanguage {
         });
     }
     if (field === 'Items' && 'InputPath' in raw) {
-      return (scope) => guarded(scope, () => this.effective(location, scope));
+      const state = this.compiled(raw, location);
+      return (scope) => guarded(scope, () => JsonPathLanguage.effective(state, scope));
     }
     if (!(field in raw)) return undefined;
     const value = raw[field];
@@ -333,7 +336,7 @@ export class JsonPathLanguage implements QueryLanguage {
     }
   }
 
-  template(value: unknown, field: string, location: string): Evaluator {
+  template(value: unknown, field: string, location: string, state: RawObject): Evaluator {
     let template: CompiledTemplate;
     try {
       template = compileTemplate(value, `${location}/${field}`);
@@ -341,7 +344,8 @@ export class JsonPathLanguage implements QueryLanguage {
       definitionError(error, location);
     }
     // Map ItemSelector: `$` is the Map's effective input; `$$.Map.Item` is in the scope's context.
+    const map = this.compiled(state, location);
     return (scope) =>
-      guarded(scope, () => template(this.effective(location, scope), scope.context, scope.vars));
+      guarded(scope, () => template(JsonPathLanguage.effective(map, scope), scope.context, scope.vars));
   }
 }

@@ -24,8 +24,8 @@ export function compileChoice(name: string, raw: RawObject, ctx: CompileContext)
     ctx.language.checkFields(rule, location, 'choiceRule');
     if (typeof rule.Next !== 'string') throw invalid(`a Choice rule needs 'Next'`, location);
     return {
-      condition: ctx.language.condition(rule, location),
-      flow: ctx.language.catcherFlow(rule, location),
+      condition: ctx.language.condition(rule, location, raw),
+      flow: ctx.language.catcherFlow(rule, location, raw),
       nextName: rule.Next,
     };
   });

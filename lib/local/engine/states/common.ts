@@ -89,7 +89,7 @@ export function compileErrorHandling(
     if (typeof c.Next !== 'string') throw invalid(`a catcher needs 'Next'`, location);
     return {
       errorEquals: errorEquals(c, location),
-      flow: ctx.language.catcherFlow(c, location),
+      flow: ctx.language.catcherFlow(c, location, raw),
       nextName: c.Next,
     };
   });

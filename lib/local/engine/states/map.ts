@@ -54,7 +54,7 @@ export function compileMap(name: string, raw: RawObject, ctx: CompileContext): S
   const selector =
     selectorField === undefined
       ? undefined
-      : ctx.language.template(raw[selectorField], selectorField, ctx.location);
+      : ctx.language.template(raw[selectorField], selectorField, ctx.location, raw);
   const flow = ctx.language.stateFlow(raw, ctx.location);
   const handling = compileErrorHandling(raw, ctx);
   const base = baseNode(name, 'Map', raw, true);

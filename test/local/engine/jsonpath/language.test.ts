@@ -158,11 +158,12 @@ describe('JsonPathLanguage: Choice', () => {
     Choices: [rule],
     Default: 'Small',
   };
+  const choice: RawObject = { Type: 'Choice', Choices: [], Default: 'X' };
 
   it("Given a Choice with InputPath, When a rule is evaluated, Then it sees the state's effective input", async () => {
     const language = new JsonPathLanguage();
-    const condition = language.condition(rule, '/States/C/Choices/0');
-    const ruleFlow = language.catcherFlow(rule, '/States/C/Choices/0');
+    const condition = language.condition(rule, '/States/C/Choices/0', raw);
+    const ruleFlow = language.catcherFlow(rule, '/States/C/Choices/0', raw);
     language.stateFlow(raw, '/States/C');
     const s = scope({ data: { n: 5, keep: 'K' } });
     expect(await run(condition, s)).toBe(true);
@@ -176,6 +177,7 @@ describe('JsonPathLanguage: Choice', () => {
       new JsonPathLanguage().condition(
         { Variable: '$.n', NumericEquals: 'one', Next: 'X' },
         '/States/C/Choices/0',
+        choice,
       ),
     ).toThrow(InvalidDefinitionError);
   });
@@ -185,6 +187,7 @@ describe('JsonPathLanguage: Choice', () => {
     const condition = language.condition(
       { Variable: '$.n', NumericEquals: 1, Next: 'X' },
       '/States/C/Choices/0',
+      choice,
     );
     const error = await failure(condition as Evaluator, scope({}));
     expect(error).toBeInstanceOf(TerminalError);
@@ -192,10 +195,13 @@ describe('JsonPathLanguage: Choice', () => {
 });
 
 describe('JsonPathLanguage: catchers', () => {
+  const task: RawObject = { Type: 'Task', Resource: 'x', End: true };
+
   it('Given a catcher with ResultPath, When the output is built, Then the error output is placed into the raw input', async () => {
     const flow = new JsonPathLanguage().catcherFlow(
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Assign: { 'why.$': '$.Cause' }, Next: 'X' },
       '/States/T/Catch/0',
+      task,
     );
     const s = scope({ a: 1 }, { errorOutput: { Error: 'E', Cause: 'C' } });
     expect(await run(flow.output, s)).toEqual({ a: 1, error: { Error: 'E', Cause: 'C' } });
@@ -203,7 +209,11 @@ describe('JsonPathLanguage: catchers', () => {
   });
 
   it('Given a catcher without ResultPath, When the output is built, Then the error output replaces the input', async () => {
-    const flow = new JsonPathLanguage().catcherFlow({ ErrorEquals: ['E'], Next: 'X' }, '/States/T/Catch/0');
+    const flow = new JsonPathLanguage().catcherFlow(
+      { ErrorEquals: ['E'], Next: 'X' },
+      '/States/T/Catch/0',
+      task,
+    );
     expect(await run(flow.output, scope({ a: 1 }, { errorOutput: { Error: 'E', Cause: '' } }))).toEqual({
       Error: 'E',
       Cause: '',
@@ -264,7 +274,7 @@ describe('JsonPathLanguage: single values and templates', () => {
       ItemSelector: { 'v.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index', 'tag.$': '$.tag' },
     };
     const items = language.value(raw, 'Items', '/States/M', 'array');
-    const selector = language.template(raw.ItemSelector, 'ItemSelector', '/States/M');
+    const selector = language.template(raw.ItemSelector, 'ItemSelector', '/States/M', raw);
     language.stateFlow(raw, '/States/M');
     const s = scope({ in: { list: ['a'], tag: 'T' } });
     expect(await run(items, s)).toEqual(['a']);
