@@ -6,7 +6,12 @@
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { type DefinitionOptions, renderDefinition } from '../definition';
+import { DEFINITION_DEFAULTS, type DefinitionOptions, renderDefinition } from '../definition';
+import {
+  ORPHANING_STATUSES,
+  renderReleaseDefinition,
+  workflowIdExpression,
+} from '../release/release-definition';
 import {
   createIdempotencyTable,
   type DynamoDbLocal,
@@ -14,6 +19,7 @@ import {
   startDynamoDbLocal,
 } from './dynamodb-local';
 import { StateMachine } from './engine';
+import { LocalEventBus } from './events';
 import { createIntegrations, type LocalIntegrations } from './integrations';
 import { type LambdaService, type LocalFunctionConfig, startLambdaService } from './lambda';
 import { type StepFunctionsService, startStepFunctionsService } from './sfn';
@@ -47,6 +53,8 @@ export interface DeployedWorkflow {
   readonly stateMachineArn: string;
   readonly name: string;
   readonly definition: string;
+  /** The orphaned-lease release workflow, when deployed. */
+  readonly releaseStateMachineArn?: string;
 }
 
 export interface DeployWorkflowOptions extends Partial<Omit<DefinitionOptions, 'businessFunctionArn'>> {
@@ -56,6 +64,12 @@ export interface DeployWorkflowOptions extends Partial<Omit<DefinitionOptions, '
   readonly type?: 'STANDARD' | 'EXPRESS';
   /** The business function: a registered local function name. */
   readonly functionName: string;
+  /**
+   * Deploy the release workflow and its status-change rule, as the construct does: a STANDARD
+   * execution that ends FAILED, TIMED_OUT or ABORTED while holding a lease frees its key.
+   * @default true for STANDARD workflows
+   */
+  readonly releaseOrphanedLeases?: boolean;
 }
 
 export interface LocalRuntime {
@@ -65,6 +79,8 @@ export interface LocalRuntime {
   readonly lambda: LambdaService;
   readonly stepFunctions: StepFunctionsService;
   readonly integrations: LocalIntegrations;
+  /** Step Functions status-change events and the rules they start workflows for. */
+  readonly events: LocalEventBus;
   /** SDK clients pointed at the local services. */
   readonly clients: { readonly sfn: SFNClient; readonly dynamodb: DynamoDBClient };
   /** Registers a Node handler as a local Lambda function. */
@@ -124,6 +140,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const sfn = new SFNClient({ ...clientConfig, endpoint: stepFunctions.endpoint, disableHostPrefix: true });
   const ddb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint });
 
+  const events = new LocalEventBus(stepFunctions.api);
+  const roleArn = (name: string) => `arn:aws:iam::${accountId}:role/${name}-role`;
   let stopped = false;
   return {
     region,
@@ -132,6 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     lambda,
     stepFunctions,
     integrations,
+    events,
     clients: { sfn, dynamodb: ddb },
     registerFunction(name, config) {
       lambda.register(name, config);
@@ -141,27 +160,51 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await createIdempotencyTable(dynamodb.endpoint, tableName);
     },
     async deployWorkflow(deploy) {
-      const { name, type, functionName, ...definitionOptions } = deploy;
+      const { name, type = 'STANDARD', functionName, releaseOrphanedLeases, ...definitionOptions } = deploy;
+      const tableName = definitionOptions.tableName ?? LOCAL_DEFAULTS.tableName;
       const definition = renderDefinition({
-        tableName: LOCAL_DEFAULTS.tableName,
         ...definitionOptions,
+        tableName,
         businessFunctionArn: lambda.functionArn(functionName),
       });
       const created = await sfn.send(
+        new CreateStateMachineCommand({ name, type, definition, roleArn: roleArn(name) }),
+      );
+      const stateMachineArn = created.stateMachineArn ?? '';
+      if (type !== 'STANDARD' || releaseOrphanedLeases === false)
+        return { stateMachineArn, name, definition };
+
+      const release = await sfn.send(
         new CreateStateMachineCommand({
-          name,
-          type: type ?? 'STANDARD',
-          definition,
-          roleArn: `arn:aws:iam::${accountId}:role/${name}-role`,
+          name: `${name}-release`,
+          definition: renderReleaseDefinition({
+            tableName,
+            idExpression: workflowIdExpression(
+              definitionOptions.keyExpression ?? DEFINITION_DEFAULTS.keyExpression,
+              definitionOptions.keyPrefix ?? DEFINITION_DEFAULTS.keyPrefix,
+            ),
+          }),
+          roleArn: roleArn(`${name}-release`),
         }),
       );
-      return { stateMachineArn: created.stateMachineArn ?? '', name, definition };
+      const releaseStateMachineArn = release.stateMachineArn ?? '';
+      events.putRule({
+        name: `${name}-orphaned-leases`,
+        pattern: {
+          source: ['aws.states'],
+          'detail-type': ['Step Functions Execution Status Change'],
+          detail: { status: [...ORPHANING_STATUSES], stateMachineArn: [stateMachineArn] },
+        },
+        targetStateMachineArn: releaseStateMachineArn,
+      });
+      return { stateMachineArn, name, definition, releaseStateMachineArn };
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       sfn.destroy();
       ddb.destroy();
+      events.close();
       await stepFunctions.stop();
       integrations.destroy();
       await Promise.all([dynamodb.stop(), lambda.stop()]);

@@ -7,10 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { newDeadLetterQueue } from '../sources/eventbridge-source';
-import { releaseDefinitionTemplate, releaseSubstitutions } from './release-definition';
+import { ORPHANING_STATUSES, releaseDefinitionTemplate, releaseSubstitutions } from './release-definition';
 
-/** The execution statuses after which a lease may be left behind. */
-export const ORPHANING_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+export { ORPHANING_STATUSES } from './release-definition';
 
 /** Props of {@link OrphanedLeaseRelease}. */
 export interface OrphanedLeaseReleaseProps {

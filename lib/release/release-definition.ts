@@ -11,6 +11,9 @@ export const RELEASE_DEFINITION_PATH = join(
   'release-orphaned-lease.asl.json',
 );
 
+/** The execution statuses after which a lease may be left behind. */
+export const ORPHANING_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
 /** Placeholders of the release definition, substituted by CDK and by the local runtime alike. */
 export const ReleasePlaceholder = {
   /** The idempotency table's name. */

@@ -25,6 +25,7 @@ import {
   putRecord,
   recordedCalls,
   releaseAllGates,
+  releaseRunFor,
   runExecution,
   startExecution,
 } from './support';
@@ -565,7 +566,7 @@ describe('Given an execution whose lease ran out while its business function was
 });
 
 describe('Given an execution stopped while its business function runs', () => {
-  test('When the event is retried within the lease, Then it is a duplicate: the stopped execution still holds the key until its lease runs out', async () => {
+  test('When it is aborted, Then the status-change event starts the release workflow, which frees its key, and a retry is processed', async () => {
     const gate = invocationGate((payload) => (payload as { orderId?: string }).orderId === 'stopped-1');
     runtime.lambda.setBeforeInvoke(gate.hook);
     const stoppedArn = await startExecution(sfn(), orders.stateMachineArn, { orderId: 'stopped-1' });
@@ -573,15 +574,20 @@ describe('Given an execution stopped while its business function runs', () => {
 
     await sfn().send(new StopExecutionCommand({ executionArn: stoppedArn, error: 'Operator.Stop' }));
     const stopped = await finished(sfn(), stoppedArn);
-    const retry = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'stopped-1' });
     gate.release();
+    const release = await releaseRunFor(sfn(), orders.releaseStateMachineArn ?? '', stoppedArn);
+    const recordAfterRelease = await getRecord(ddb(), TABLE, 'orders#stopped-1');
+    const retry = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'stopped-1' });
 
     expect(stopped.status).toBe('ABORTED');
     expect(lastEvent(stopped.events)?.type).toBe('ExecutionAborted');
-    expectSucceededAs(retry, DUPLICATE_PATH);
+    expect(release.status).toBe('SUCCEEDED');
+    expect(enteredStates(release.events).at(-1)).toBe('LeaseReleased');
+    expect(recordAfterRelease).toBeUndefined();
+    expectSucceededAs(retry, NEW_EVENT_PATH);
     const record = await getRecord(ddb(), TABLE, 'orders#stopped-1');
-    expect(record?.status?.S).toBe('INPROGRESS');
-    expect(record?.execution?.S).toBe(stoppedArn);
+    expect(record?.status?.S).toBe('COMPLETED');
+    expect(record?.execution?.S).toBe(retry.executionArn);
   });
 });
 

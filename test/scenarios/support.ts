@@ -10,7 +10,13 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type HistoryEvent, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { classify, executionHistory, waitForExecution } from '../../lib/local/demo';
 import type { BeforeInvokeHook } from '../../lib/local/lambda';
 import type { RecordedCall } from './handlers/calls';
@@ -185,4 +191,28 @@ export function invocationGate(matches: (payload: unknown) => boolean): {
       open();
     },
   };
+}
+
+/**
+ * Waits for the orphaned-lease release workflow to finish the run the status-change event of
+ * `executionArn` started, and returns it.
+ */
+export async function releaseRunFor(
+  sfn: SFNClient,
+  releaseStateMachineArn: string,
+  executionArn: string,
+  timeoutMs = 20_000,
+): Promise<FinishedExecution> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: releaseStateMachineArn }));
+    for (const run of listed.executions ?? []) {
+      if (!run.executionArn) continue;
+      const description = await sfn.send(new DescribeExecutionCommand({ executionArn: run.executionArn }));
+      const event = JSON.parse(description.input ?? '{}') as { detail?: { executionArn?: string } };
+      if (event.detail?.executionArn === executionArn) return finished(sfn, run.executionArn);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no release run for ${executionArn} within ${timeoutMs} ms`);
 }
