@@ -1,5 +1,7 @@
 import type { Branch, Catcher, ErrorHandling, Outcome, Retrier, StateNode, StateScope } from '../model';
 import type { DataFlow, QueryLanguage, RawObject } from '../query-language';
+import { withRetryAndCatch } from '../retry-catch';
+import type { Run } from '../run';
 import { type IntegrationRegistry, InvalidDefinitionError } from '../types';
 
 /** What a state module gets to compile one state. */
@@ -42,6 +44,23 @@ export function baseNode(name: string, type: string, raw: RawObject, retryable =
     next: undefined as StateNode | undefined,
     nextName,
   };
+}
+
+/** A Task, Parallel or Map node: `Next` and catcher targets resolved, each attempt under Retry/Catch. */
+export function retryableNode(
+  base: ReturnType<typeof baseNode>,
+  handling: ReturnType<typeof compileErrorHandling>,
+  attempt: (run: Run, scope: StateScope) => Promise<Outcome>,
+): StateNode {
+  const node: StateNode = {
+    ...base,
+    resolve(lookup) {
+      if (base.nextName !== undefined) node.next = lookup(base.nextName, 'Next');
+      handling.resolve(lookup);
+    },
+    execute: (run, scope) => withRetryAndCatch(run, handling, scope, () => attempt(run, scope)),
+  };
+  return node;
 }
 
 function numberField(raw: RawObject, field: string, fallback: number, location: string, min: number): number {

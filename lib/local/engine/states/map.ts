@@ -1,10 +1,17 @@
 import { ExecutionInterrupted } from '../errors';
 import type { StateNode, StateScope } from '../model';
 import type { RawObject } from '../query-language';
-import { withRetryAndCatch } from '../retry-catch';
+
 import type { Run } from '../run';
 import { StatesError } from '../types';
-import { baseNode, type CompileContext, compileErrorHandling, finish, invalid } from './common';
+import {
+  baseNode,
+  type CompileContext,
+  compileErrorHandling,
+  finish,
+  invalid,
+  retryableNode,
+} from './common';
 import { childController, runAll } from './parallel';
 
 const UNSUPPORTED_FIELDS: Record<string, string> = {
@@ -127,13 +134,6 @@ export function compileMap(name: string, raw: RawObject, ctx: CompileContext): S
     return finish(flow, scope, outputs, node.next);
   }
 
-  const node: StateNode = {
-    ...base,
-    resolve(lookup) {
-      if (base.nextName !== undefined) node.next = lookup(base.nextName, 'Next');
-      handling.resolve(lookup);
-    },
-    execute: (run, scope) => withRetryAndCatch(run, handling, scope, () => attempt(run, scope)),
-  };
+  const node = retryableNode(base, handling, attempt);
   return node;
 }

@@ -1,9 +1,16 @@
 import { ExecutionInterrupted } from '../errors';
 import type { Branch, StateNode, StateScope } from '../model';
 import type { RawObject } from '../query-language';
-import { withRetryAndCatch } from '../retry-catch';
+
 import type { Run } from '../run';
-import { baseNode, type CompileContext, compileErrorHandling, finish, invalid } from './common';
+import {
+  baseNode,
+  type CompileContext,
+  compileErrorHandling,
+  finish,
+  invalid,
+  retryableNode,
+} from './common';
 
 /**
  * Runs `count` units of work with at most `limit` at a time (0 = no limit). The first failure aborts the
@@ -82,13 +89,6 @@ export function compileParallel(name: string, raw: RawObject, ctx: CompileContex
     return finish(flow, scope, outputs, node.next);
   }
 
-  const node: StateNode = {
-    ...base,
-    resolve(lookup) {
-      if (base.nextName !== undefined) node.next = lookup(base.nextName, 'Next');
-      handling.resolve(lookup);
-    },
-    execute: (run, scope) => withRetryAndCatch(run, handling, scope, () => attempt(run, scope)),
-  };
+  const node = retryableNode(base, handling, attempt);
   return node;
 }

@@ -2,10 +2,10 @@ import { dataLimitCause, ErrorNames, ExecutionInterrupted, exceedsPayloadLimit }
 import { notTruncated } from '../history';
 import type { StateNode, StateScope } from '../model';
 import type { RawObject } from '../query-language';
-import { toStatesError, withRetryAndCatch } from '../retry-catch';
+import { toStatesError } from '../retry-catch';
 import type { Run } from '../run';
 import { type Integration, StatesError } from '../types';
-import { baseNode, type CompileContext, compileErrorHandling, invalid } from './common';
+import { baseNode, type CompileContext, compileErrorHandling, invalid, retryableNode } from './common';
 
 /** AWS's effective default when `TimeoutSeconds` is absent (developer guide; the ASL spec's 60 is not what AWS runs). */
 const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
@@ -197,13 +197,6 @@ export function compileTask(name: string, raw: RawObject, ctx: CompileContext): 
     return { output, next: node.next, assigned, outputJson: flow.output ? undefined : json };
   }
 
-  const node: StateNode = {
-    ...base,
-    resolve(lookup) {
-      if (base.nextName !== undefined) node.next = lookup(base.nextName, 'Next');
-      handling.resolve(lookup);
-    },
-    execute: (run, scope) => withRetryAndCatch(run, handling, scope, () => attempt(run, scope)),
-  };
+  const node = retryableNode(base, handling, attempt);
   return node;
 }
