@@ -6,6 +6,16 @@
 import { EXECUTION_NAME_UNSAFE_CHARACTERS, MAX_EXECUTION_NAME_LENGTH } from './execution-name';
 
 /**
+ * A VTL expression rendering `reference` as the content of a JSON string. `$util.escapeJavaScript`
+ * escapes quotes, backslashes and control characters as JSON needs, but also turns `'` into `\'`,
+ * which is not a JSON escape: the replaceAll (a Java regex matching a backslash and a quote) undoes
+ * that one. Every `'` follows its own backslash, so an escaped backslash before it is left whole.
+ */
+export function jsonStringContent(reference: string): string {
+  return `$util.escapeJavaScript(${reference}).replaceAll("\\\\'", "'")`;
+}
+
+/**
  * The request template: the request body becomes the execution input and, when `keyPath` selects
  * a value, the execution name is that value sanitised and cut to 80 characters (VTL cannot hash,
  * and EXPRESS executions need not have unique names), so the console search by key finds it.
@@ -14,10 +24,7 @@ import { EXECUTION_NAME_UNSAFE_CHARACTERS, MAX_EXECUTION_NAME_LENGTH } from './e
  * @param keyPath a JSONPath into the body, e.g. `$.orderId`; undefined leaves naming to Step Functions
  */
 export function startSyncExecutionRequestTemplate(stateMachineArn: string, keyPath?: string): string {
-  const lines = [
-    // escapeJavaScript also escapes single quotes, which JSON does not allow: undo that one.
-    `#set($body = $util.escapeJavaScript($input.json('$')).replaceAll("\\\\'", "'"))`,
-  ];
+  const lines = [`#set($body = ${jsonStringContent("$input.json('$')")})`];
   if (keyPath === undefined) {
     lines.push(`{"stateMachineArn": "${stateMachineArn}", "input": "$body"}`);
     return lines.join('\n');
@@ -48,6 +55,7 @@ export function startSyncExecutionResponseTemplate(): string {
     "$input.path('$.output')",
     '#else',
     '#set($error = "$!input.path(\'$.error\')")',
+    '#set($cause = "$!input.path(\'$.cause\')")',
     "#if($status == 'TIMED_OUT')",
     '#set($context.responseOverride.status = 504)',
     "#elseif($error.startsWith('Idempotency.'))",
@@ -55,7 +63,7 @@ export function startSyncExecutionResponseTemplate(): string {
     '#else',
     '#set($context.responseOverride.status = 502)',
     '#end',
-    '{"status": "$status", "error": "$util.escapeJavaScript($error)", "cause": "$util.escapeJavaScript($!input.path(\'$.cause\'))"}',
+    `{"status": "$status", "error": "${jsonStringContent('$error')}", "cause": "${jsonStringContent('$cause')}"}`,
     '#end',
   ].join('\n');
 }
