@@ -47,8 +47,10 @@ export class IdempotencyBlueprintStack extends Stack {
       idempotencyKey: '$states.input.detail.orderId',
       keyPrefix: 'payments',
       payloadShape: 'ENVELOPE',
-      // Idempotency records are disposable: keep the blueprint easy to tear down.
+      // Idempotency records are disposable: keep the blueprint easy to tear down and deploy again
+      // (the execution log groups have fixed names, so retained ones would block the next deploy).
       tableProps: { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false },
+      logRemovalPolicy: RemovalPolicy.DESTROY,
     });
 
     // --- A second business function: one workflow per function, one shared table -------------
@@ -78,6 +80,7 @@ export class IdempotencyBlueprintStack extends Stack {
       idempotencyKey: '$states.input.detail.orderId',
       keyPrefix: 'shipping',
       table: this.workflow.table,
+      logRemovalPolicy: RemovalPolicy.DESTROY,
     });
 
     new CfnOutput(this, 'StateMachineArn', {

@@ -150,6 +150,14 @@ export interface IdempotentWorkflowProps {
   readonly logGroup?: logs.ILogGroup;
 
   /**
+   * What happens to the execution log groups (this workflow's and its release workflow's) when they
+   * leave the stack. Their names are fixed, so a retained group makes a later deploy of the same
+   * stack fail ("already exists"): use DESTROY for stacks that are torn down and deployed again.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+
+  /**
    * Whether X-Ray tracing is on.
    * @default true
    */
@@ -235,6 +243,7 @@ export class IdempotentWorkflow extends Construct {
       new logs.LogGroup(this, 'Logs', {
         logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200 })}`,
         retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
       });
 
     // --- Workflow -------------------------------------------------------------------------
@@ -267,6 +276,7 @@ export class IdempotentWorkflow extends Construct {
     ) {
       this.orphanedLeaseRelease = new OrphanedLeaseRelease(this, 'OrphanedLeaseRelease', {
         workflow: this.machine,
+        logRemovalPolicy: props.logRemovalPolicy,
         table: this.table,
         idExpression: workflowIdExpression(
           options.keyExpression ?? DEFINITION_DEFAULTS.keyExpression,

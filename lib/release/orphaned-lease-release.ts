@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -22,6 +22,11 @@ export interface OrphanedLeaseReleaseProps {
    * workflow's input: the very expression the workflow uses, so the same key is found.
    */
   readonly idExpression: string;
+  /**
+   * What happens to the release workflow's log group when it leaves the stack (its name is fixed).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
   /**
    * How long the release workflow's log group keeps events.
    * @default logs.RetentionDays.ONE_YEAR
@@ -51,8 +56,11 @@ export class OrphanedLeaseRelease extends Construct {
     });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // Under /aws/vendedlogs/, log delivery adds nothing to the account's CloudWatch Logs resource
+      // policy, whose size is limited.
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200 })}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
