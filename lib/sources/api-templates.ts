@@ -44,9 +44,13 @@ export function startSyncExecutionRequestTemplate(stateMachineArn: string, keyPa
 
 /**
  * The response template: SUCCEEDED returns the workflow's output as the body (the business result,
- * or the stored result for a duplicate); a failure maps to an HTTP status:
- * `Idempotency.*` errors (a bad event: retrying it unchanged cannot help) to 422, TIMED_OUT to 504,
- * any other failure to 502, with `{"error", "cause"}` as the body.
+ * or the stored result for a duplicate); a failure maps to an HTTP status, with
+ * `{"status", "error", "cause"}` as the body:
+ * - TIMED_OUT: 504;
+ * - `Idempotency.AlreadyInProgress`: 409, the first execution is still running, retry later;
+ * - `Idempotency.Key*` and `Idempotency.PayloadMismatch`: 422, the event is wrong and retrying it
+ *   unchanged cannot help;
+ * - any other failure (the business function's errors, `Idempotency.LeaseLost`, …): 502.
  */
 export function startSyncExecutionResponseTemplate(): string {
   return [
@@ -58,7 +62,11 @@ export function startSyncExecutionResponseTemplate(): string {
     '#set($cause = "$!input.path(\'$.cause\')")',
     "#if($status == 'TIMED_OUT')",
     '#set($context.responseOverride.status = 504)',
-    "#elseif($error.startsWith('Idempotency.'))",
+    "#elseif($error == 'Idempotency.AlreadyInProgress')",
+    '#set($context.responseOverride.status = 409)',
+    "#elseif($error.startsWith('Idempotency.Key'))",
+    '#set($context.responseOverride.status = 422)',
+    "#elseif($error == 'Idempotency.PayloadMismatch')",
     '#set($context.responseOverride.status = 422)',
     '#else',
     '#set($context.responseOverride.status = 502)',

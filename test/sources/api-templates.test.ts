@@ -16,9 +16,9 @@ function failed(status: string, error: string, cause: string) {
 describe('startSyncExecutionResponseTemplate, rendered', () => {
   test('given an Idempotency error whose cause holds single quotes, then the body is valid JSON with the cause intact and the status is 422', () => {
     const cause = "idempotencyKey must yield a string or number; prefix 'payments#' leaves 0 bytes";
-    const rendered = failed('FAILED', 'Idempotency.InvalidKey', cause);
+    const rendered = failed('FAILED', 'Idempotency.KeyInvalidType', cause);
     expect(rendered.status).toBe(422);
-    expect(JSON.parse(rendered.body)).toEqual({ status: 'FAILED', error: 'Idempotency.InvalidKey', cause });
+    expect(JSON.parse(rendered.body)).toEqual({ status: 'FAILED', error: 'Idempotency.KeyInvalidType', cause });
   });
 
   test('given a business error named with an apostrophe and an awkward cause, then the body parses back to them and the status is 502', () => {
@@ -29,6 +29,19 @@ describe('startSyncExecutionResponseTemplate, rendered', () => {
       error: "PaymentDeclined'",
       cause: AWKWARD,
     });
+  });
+
+  test.each([
+    ['Idempotency.AlreadyInProgress', 409],
+    ['Idempotency.KeyMissing', 422],
+    ['Idempotency.KeyInvalidType', 422],
+    ['Idempotency.KeyTooLong', 422],
+    ['Idempotency.PayloadMismatch', 422],
+    ['Idempotency.LeaseLost', 502],
+    ['PaymentDeclined', 502],
+    ['States.TaskFailed', 502],
+  ])('given a failure with error %s, then the status is %i', (error, status) => {
+    expect(failed('FAILED', error, '').status).toBe(status);
   });
 
   test('given a timed-out execution without error or cause, then the body has empty strings and the status is 504', () => {
