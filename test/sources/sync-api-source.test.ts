@@ -1,5 +1,5 @@
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Duration } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import {
   startSyncExecutionRequestTemplate,
@@ -66,6 +66,74 @@ describe('SyncApiSource keyed on $.orderId', () => {
 
   test('then cdk-nag AwsSolutions reports nothing', () => {
     expect(findings).toEqual([]);
+  });
+
+  test("then the account-wide API Gateway CloudWatch role is left alone, and the integration keeps API Gateway's 29 s", () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      Integration: Match.objectLike({ TimeoutInMillis: Match.absent() }),
+    });
+  });
+});
+
+describe('SyncApiSource with cloudWatchRole true', () => {
+  const app = nagApp();
+  const { stack, stateMachine } = stackWithWorkflow(app);
+  new SyncApiSource(stack, 'Api', { stateMachine, cloudWatchRole: true });
+  const findings = nagFindings(app);
+  afterAll(() => removeOutput(app));
+
+  test("then it sets the account's API Gateway CloudWatch role, and cdk-nag reports nothing unacknowledged", () => {
+    Template.fromStack(stack).resourceCountIs('AWS::ApiGateway::Account', 1);
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('SyncApiSource timeouts', () => {
+  function source(props: Partial<ConstructorParameters<typeof SyncApiSource>[2]>) {
+    const { stack, stateMachine } = stackWithWorkflow(new App());
+    new SyncApiSource(stack, 'Api', { stateMachine, ...props });
+    return stack;
+  }
+
+  test('given an invocation that fits in 29 s, then it synthesizes without a timeout warning', () => {
+    const stack = source({ invokeTimeout: Duration.seconds(28), worstCaseRunTime: Duration.seconds(29) });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('integration timeout'));
+  });
+
+  test('fails when one business invocation does not fit in the default 29 s integration timeout', () => {
+    expect(() => source({ invokeTimeout: Duration.seconds(29) })).toThrow(
+      /waits up to 29 s for one business invocation .* integration timeout of 29 s: .* Shorten the business function's timeout, or raise integrationTimeout/,
+    );
+  });
+
+  test('fails when one business invocation does not fit in a raised integration timeout', () => {
+    expect(() =>
+      source({ invokeTimeout: Duration.seconds(70), integrationTimeout: Duration.seconds(60) }),
+    ).toThrow(/waits up to 70 s .* integration timeout of 60 s/);
+  });
+
+  test('fails when the integration timeout is below 50 ms', () => {
+    expect(() => source({ integrationTimeout: Duration.millis(10) })).toThrow(
+      /integrationTimeout must be a concrete duration of at least 50 ms, got Duration.millis\(10\)/,
+    );
+  });
+
+  test('given a raised integration timeout that fits the invocation, then the integration uses it', () => {
+    const stack = source({ invokeTimeout: Duration.seconds(40), integrationTimeout: Duration.seconds(60) });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Method', {
+      Integration: Match.objectLike({ TimeoutInMillis: 60000 }),
+    });
+  });
+
+  test("given a worst case with retries beyond the integration timeout, then synth warns and recommends inProgressPolicy 'FAIL'", () => {
+    const stack = source({ invokeTimeout: Duration.seconds(25), worstCaseRunTime: Duration.seconds(104) });
+    Annotations.fromStack(stack).hasWarning(
+      '/Sources/Api',
+      Match.stringLikeRegexp(
+        "up to 104 s .* integration timeout \\(29 s\\).*inProgressPolicy 'FAIL'",
+      ),
+    );
   });
 });
 
