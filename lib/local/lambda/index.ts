@@ -5,6 +5,7 @@ export {
   DEFAULT_MAX_CONCURRENCY,
   DEFAULT_MEMORY_SIZE,
   DEFAULT_TIMEOUT_SECONDS,
+  INIT_TIMEOUT_SECONDS,
   type InvokeInfo,
   type LambdaService,
   type LambdaServiceOptions,

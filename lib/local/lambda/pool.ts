@@ -31,6 +31,12 @@ export interface InvokeContext {
 export interface PoolOptions {
   readonly handler: LoadedHandler;
   readonly timeoutSeconds: number;
+  /**
+   * Budget of the init phase of a new environment (module load), outside the function timeout. When it
+   * runs out, the environment is replaced and init runs again inside the invocation, under the function
+   * timeout, as Lambda does. AWS's value is 10 s.
+   */
+  readonly initTimeoutSeconds: number;
   readonly memorySize: number;
   readonly env: Record<string, string>;
   /** Most environments (worker threads) alive at once; further invocations wait in order. */
@@ -55,9 +61,12 @@ class Environment {
   readonly ready: Promise<ErrorDocument | undefined>;
   private nextId = 1;
   private pending?: { id: number; settle: (outcome: InvokeOutcome) => void; requestId: string };
+  readonly createdAt = Date.now();
+  /** Set once an invocation has seen this environment's init succeed. */
+  initialized = false;
   dead = false;
 
-  constructor(private readonly options: PoolOptions) {
+  constructor(options: PoolOptions) {
     const capture = options.onLog !== undefined;
     this.worker = new Worker(WORKER_SCRIPT, {
       workerData: {
@@ -108,26 +117,20 @@ class Environment {
     });
   }
 
-  invoke(payload: string, context: InvokeContext): Promise<InvokeOutcome> {
+  /** Runs one invocation that must end by `deadline` (epoch ms); the function timeout started at `started`. */
+  invoke(payload: string, context: InvokeContext, started: number, deadline: number): Promise<InvokeOutcome> {
     const id = this.nextId++;
-    const timeoutMs = this.options.timeoutSeconds * 1000;
-    const started = Date.now();
     return new Promise<InvokeOutcome>((resolve) => {
-      const timer = setTimeout(() => {
-        if (!this.pending || this.pending.id !== id) return;
-        this.pending = undefined;
-        this.dead = true;
-        void this.worker.terminate();
-        const elapsed = Math.max(Date.now() - started, timeoutMs) / 1000;
-        resolve({
-          kind: 'error',
-          reason: 'timeout',
-          // AWS answers a timeout with a document that has no errorType (Step Functions then reports Lambda.Unknown).
-          error: {
-            errorMessage: `${new Date().toISOString()} ${context.awsRequestId} Task timed out after ${elapsed.toFixed(2)} seconds`,
-          },
-        });
-      }, timeoutMs);
+      const timer = setTimeout(
+        () => {
+          if (!this.pending || this.pending.id !== id) return;
+          this.pending = undefined;
+          this.dead = true;
+          void this.worker.terminate();
+          resolve(timeoutOutcome(context, started, deadline));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       this.pending = {
         id,
         requestId: context.awsRequestId,
@@ -136,7 +139,7 @@ class Environment {
           resolve(outcome);
         },
       };
-      this.worker.postMessage({ type: 'invoke', id, payload, context, deadline: started + timeoutMs });
+      this.worker.postMessage({ type: 'invoke', id, payload, context, deadline });
     });
   }
 
@@ -144,6 +147,33 @@ class Environment {
     this.dead = true;
     return this.worker.terminate();
   }
+}
+
+/**
+ * AWS answers a timeout with a document that has no errorType (Step Functions then reports Lambda.Unknown).
+ * The elapsed time counts from the start of the function timeout, so an init that runs inside the
+ * invocation (after the init phase ran out) is included, as on AWS.
+ */
+function timeoutOutcome(context: InvokeContext, started: number, deadline: number): InvokeOutcome {
+  const elapsed = Math.max(Date.now() - started, deadline - started) / 1000;
+  return {
+    kind: 'error',
+    reason: 'timeout',
+    error: {
+      errorMessage: `${new Date().toISOString()} ${context.awsRequestId} Task timed out after ${elapsed.toFixed(2)} seconds`,
+    },
+  };
+}
+
+const INIT_TIMED_OUT = Symbol('init timed out');
+
+/** `promise`, or INIT_TIMED_OUT if it has not settled by `deadline` (epoch ms). */
+function before<T>(promise: Promise<T>, deadline: number): Promise<T | typeof INIT_TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<typeof INIT_TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(INIT_TIMED_OUT), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 function crashDocument(
@@ -171,6 +201,12 @@ function crashDocument(
   };
 }
 
+const SHUTTING_DOWN: InvokeOutcome = {
+  kind: 'error',
+  reason: 'crash',
+  error: { errorType: 'Runtime.ExitError', errorMessage: 'the local Lambda service is shutting down' },
+};
+
 /** Warm environments for one function, created on demand up to `maxConcurrency`. */
 export class FunctionPool {
   private readonly idle: Environment[] = [];
@@ -183,21 +219,42 @@ export class FunctionPool {
 
   async invoke(payload: string, context: InvokeContext): Promise<InvokeOutcome> {
     const env = await this.acquire();
-    if (!env) {
-      return {
-        kind: 'error',
-        reason: 'crash',
-        error: { errorType: 'Runtime.ExitError', errorMessage: 'the local Lambda service is shutting down' },
-      };
+    if (!env) return SHUTTING_DOWN;
+    let ready = env;
+    let initError: ErrorDocument | undefined;
+    let started = Date.now();
+    const timeoutMs = this.options.timeoutSeconds * 1000;
+    if (!env.initialized) {
+      // The init phase has its own budget, outside the function timeout.
+      const first = await before(env.ready, env.createdAt + this.options.initTimeoutSeconds * 1000);
+      if (first === INIT_TIMED_OUT) {
+        if (this.closed) {
+          this.discard(env);
+          return SHUTTING_DOWN;
+        }
+        // Lambda gives up on that environment and runs init again inside this invocation, under the
+        // function timeout: from now on, init time counts against it.
+        ready = this.replace(env);
+        started = Date.now();
+        const second = await before(ready.ready, started + timeoutMs);
+        if (second === INIT_TIMED_OUT) {
+          this.discard(ready);
+          return timeoutOutcome(context, started, started + timeoutMs);
+        }
+        initError = second;
+      } else {
+        initError = first;
+        started = Date.now();
+      }
     }
-    const initError = await env.ready;
     if (initError) {
-      this.discard(env);
+      this.discard(ready);
       return { kind: 'error', reason: 'function', error: initError };
     }
-    const outcome = await env.invoke(payload, context);
-    if (env.dead) this.discard(env);
-    else this.release(env);
+    ready.initialized = true;
+    const outcome = await ready.invoke(payload, context, started, started + timeoutMs);
+    if (ready.dead) this.discard(ready);
+    else this.release(ready);
     return outcome;
   }
 
@@ -230,6 +287,15 @@ export class FunctionPool {
     this.alive--;
     const next = this.waiting.shift();
     if (next) next(this.create());
+  }
+
+  /** A new environment in the slot of `env`, which is terminated (a spinning init is stopped too). */
+  private replace(env: Environment): Environment {
+    void env.terminate();
+    this.all.delete(env);
+    const fresh = new Environment(this.options);
+    this.all.add(fresh);
+    return fresh;
   }
 
   async close(): Promise<void> {

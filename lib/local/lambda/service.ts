@@ -10,6 +10,8 @@ import { type ErrorDocument, FunctionPool, type InvokeContext } from './pool';
 /** AWS's default function timeout and memory when a function does not set them. */
 export const DEFAULT_TIMEOUT_SECONDS = 3;
 export const DEFAULT_MEMORY_SIZE = 128;
+/** Lambda's budget for the init phase of a new execution environment (not configurable on AWS). */
+export const INIT_TIMEOUT_SECONDS = 10;
 /** Environments (worker threads) one function may run at once; further invocations queue. */
 export const DEFAULT_MAX_CONCURRENCY = 8;
 /** Synchronous invocation request and response limit (6 MB). */
@@ -79,6 +81,12 @@ export interface LambdaServiceOptions {
   readonly baseDir?: string;
   /** Applies to every function, before the function's own hook. */
   readonly beforeInvoke?: BeforeInvokeHook;
+  /**
+   * Budget of a new environment's init phase (module load), outside the function timeout; when it runs
+   * out, init is retried inside the invocation under the function timeout. Lower it only in tests.
+   * @default 10 (AWS's fixed value)
+   */
+  readonly initTimeoutSeconds?: number;
   /** Receives the handlers' console output; default: the worker threads write to this process's stdout/stderr. */
   readonly onLog?: (functionName: string, text: string) => void;
 }
@@ -166,6 +174,7 @@ export async function startLambdaService(options: LambdaServiceOptions = {}): Pr
     const pool = new FunctionPool({
       handler,
       timeoutSeconds: config.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      initTimeoutSeconds: options.initTimeoutSeconds ?? INIT_TIMEOUT_SECONDS,
       memorySize,
       env,
       maxConcurrency: config.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,

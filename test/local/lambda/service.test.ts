@@ -224,3 +224,62 @@ describe('local Lambda service (Invoke API through @aws-sdk/client-lambda)', () 
     );
   });
 });
+
+describe('local Lambda service: the init phase', () => {
+  let local: LambdaService;
+  let lambda: LambdaClient;
+
+  beforeAll(async () => {
+    local = await startLambdaService({
+      baseDir: fixtures,
+      onLog: () => {},
+      // AWS's budget is 10 s; a short one keeps the test quick and shows the same two steps.
+      initTimeoutSeconds: 0.5,
+      functions: {
+        initHang: { handler: 'init-hang.js#handler', timeoutSeconds: 1 },
+        slowInit: { handler: 'slow-init.js#handler', timeoutSeconds: 5, environment: { INIT_MS: '800' } },
+        echo: fn('echo'),
+      },
+    });
+    lambda = new LambdaClient({
+      endpoint: local.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+
+  afterAll(async () => {
+    lambda?.destroy();
+    await local?.stop();
+  });
+
+  const call = async (FunctionName: string) => {
+    const out = await lambda.send(new InvokeCommand({ FunctionName, Payload: Buffer.from('{}') }));
+    return {
+      out,
+      body: JSON.parse(Buffer.from(out.Payload ?? new Uint8Array()).toString('utf8')) as unknown,
+    };
+  };
+
+  test('Given a module that never finishes loading, when invoked, then the retried init ends at the function timeout with the timeout document and the service keeps serving', async () => {
+    const { out, body } = await call('initHang');
+    expect(out.FunctionError).toBe('Unhandled');
+    expect(body).toEqual({
+      errorMessage: expect.stringMatching(
+        /^\d{4}-\d\d-\d\dT[\d:.]+Z [0-9a-f-]{36} Task timed out after 1\.\d\d seconds$/,
+      ),
+    });
+    expect((await call('echo')).body).toEqual({});
+    // The slot the hanging environment held is free again: a second call times out the same way.
+    expect((await call('initHang')).body).toEqual({ errorMessage: expect.stringMatching(/Task timed out/) });
+  });
+
+  test('Given an init longer than the init phase but shorter than the function timeout, when invoked, then init runs again inside the invocation and its time counts against the timeout', async () => {
+    const { out, body } = await call('slowInit');
+    expect(out.FunctionError).toBeUndefined();
+    // 5 s timeout, of which at least 800 ms went to the retried init.
+    expect((body as { remaining: number }).remaining).toBeLessThanOrEqual(5000 - 800);
+    expect((body as { remaining: number }).remaining).toBeGreaterThan(0);
+  });
+});
