@@ -8,14 +8,12 @@
  *   run <definition.json> [--input JSON] [--function name=module#export]... [--set Name=value]...
  *                         run one definition once and print its output and history
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 
 // The SDK warns that its 2027 releases need Node 22; that is news for the maintainers, not for a demo.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { CreateStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { substitute } from '../lib/definition';
+import { type Command, ensurePortFree, parseCommand, USAGE, UsageError } from '../lib/local/cli';
 import {
   countCompleted,
   demoStream,
@@ -31,22 +29,6 @@ import {
   startBlueprintRuntime,
   startLocalRuntime,
 } from '../lib/local/runtime';
-
-const USAGE = `usage: local <command> [options]
-
-commands:
-  serve                      start the local runtime with the blueprint deployed, until Ctrl-C
-  demo [--serve]             send the demo stream and print a summary (--serve: keep serving afterwards)
-  run <definition.json>      run a state machine definition once and print output and history
-      --input <json>         execution input (default {})
-      --function <name>=<module#export>   register a local Lambda function (repeatable)
-      --set <Name>=<value>   substitute \${Name} in the definition (repeatable)
-
-options:
-  --port <n>                 Step Functions endpoint port (default 8083; 0 = any free port)
-  --events <n>               demo: distinct orders (default 200)
-  --quiet                    demo: no progress line
-`;
 
 const tty = process.stdout.isTTY === true;
 const bold = (s: string) => (tty ? `\u001b[1m${s}\u001b[0m` : s);
@@ -66,7 +48,7 @@ function endpointsText(runtime: LocalRuntime): string {
     ...(arn ? [`  state machine    ${arn}`, `  table            ${LOCAL_DEFAULTS.tableName}`] : []),
     '',
     bold('Use it from a shell'),
-    `  export AWS_REGION=${region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
+    `  export AWS_REGION=${region} AWS_DEFAULT_REGION=${region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
     `  export AWS_ENDPOINT_URL_SFN=${stepFunctions.endpoint}`,
     `  export AWS_ENDPOINT_URL_LAMBDA=${lambda.endpoint}`,
     `  export AWS_ENDPOINT_URL_DYNAMODB=${dynamodb.endpoint}`,
@@ -81,20 +63,61 @@ function endpointsText(runtime: LocalRuntime): string {
     bold('Or from code'),
     `  new SFNClient({ endpoint: '${stepFunctions.endpoint}', region: '${region}',`,
     `    credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, disableHostPrefix: true })`,
+    dim('  (disableHostPrefix: StartSyncExecution otherwise calls sync-127.0.0.1, which does not resolve;'),
+    dim('   the AWS CLI cannot turn the prefix off, so use the SDK for StartSyncExecution)'),
   ].join('\n');
 }
 
-/** Resolves once Ctrl-C (or SIGTERM) arrives. */
-function untilInterrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+/**
+ * Ctrl-C (or SIGTERM) once: the running command's runtime is stopped cleanly (no JVM, worker or
+ * cache folder left), then the process exits. Again, a second later: exit at once.
+ */
+const interrupted = new Promise<NodeJS.Signals>((resolve) => {
+  let first: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // npm passes the terminal's Ctrl-C on as well, so one keypress can arrive twice: only a later
+    // signal means "stop now".
+    if (first !== undefined && Date.now() - first > 1000) process.exit(130);
+    first ??= Date.now();
+    resolve(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+});
+
+class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+}
+
+/** Resolves with the work's result, or rejects with Interrupted when a signal comes first. */
+function unlessInterrupted<T>(work: Promise<T>): Promise<T> {
+  return Promise.race([
+    work,
+    interrupted.then((signal) => {
+      throw new Interrupted(`${signal} received; stopping`);
+    }),
+  ]);
+}
+
+/** Starts a runtime, runs `work` with it, and always stops it, also on Ctrl-C during either. */
+async function withRuntime<R extends LocalRuntime, T>(
+  start: Promise<R>,
+  work: (runtime: R) => Promise<T>,
+): Promise<T> {
+  const starting = start.then((runtime) => runtime);
+  let runtime: R | undefined;
+  try {
+    runtime = await unlessInterrupted(starting);
+    return await unlessInterrupted(work(runtime));
+  } finally {
+    runtime ??= await starting.catch(() => undefined);
+    await runtime?.stop();
+  }
 }
 
 async function serve(runtime: LocalRuntime): Promise<void> {
   console.log(`\n${endpointsText(runtime)}\n\n${dim('Serving; press Ctrl-C to stop.')}`);
-  await untilInterrupted();
+  await interrupted;
   console.log('\nStopping...');
 }
 
@@ -108,65 +131,71 @@ async function demo(options: {
   console.log(
     bold('Starting the local runtime') + dim(' (DynamoDB Local, local Lambda, Step Functions engine)...'),
   );
-  const runtime = await startBlueprintRuntime({
-    ports: { stepFunctions: options.port },
-    onLambdaLog: () => {},
-  });
+  const start = startBlueprintRuntime({ ports: { stepFunctions: options.port }, onLambdaLog: () => {} });
+  let servingWithCode: number | undefined;
   try {
-    console.log(
-      `Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: blueprint deployed as ${runtime.workflow.name}, ` +
-        `business Lambda ${LOCAL_DEFAULTS.functionName} (${LOCAL_DEFAULTS.handler}), table ${LOCAL_DEFAULTS.tableName}`,
-    );
-    const invocationsByKey = new Map<string, number>();
-    runtime.lambda.setBeforeInvoke((info) => {
-      const key = orderIdOf(info.payload);
-      if (key) invocationsByKey.set(key, (invocationsByKey.get(key) ?? 0) + 1);
-    });
-    const stream = demoStream({ orders: options.orders });
-    console.log(
-      `\n${bold('Sending the demo stream')}: ${stream.length} OrderPlaced events for ${new Set(stream.map((e) => e.orderId).filter(Boolean)).size} orders, ` +
-        'duplicates mixed in, some sent at the same moment, a few declined cards, one event without an order id',
-    );
-    const t0 = Date.now();
-    let lastPrinted = 0;
-    const outcomes = await runDemo({
-      sfn: runtime.clients.sfn,
-      stateMachineArn: runtime.workflow.stateMachineArn,
-      stream,
-      onProgress: (done, total) => {
-        if (options.quiet) return;
-        if (tty) process.stdout.write(`\r  ${done}/${total} executions finished`);
-        else if (done === total || done - lastPrinted >= Math.ceil(total / 10)) {
-          lastPrinted = done;
-          console.log(`  ${done}/${total} executions finished`);
-        }
-      },
-    });
-    if (tty && !options.quiet) process.stdout.write('\n');
-    const seconds = (Date.now() - t0) / 1000;
-    const completed = await countCompleted(runtime.clients.dynamodb, LOCAL_DEFAULTS.tableName);
-    const summary = summarize(stream, outcomes, invocationsByKey, completed, seconds);
-    console.log(`\n${formatSummary(summary)}`);
+    return await withRuntime(start, async (runtime) => {
+      console.log(
+        `Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: blueprint deployed as ${runtime.workflow.name}, ` +
+          `business Lambda ${LOCAL_DEFAULTS.functionName} (${LOCAL_DEFAULTS.handler}), table ${LOCAL_DEFAULTS.tableName}`,
+      );
+      const invocationsByKey = new Map<string, number>();
+      runtime.lambda.setBeforeInvoke((info) => {
+        const key = orderIdOf(info.payload);
+        if (key) invocationsByKey.set(key, (invocationsByKey.get(key) ?? 0) + 1);
+      });
+      const stream = demoStream({ orders: options.orders });
+      console.log(
+        `\n${bold('Sending the demo stream')}: ${stream.length} OrderPlaced events for ${new Set(stream.map((e) => e.orderId).filter(Boolean)).size} orders, ` +
+          'duplicates mixed in, some sent at the same moment, a few declined cards, one event without an order id',
+      );
+      const t0 = Date.now();
+      let lastPrinted = 0;
+      const outcomes = await runDemo({
+        sfn: runtime.clients.sfn,
+        stateMachineArn: runtime.workflow.stateMachineArn,
+        stream,
+        onProgress: (done, total) => {
+          if (options.quiet) return;
+          if (tty) process.stdout.write(`\r  ${done}/${total} executions finished`);
+          else if (done === total || done - lastPrinted >= Math.ceil(total / 10)) {
+            lastPrinted = done;
+            console.log(`  ${done}/${total} executions finished`);
+          }
+        },
+      });
+      if (tty && !options.quiet) process.stdout.write('\n');
+      const seconds = (Date.now() - t0) / 1000;
+      const completed = await countCompleted(runtime.clients.dynamodb, LOCAL_DEFAULTS.tableName);
+      const summary = summarize(stream, outcomes, invocationsByKey, completed, seconds);
+      console.log(`\n${formatSummary(summary)}`);
 
-    const failed = outcomes.find((o) => o.outcome === 'failed');
-    const duplicate = outcomes.find((o) => o.outcome === 'duplicate');
-    console.log(`\n${bold('Where to look next')}`);
-    if (options.serve) {
-      const history = (arn: string) =>
-        `npm run local -- history ${arn}${options.port === 8083 ? '' : ` --port ${options.port}`}`;
-      if (duplicate) console.log(`  a duplicate's history:     ${history(duplicate.executionArn)}`);
-      if (failed) console.log(`  a declined payment:        ${history(failed.executionArn)}`);
-    } else {
-      console.log('  keep the runtime up:       npm start   (it serves after the demo until Ctrl-C)');
-    }
-    console.log('  the blueprint definition:  state-machines/idempotency.asl.json');
-    console.log('  deploy it to AWS:          npx cdk deploy   (README: "Deploy")');
+      const failed = outcomes.find((o) => o.outcome === 'failed');
+      const duplicate = outcomes.find((o) => o.outcome === 'duplicate');
+      console.log(`\n${bold('Where to look next')}`);
+      if (options.serve) {
+        const history = (arn: string) =>
+          `npm run local -- history ${arn}${options.port === 8083 ? '' : ` --port ${options.port}`}`;
+        if (duplicate) console.log(`  a duplicate's history:     ${history(duplicate.executionArn)}`);
+        if (failed) console.log(`  a declined payment:        ${history(failed.executionArn)}`);
+      } else {
+        console.log('  keep the runtime up:       npm start   (it serves after the demo until Ctrl-C)');
+      }
+      console.log('  the blueprint definition:  state-machines/idempotency.asl.json');
+      console.log('  deploy it to AWS:          npx cdk deploy   (README: "Deploy")');
 
-    const healthy = summary.keysInvokedMoreThanOnceAfterSuccess.length === 0 && summary.byOutcome.other === 0;
-    if (options.serve) await serve(runtime);
-    return healthy ? 0 : 1;
-  } finally {
-    await runtime.stop();
+      const healthy =
+        summary.keysInvokedMoreThanOnceAfterSuccess.length === 0 && summary.byOutcome.other === 0;
+      if (options.serve) {
+        servingWithCode = healthy ? 0 : 1;
+        await serve(runtime);
+      }
+      return healthy ? 0 : 1;
+    });
+  } catch (error) {
+    // After the summary, Ctrl-C is how `npm start` ends.
+    if (error instanceof Interrupted && servingWithCode !== undefined) return servingWithCode;
+    throw error;
   }
 }
 
@@ -193,6 +222,13 @@ async function history(executionArn: string, port: number): Promise<number> {
   try {
     printHistory(await executionHistory(sfn, executionArn));
     return 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+      throw new Error(
+        `nothing serves on port ${port}: start the runtime with 'npm start' or 'npm run serve' first`,
+      );
+    }
+    throw error;
   } finally {
     sfn.destroy();
   }
@@ -218,24 +254,13 @@ function printHistory(events: Awaited<ReturnType<typeof executionHistory>>): voi
   }
 }
 
-async function runDefinition(
-  file: string,
-  options: { input: string; functions: string[]; set: string[]; port: number },
-): Promise<number> {
-  const pairs = (items: string[], what: string) =>
-    items.map((item) => {
-      const at = item.indexOf('=');
-      if (at <= 0) throw new Error(`${what} must look like Name=value, got ${JSON.stringify(item)}`);
-      return [item.slice(0, at), item.slice(at + 1)] as const;
-    });
-  const runtime = await startLocalRuntime({ ports: { stepFunctions: options.port } });
-  try {
-    let text = readFileSync(file, 'utf8');
-    for (const [name, handler] of pairs(options.functions, '--function')) {
+async function runDefinition(command: Extract<Command, { kind: 'run' }>): Promise<number> {
+  return withRuntime(startLocalRuntime({ ports: { stepFunctions: command.port } }), async (runtime) => {
+    let definition = command.definition;
+    for (const [name, handler] of command.functions) {
       const arn = runtime.registerFunction(name, { handler, timeoutSeconds: 30 });
-      text = text.split(`\${Lambda:${name}}`).join(arn);
+      definition = definition.split(`\${Lambda:${name}}`).join(arn);
     }
-    const definition = substitute(text, Object.fromEntries(pairs(options.set, '--set')), true);
     const created = await runtime.clients.sfn.send(
       new CreateStateMachineCommand({
         name: 'run',
@@ -244,7 +269,7 @@ async function runDefinition(
       }),
     );
     const started = await runtime.clients.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: options.input }),
+      new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: command.input }),
     );
     const result = await waitForExecution(runtime.clients.sfn, started.executionArn ?? '');
     console.log(bold('History'));
@@ -254,58 +279,30 @@ async function runDefinition(
     if (result.error !== undefined) console.log(`${bold('Error')}  ${result.error}`);
     if (result.cause !== undefined) console.log(`${bold('Cause')}  ${result.cause}`);
     return result.status === 'SUCCEEDED' ? 0 : 1;
-  } finally {
-    await runtime.stop();
-  }
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      serve: { type: 'boolean', default: false },
-      port: { type: 'string', default: '8083' },
-      events: { type: 'string', default: '200' },
-      quiet: { type: 'boolean', default: false },
-      input: { type: 'string', default: '{}' },
-      function: { type: 'string', multiple: true, default: [] },
-      set: { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command, ...rest] = positionals;
-  const port = Number(values.port);
-  if (values.help || command === undefined) {
+  const command = parseCommand(argv);
+  if (command.kind === 'help') {
     console.log(USAGE);
-    return values.help ? 0 : 2;
+    return 0;
   }
-  switch (command) {
-    case 'serve': {
-      const runtime = await startBlueprintRuntime({ ports: { stepFunctions: port } });
+  if (command.kind !== 'history') await ensurePortFree(command.port);
+  switch (command.kind) {
+    case 'serve':
       try {
-        await serve(runtime);
-      } finally {
-        await runtime.stop();
+        await withRuntime(startBlueprintRuntime({ ports: { stepFunctions: command.port } }), serve);
+      } catch (error) {
+        if (!(error instanceof Interrupted)) throw error; // Ctrl-C is how serve ends
       }
       return 0;
-    }
     case 'demo':
-      return demo({ serve: values.serve, port, orders: Number(values.events), quiet: values.quiet });
+      return demo(command);
     case 'history':
-      if (!rest[0]) throw new Error('history needs an execution ARN');
-      return history(rest[0], port);
+      return history(command.executionArn, command.port);
     case 'run':
-      if (!rest[0]) throw new Error('run needs a definition file, e.g. state-machines/idempotency.asl.json');
-      return runDefinition(rest[0], {
-        input: values.input,
-        functions: values.function,
-        set: values.set,
-        port,
-      });
-    default:
-      console.error(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-      return 2;
+      return runDefinition(command);
   }
 }
 
@@ -313,7 +310,11 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const e = error as Error;
+    if (e instanceof UsageError) {
+      console.error(`${e.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
     console.error(`\n${e.name ?? 'Error'}: ${e.message ?? String(error)}`);
-    process.exit(1);
+    process.exit(e instanceof Interrupted ? 130 : 1);
   },
 );

@@ -1,0 +1,203 @@
+/**
+ * The local CLI's argument rules, kept apart from the command runners so every bad input is
+ * rejected, with a message that names the fix, before anything (a JVM, a port) is started.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+
+/** The well-known Step Functions port of `serve`, `demo` and `history`. */
+export const DEFAULT_PORT = 8083;
+
+export const USAGE = `usage: npm run local -- <command> [options]
+
+commands:
+  serve                      start the local runtime with the blueprint deployed, until Ctrl-C
+  demo [--serve]             send the demo stream and print a summary (--serve: keep serving afterwards)
+  history <executionArn>     print an execution's history from a running 'serve' / 'npm start'
+  run <definition.json>      run a state machine definition once and print its history and output
+      --input <json>         execution input (default {})
+      --function <name>=<module#export>   register a local Lambda function; \${Lambda:<name>} in the
+                             definition becomes its ARN (repeatable)
+      --set <Name>=<value>   substitute \${Name} in the definition (repeatable)
+
+options:
+  --port <n>                 Step Functions port (serve, demo, history: default ${DEFAULT_PORT}; run: any free port)
+  --events <n>               demo: distinct orders (default 200)
+  --quiet                    demo: no progress line
+  -h, --help                 this text
+`;
+
+/** Bad command-line input: the CLI prints the message and the usage, and exits with 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The Step Functions port is taken, most often by another `npm start` or `npm run serve`. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+}
+
+export type Command =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'serve'; readonly port: number }
+  | {
+      readonly kind: 'demo';
+      readonly port: number;
+      readonly serve: boolean;
+      readonly orders: number;
+      readonly quiet: boolean;
+    }
+  | { readonly kind: 'history'; readonly port: number; readonly executionArn: string }
+  | {
+      readonly kind: 'run';
+      readonly port: number;
+      readonly file: string;
+      /** The definition text with `--set` values applied (functions are applied once registered). */
+      readonly definition: string;
+      readonly input: string;
+      readonly functions: ReadonlyArray<readonly [name: string, handler: string]>;
+    };
+
+function integer(value: string, option: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new UsageError(
+      `${option} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+function pairs(items: readonly string[], option: string, example: string): [string, string][] {
+  return items.map((item) => {
+    const at = item.indexOf('=');
+    if (at <= 0 || at === item.length - 1) {
+      throw new UsageError(`${option} must look like ${example}, got ${JSON.stringify(item)}`);
+    }
+    return [item.slice(0, at), item.slice(at + 1)];
+  });
+}
+
+/** `${Name}` and `${Lambda:name}` placeholders left in a definition. */
+export function placeholdersIn(text: string): string[] {
+  return [...new Set(text.match(/\$\{[A-Za-z0-9_:.-]+\}/g) ?? [])];
+}
+
+/** Parses and checks the whole command line; reads and checks the definition file of `run`. */
+export function parseCommand(argv: readonly string[]): Command {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { positionals, values } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help) return { kind: 'help' };
+  if (command === undefined) throw new UsageError('a command is needed');
+  const port = (fallback: number) =>
+    values.port === undefined ? fallback : integer(values.port, '--port', 0, 65_535);
+  const noMoreArguments = (expected: number) => {
+    if (rest.length > expected) throw new UsageError(`unexpected argument ${JSON.stringify(rest[expected])}`);
+  };
+
+  switch (command) {
+    case 'serve':
+      noMoreArguments(0);
+      return { kind: 'serve', port: port(DEFAULT_PORT) };
+    case 'demo':
+      noMoreArguments(0);
+      return {
+        kind: 'demo',
+        port: port(DEFAULT_PORT),
+        serve: values.serve,
+        orders: integer(values.events, '--events', 1, 100_000),
+        quiet: values.quiet,
+      };
+    case 'history': {
+      noMoreArguments(1);
+      const executionArn = rest[0];
+      if (!executionArn?.startsWith('arn:')) {
+        throw new UsageError(
+          'history needs an execution ARN, e.g. arn:aws:states:us-east-1:123456789012:execution:idempotent-payment:<name>',
+        );
+      }
+      return { kind: 'history', port: port(DEFAULT_PORT), executionArn };
+    }
+    case 'run': {
+      noMoreArguments(1);
+      const file = rest[0];
+      if (file === undefined) throw new UsageError('run needs a definition file, e.g. my-machine.asl.json');
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new UsageError(
+          `cannot read the definition file ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+        );
+      }
+      try {
+        JSON.parse(values.input);
+      } catch (error) {
+        throw new UsageError(
+          `--input must be JSON, got ${JSON.stringify(values.input)}: ${(error as Error).message}`,
+        );
+      }
+      const functions = pairs(values.function, '--function', 'name=handlers/module.ts#export');
+      const substitutions = Object.fromEntries(pairs(values.set, '--set', 'Name=value'));
+      const definition = text.replace(
+        /\$\{([A-Za-z0-9_.-]+)\}/g,
+        (match, name: string) => substitutions[name] ?? match,
+      );
+      const functionNames = new Set(functions.map(([name]) => `\${Lambda:${name}}`));
+      const left = placeholdersIn(definition).filter((p) => !functionNames.has(p));
+      if (left.length > 0) {
+        throw new UsageError(
+          `${file} still has ${left.join(', ')}: give each a value with --set Name=value (or --function name=module#export for \${Lambda:name}). ` +
+            "The blueprint's own definition is deployed by 'npm run serve'.",
+        );
+      }
+      return { kind: 'run', port: port(0), file, definition, input: values.input, functions };
+    }
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      serve: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      events: { type: 'string', default: '200' },
+      quiet: { type: 'boolean', default: false },
+      input: { type: 'string', default: '{}' },
+      function: { type: 'string', multiple: true, default: [] },
+      set: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+
+/** Fails fast, before a JVM is started, when a fixed port is taken. */
+export function ensurePortFree(port: number, host = '127.0.0.1'): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(
+              `port ${port} is already in use (is another 'npm start' or 'npm run serve' running?); stop it, or pass --port 0 for any free port`,
+            )
+          : error,
+      );
+    });
+    server.listen(port, host, () => server.close(() => resolve()));
+  });
+}
