@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -28,7 +30,7 @@ beforeAll(async () => {
       },
       decline: fn('decline'),
       callback: fn('callbackStyle'),
-      sleep: { ...fn('sleep'), maxConcurrency: 4 },
+      barrier: { ...fn('barrier'), timeoutSeconds: 20, maxConcurrency: 4 },
       hang: { ...fn('hang'), timeoutSeconds: 1 },
       exit: fn('exit'),
       throwLater: fn('throwLater'),
@@ -164,12 +166,27 @@ describe('local Lambda service (Invoke API through @aws-sdk/client-lambda)', () 
   });
 
   test('Given concurrent invocations, when they overlap, then they run in parallel environments', async () => {
-    const before = service.invocations('sleep');
-    const results = await Promise.all([1, 2, 3, 4].map(() => invoke('sleep', { ms: 300 })));
-    const spans = results.map((r) => r.body as { startedAt: number; endedAt: number });
-    expect(service.invocations('sleep') - before).toBe(4);
-    // Run one after another, every invocation would start after the previous one ended.
-    expect(Math.max(...spans.map((s) => s.startedAt))).toBeLessThan(Math.min(...spans.map((s) => s.endedAt)));
+    // Each invocation waits at a barrier that opens only when all four are waiting at once: in one
+    // environment at a time the first would wait forever (until its timeout), however fast or slow
+    // the machine is.
+    const parties = 4;
+    const held: http.ServerResponse[] = [];
+    const gate = http.createServer((_req, res) => {
+      held.push(res);
+      if (held.length === parties) for (const waiting of held) waiting.end('all arrived');
+    });
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`;
+    try {
+      const before = service.invocations('barrier');
+      const results = await Promise.all(Array.from({ length: parties }, () => invoke('barrier', { url })));
+      expect(results.map((r) => r.body)).toEqual(Array(parties).fill({ released: 'all arrived' }));
+      expect(service.invocations('barrier') - before).toBe(parties);
+    } finally {
+      for (const waiting of held) waiting.end();
+      gate.closeAllConnections();
+      await new Promise((resolve) => gate.close(resolve));
+    }
   });
 
   test('Given a warm environment, when invoked again, then module state is reused as in Lambda', async () => {
