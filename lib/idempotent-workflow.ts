@@ -1,4 +1,4 @@
-import { CfnElement, type Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnElement, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -199,9 +199,12 @@ export interface IdempotentWorkflowProps {
   /**
    * A REST API whose POST runs the workflow synchronously and returns its output; EXPRESS only.
    * Pair it with `duplicateResponse: 'RETURN_STORED_RESULT'` so duplicates get the first result.
+   * Prefer `inProgressPolicy: 'FAIL'`: a caller that retries after a 504 then gets 409 while the
+   * first execution runs, not a success without the result. Fails at synth when one invocation
+   * does not fit in the API's integration timeout (29 s by default).
    * @default - no API
    */
-  readonly apiSource?: Omit<SyncApiSourceProps, 'stateMachine'>;
+  readonly apiSource?: Omit<SyncApiSourceProps, 'stateMachine' | 'invokeTimeout' | 'worstCaseRunTime'>;
 }
 
 /** Records of every table that workflows use, by table, so two workflows cannot share a prefix. */
@@ -310,9 +313,14 @@ export class IdempotentWorkflow extends Construct {
       });
     }
     if (props.apiSource) {
+      const businessSeconds = resolveDefinitionOptions(definitionOptions).businessTimeoutSeconds;
       this.apiSource = new SyncApiSource(this, 'ApiSource', {
         ...props.apiSource,
         stateMachine: this.machine,
+        invokeTimeout: Duration.seconds(businessTaskTimeoutSeconds(businessSeconds)),
+        worstCaseRunTime: Duration.seconds(
+          BUSINESS_ATTEMPTS * businessTaskTimeoutSeconds(businessSeconds) + BUSINESS_RETRY_WAIT_SECONDS,
+        ),
       });
     }
   }

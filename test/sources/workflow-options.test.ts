@@ -1,5 +1,5 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IdempotentWorkflow, type IdempotentWorkflowProps } from '../../lib/idempotent-workflow';
@@ -83,6 +83,35 @@ describe('IdempotentWorkflow with apiSource (EXPRESS)', () => {
   test('fails when the workflow is STANDARD', () => {
     expect(() => build({ apiSource: {} })).toThrow(
       /apiSource answers synchronously .* set workflowType to EXPRESS/,
+    );
+  });
+});
+
+describe('IdempotentWorkflow with apiSource: the integration timeout', () => {
+  const express = { workflowType: sfn.StateMachineType.EXPRESS, inProgressPolicy: 'FAIL' as const };
+
+  test("fails when one invocation of a 30 s business function cannot fit in API Gateway's 29 s", () => {
+    expect(() => build({ ...express, businessTimeout: Duration.seconds(30), apiSource: {} })).toThrow(
+      /for one business invocation .* integration timeout of 29 s/,
+    );
+  });
+
+  test('given a raised integration timeout, then a 30 s business function is accepted and the integration uses it', () => {
+    const { stack } = build({
+      ...express,
+      businessTimeout: Duration.seconds(30),
+      apiSource: { integrationTimeout: Duration.seconds(60) },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Method', {
+      Integration: Match.objectLike({ TimeoutInMillis: 60000 }),
+    });
+  });
+
+  test('given a 10 s business function, then synth warns that retries can outlast the 29 s', () => {
+    const { stack } = build({ ...express, businessTimeout: Duration.seconds(10), apiSource: {} });
+    Annotations.fromStack(stack).hasWarning(
+      '/WithSources/Orders/ApiSource',
+      Match.stringLikeRegexp('when DynamoDB or Lambda calls are retried, longer than .* \\(29 s\\)'),
     );
   });
 });
