@@ -11,8 +11,11 @@ export interface SqsPipeSourceProps {
   /** The idempotent workflow each message starts. */
   readonly stateMachine: sfn.IStateMachine;
   /**
-   * The workflow's type: STANDARD is started with StartExecution (FIRE_AND_FORGET), EXPRESS with
-   * StartSyncExecution (REQUEST_RESPONSE), so a failed execution returns the message to the queue.
+   * The workflow's type. STANDARD is started with StartExecution (FIRE_AND_FORGET): the message is
+   * deleted once the execution has started, so a failed execution is not redelivered by SQS, and
+   * the dead-letter queue only receives messages whose StartExecution kept failing. EXPRESS is
+   * started with StartSyncExecution (REQUEST_RESPONSE), so a failed execution returns the message
+   * to the queue.
    * @default sfn.StateMachineType.STANDARD
    */
   readonly workflowType?: sfn.StateMachineType;
@@ -30,8 +33,9 @@ export interface SqsPipeSourceProps {
 
 /**
  * An SQS queue whose messages start the idempotent workflow through an EventBridge Pipe: one
- * message per execution (batch size 1), the message body as the execution input, and a
- * dead-letter queue on the source queue.
+ * message per execution (batch size 1) and a dead-letter queue on the source queue. Pipes send
+ * Step Functions a JSON array even for a batch of one, so the execution input is `[body]`: the
+ * workflow must read its event as `$states.input[0]` (IdempotentWorkflow's `sqsSource` does).
  *
  * Pipes cannot name executions; SQS delivers at least once, and the workflow's record is the guard.
  */
