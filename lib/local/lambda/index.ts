@@ -15,4 +15,5 @@ export {
   type ServiceFault,
   serviceFaults,
   startLambdaService,
+  sweepStaleBundles,
 } from './service';

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { onProcessEnd } from '../process-cleanup';
 import { loadHandler } from './handler-loader';
 import { type ErrorDocument, FunctionPool, type InvokeContext } from './pool';
 
@@ -129,12 +130,49 @@ export function parseFunctionName(raw: string): { name: string; qualifier?: stri
   return { name: raw };
 }
 
-function cacheDir(baseDir: string): string {
+const BUNDLE_PREFIX = 'fn-';
+/** Bundle folders named without a process id (older versions) are swept once they are this old. */
+const UNOWNED_BUNDLE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+function bundleRoot(baseDir: string): string {
   const modules = path.join(baseDir, 'node_modules');
   // Inside node_modules so bundled handlers can still `require` the project's packages.
-  const root = fs.existsSync(modules) ? path.join(modules, '.cache', 'local-lambda') : os.tmpdir();
-  fs.mkdirSync(root, { recursive: true });
-  return fs.mkdtempSync(path.join(root, 'fn-'));
+  return fs.existsSync(modules) ? path.join(modules, '.cache', 'local-lambda') : os.tmpdir();
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes bundle folders a process left behind when it died without cleaning up (SIGKILL, a crash):
+ * `fn-<pid>-*` of a process that no longer runs, and `fn-*` without a pid older than a day.
+ */
+export function sweepStaleBundles(root: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root).filter((name) => name.startsWith(BUNDLE_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const folder = path.join(root, name);
+    const owner = /^fn-(\d+)-/.exec(name);
+    try {
+      const stale = owner
+        ? !processAlive(Number(owner[1]))
+        : Date.now() - fs.statSync(folder).mtimeMs > UNOWNED_BUNDLE_MAX_AGE_MS;
+      if (stale) fs.rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // another process removed it first, or it is not ours to remove
+    }
+  }
 }
 
 function traceId(): string {
@@ -146,7 +184,13 @@ export async function startLambdaService(options: LambdaServiceOptions = {}): Pr
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
   const baseDir = options.baseDir ?? process.cwd();
-  const outDir = cacheDir(baseDir);
+  const root = bundleRoot(baseDir);
+  sweepStaleBundles(root);
+  // Created by the handler loader only when a handler needs bundling; named after this process so a
+  // later start can tell whether its owner is still alive.
+  const outDir = path.join(root, `${BUNDLE_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  const removeBundles = (): void => fs.rmSync(outDir, { recursive: true, force: true });
+  const forgetBundles = onProcessEnd(removeBundles);
   const functions = new Map<string, RegisteredFunction>();
   let globalHook = options.beforeInvoke;
   const functionArn = (name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
@@ -332,10 +376,17 @@ export async function startLambdaService(options: LambdaServiceOptions = {}): Pr
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    await Promise.all([...functions.values()].map((fn) => fn.pool.close()));
+    removeBundles();
+    forgetBundles();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
 
   return {
@@ -357,7 +408,8 @@ export async function startLambdaService(options: LambdaServiceOptions = {}): Pr
       server.closeAllConnections();
       await Promise.all([...functions.values()].map((fn) => fn.pool.close()));
       await closed;
-      fs.rmSync(outDir, { recursive: true, force: true });
+      removeBundles();
+      forgetBundles();
     },
   };
 }
