@@ -31,6 +31,8 @@ export const Placeholder = {
   PayloadValidation: 'PayloadValidation',
   PayloadValidationExpression: 'PayloadValidationExpression',
   EnvelopePayload: 'EnvelopePayload',
+  Event: 'Event',
+  ClaimRetryWindowSeconds: 'ClaimRetryWindowSeconds',
 } as const;
 
 /** The placeholder resolved by `definitionTemplate`: the state a duplicate goes to. */
@@ -59,6 +61,17 @@ export type PayloadShape =
   /** `{ idempotencyKey, event }`: the key can be passed downstream as a client token. */
   | 'ENVELOPE';
 
+/** What the execution input is. */
+export type InputShape =
+  /** The event itself (EventBridge rule, API, StartExecution). */
+  | 'EVENT'
+  /**
+   * A one-element array `[event]`: EventBridge Pipes deliver a JSON array to Step Functions even
+   * with batch size 1. The workflow reads the event as `$states.input[0]`, which is the input
+   * itself when the input is not an array, so other sources of the same workflow keep working.
+   */
+  | 'BATCH_OF_ONE';
+
 /** The business function's payload when `payloadShape` is `ENVELOPE`. */
 export interface IdempotencyEnvelope<E = unknown> {
   /** The record id, `<keyPrefix>#<key>`: stable across retries of the same event. */
@@ -74,7 +87,9 @@ export interface DefinitionOptions {
   readonly businessFunctionArn: string;
   /**
    * JSONata expression that yields the key from the event, written against `$states.input`.
-   * @default DEFINITION_DEFAULTS.keyExpression (SHA-256 of the whole event)
+   * With `inputShape: 'BATCH_OF_ONE'` it sees the execution input (`[event]`): a path such as
+   * `$states.input.detail.orderId` maps over the one element and yields the same key.
+   * @default defaultKeyExpression(inputShape): the SHA-256 of the whole event
    */
   readonly keyExpression?: string;
   /**
@@ -105,6 +120,8 @@ export interface DefinitionOptions {
   readonly payloadShape?: PayloadShape;
   /** Results larger than this (UTF-8 bytes of their JSON) are not stored. @default 32768 */
   readonly maxStoredResultBytes?: number;
+  /** @default 'EVENT' */
+  readonly inputShape?: InputShape;
 }
 
 /** Defaults as data; each is pinned by a test. */
@@ -117,12 +134,31 @@ export const DEFINITION_DEFAULTS = {
   inProgressPolicy: 'SUCCEED',
   payloadShape: 'EVENT',
   maxStoredResultBytes: 32768,
+  inputShape: 'EVENT',
 } as const satisfies Partial<Record<keyof DefinitionOptions, unknown>>;
 
-/** Time allowed on top of the function's timeout for the invoke round trip. */
+/** The default key for an input shape: the SHA-256 of the whole event (not of the `[event]` batch). */
+export function defaultKeyExpression(inputShape: InputShape = DEFINITION_DEFAULTS.inputShape): string {
+  return inputShape === 'BATCH_OF_ONE'
+    ? "$hash($string($states.input[0]), 'SHA-256')"
+    : DEFINITION_DEFAULTS.keyExpression;
+}
+
+/** How long Lambda's Init phase may take on a cold start, on top of the function's timeout. */
+export const LAMBDA_INIT_SECONDS = 10;
+/** Time allowed on top of the function's timeout and Init for the invoke round trip. */
 export const INVOKE_MARGIN_SECONDS = 5;
-/** Time reserved after the last invoke attempt for the completion write and its retries. */
-export const COMPLETION_MARGIN_SECONDS = 10;
+/**
+ * Longest total wait of one DynamoDB task's retrier (4 retries, 1 s doubling, capped at 8 s,
+ * full jitter): 1 + 2 + 4 + 8.
+ */
+export const DYNAMODB_RETRY_WAIT_SECONDS = 15;
+/** Time reserved after the last invoke attempt for the completion write: its retry waits plus 5 s for its attempts. */
+export const COMPLETION_MARGIN_SECONDS = DYNAMODB_RETRY_WAIT_SECONDS + 5;
+/** How long after the execution started a claim rejected by a non-validation DynamoDB error is tried again. */
+export const CLAIM_RETRY_WINDOW_SECONDS = 15;
+/** Longest pause of WaitBeforeClaimingAgain. */
+export const CLAIM_RETRY_PAUSE_SECONDS = 3;
 /** Attempts of RunBusinessLogic (1 + its Lambda service-error retries) and the longest total retry wait. */
 export const BUSINESS_ATTEMPTS = 3;
 export const BUSINESS_RETRY_WAIT_SECONDS = 3;
@@ -131,9 +167,34 @@ export const MAX_STORED_RESULT_BYTES_LIMIT = 100_000;
 /** DynamoDB's partition key limit, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 2048;
 
-/** The Task timeout of RunBusinessLogic: the function's timeout plus the invoke margin. */
+/**
+ * The Task timeout of RunBusinessLogic: the function's timeout, plus Lambda's Init phase (a cold
+ * start may take up to 10 s before the handler runs), plus the invoke margin. Shorter, and Step
+ * Functions could give up (States.Timeout) on an invocation that is still running.
+ */
 export function businessTaskTimeoutSeconds(businessTimeoutSeconds: number): number {
-  return businessTimeoutSeconds + INVOKE_MARGIN_SECONDS;
+  return businessTimeoutSeconds + LAMBDA_INIT_SECONDS + INVOKE_MARGIN_SECONDS;
+}
+
+/**
+ * The longest a claim can take before the business logic starts: the retry window of a rejected
+ * claim, its last pause, and the final claim's own retrier.
+ */
+export const CLAIM_BUDGET_SECONDS =
+  CLAIM_RETRY_WINDOW_SECONDS + CLAIM_RETRY_PAUSE_SECONDS + DYNAMODB_RETRY_WAIT_SECONDS;
+
+/**
+ * The longest run of an execution whose DynamoDB calls and invocations all use their retries:
+ * the claim, every invoke attempt at its task timeout with the retry waits, then the completion
+ * write or the release (each one DynamoDB retry budget plus its attempts).
+ */
+export function worstCaseRunSeconds(businessTimeoutSeconds: number): number {
+  return (
+    CLAIM_BUDGET_SECONDS +
+    BUSINESS_ATTEMPTS * businessTaskTimeoutSeconds(businessTimeoutSeconds) +
+    BUSINESS_RETRY_WAIT_SECONDS +
+    COMPLETION_MARGIN_SECONDS
+  );
 }
 
 /**
@@ -170,7 +231,7 @@ export function resolveDefinitionOptions(options: DefinitionOptions): ResolvedDe
   const resolved: ResolvedDefinitionOptions = {
     tableName: options.tableName,
     businessFunctionArn: options.businessFunctionArn,
-    keyExpression: options.keyExpression ?? DEFINITION_DEFAULTS.keyExpression,
+    keyExpression: options.keyExpression ?? defaultKeyExpression(options.inputShape),
     keyPrefix: options.keyPrefix ?? DEFINITION_DEFAULTS.keyPrefix,
     recordTtlSeconds: options.recordTtlSeconds ?? DEFINITION_DEFAULTS.recordTtlSeconds,
     businessTimeoutSeconds,
@@ -180,6 +241,7 @@ export function resolveDefinitionOptions(options: DefinitionOptions): ResolvedDe
     payloadValidationExpression: options.payloadValidationExpression,
     payloadShape: options.payloadShape ?? DEFINITION_DEFAULTS.payloadShape,
     maxStoredResultBytes: options.maxStoredResultBytes ?? DEFINITION_DEFAULTS.maxStoredResultBytes,
+    inputShape: options.inputShape ?? DEFINITION_DEFAULTS.inputShape,
   };
   const problems = definitionProblems(resolved);
   if (problems.length > 0) {
@@ -210,7 +272,7 @@ function definitionProblems(o: ResolvedDefinitionOptions): string[] {
     o.leaseSeconds < minimumLeaseSeconds(o.businessTimeoutSeconds)
   ) {
     problems.push(
-      `leaseSeconds (${o.leaseSeconds}) must be at least ${minimumLeaseSeconds(o.businessTimeoutSeconds)}: the business timeout (${o.businessTimeoutSeconds} s) plus ${INVOKE_MARGIN_SECONDS + COMPLETION_MARGIN_SECONDS} s, or a running execution loses its key; raise the lease or omit it`,
+      `leaseSeconds (${o.leaseSeconds}) must be at least ${minimumLeaseSeconds(o.businessTimeoutSeconds)}: the business timeout (${o.businessTimeoutSeconds} s) plus ${LAMBDA_INIT_SECONDS + INVOKE_MARGIN_SECONDS + COMPLETION_MARGIN_SECONDS} s for Lambda's Init, the invoke and the completion write, or a running execution loses its key; raise the lease or omit it`,
     );
   }
   if (!['SUCCEED', 'RETURN_STORED_RESULT'].includes(o.duplicateResponse)) {
@@ -223,6 +285,9 @@ function definitionProblems(o: ResolvedDefinitionOptions): string[] {
   }
   if (!['EVENT', 'ENVELOPE'].includes(o.payloadShape)) {
     problems.push(`payloadShape must be 'EVENT' or 'ENVELOPE', got ${JSON.stringify(o.payloadShape)}`);
+  }
+  if (!['EVENT', 'BATCH_OF_ONE'].includes(o.inputShape)) {
+    problems.push(`inputShape must be 'EVENT' or 'BATCH_OF_ONE', got ${JSON.stringify(o.inputShape)}`);
   }
   if (
     !Number.isInteger(o.maxStoredResultBytes) ||
@@ -280,6 +345,8 @@ export function definitionSubstitutions(options: DefinitionOptions): Record<Plac
     // Never evaluated when validation is off (every use is guarded by PayloadValidation).
     PayloadValidationExpression: inJsonString(o.payloadValidationExpression ?? 'null'),
     EnvelopePayload: String(o.payloadShape === 'ENVELOPE'),
+    Event: o.inputShape === 'BATCH_OF_ONE' ? '$states.input[0]' : '$states.input',
+    ClaimRetryWindowSeconds: String(CLAIM_RETRY_WINDOW_SECONDS),
   };
 }
 

@@ -8,10 +8,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import {
-  BUSINESS_ATTEMPTS,
-  BUSINESS_RETRY_WAIT_SECONDS,
   businessTaskTimeoutSeconds,
-  DEFINITION_DEFAULTS,
   type DefinitionOptions,
   type DuplicateResponse,
   definitionSubstitutions,
@@ -22,6 +19,7 @@ import {
   type PayloadShape,
   resolveDefinitionOptions,
   substitute,
+  worstCaseRunSeconds,
 } from './definition';
 import { WorkflowOperations } from './operations/workflow-operations';
 import { OrphanedLeaseRelease } from './release/orphaned-lease-release';
@@ -51,8 +49,9 @@ export interface IdempotentWorkflowProps {
 
   /**
    * JSONata expression that yields the idempotency key (a string or number) from the event,
-   * e.g. `$states.input.detail.orderId`.
-   * @default the SHA-256 of the whole event
+   * e.g. `$states.input.detail.orderId`. With `sqsSource` the input is `[event]`: write a path
+   * (it maps over the one element), not an expression on `$states.input` as a whole.
+   * @default the SHA-256 of the whole event (of the message body with `sqsSource`)
    */
   readonly idempotencyKey?: string;
 
@@ -70,7 +69,8 @@ export interface IdempotentWorkflowProps {
 
   /**
    * How long an execution holds the key before another may take it over.
-   * @default every invoke attempt at its timeout plus retry waits and 10 s for the completion write
+   * @default every invoke attempt at its task timeout (function timeout + 10 s Init + 5 s) plus
+   * retry waits and 20 s for the completion write and its retries
    */
   readonly lease?: Duration;
 
@@ -191,7 +191,9 @@ export interface IdempotentWorkflowProps {
   readonly eventBridgeSource?: Omit<EventBridgeSourceProps, 'stateMachine'>;
 
   /**
-   * Start executions from an SQS queue through EventBridge Pipes (batch size 1, body as input).
+   * Start executions from an SQS queue through EventBridge Pipes (batch size 1). Pipes deliver
+   * `[body]`, so the workflow reads its event as `$states.input[0]` (`inputShape: 'BATCH_OF_ONE'`):
+   * the business function gets the body, and non-array inputs from other sources still work.
    * @default - no queue
    */
   readonly sqsSource?: Omit<SqsPipeSourceProps, 'stateMachine' | 'workflowType'>;
@@ -255,6 +257,7 @@ export class IdempotentWorkflow extends Construct {
       tableName: this.table.tableName,
       businessFunctionArn: props.businessFunction.functionArn,
     };
+    const resolved = resolveDefinitionOptions(definitionOptions);
     this.machine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
       stateMachineType: props.workflowType ?? sfn.StateMachineType.STANDARD,
@@ -281,10 +284,8 @@ export class IdempotentWorkflow extends Construct {
         workflow: this.machine,
         logRemovalPolicy: props.logRemovalPolicy,
         table: this.table,
-        idExpression: workflowIdExpression(
-          options.keyExpression ?? DEFINITION_DEFAULTS.keyExpression,
-          options.keyPrefix ?? id,
-        ),
+        idExpression: workflowIdExpression(resolved.keyExpression, resolved.keyPrefix),
+        businessTaskTimeoutSeconds: businessTaskTimeoutSeconds(resolved.businessTimeoutSeconds),
       });
     }
 
@@ -313,14 +314,11 @@ export class IdempotentWorkflow extends Construct {
       });
     }
     if (props.apiSource) {
-      const businessSeconds = resolveDefinitionOptions(definitionOptions).businessTimeoutSeconds;
       this.apiSource = new SyncApiSource(this, 'ApiSource', {
         ...props.apiSource,
         stateMachine: this.machine,
-        invokeTimeout: Duration.seconds(businessTaskTimeoutSeconds(businessSeconds)),
-        worstCaseRunTime: Duration.seconds(
-          BUSINESS_ATTEMPTS * businessTaskTimeoutSeconds(businessSeconds) + BUSINESS_RETRY_WAIT_SECONDS,
-        ),
+        invokeTimeout: Duration.seconds(businessTaskTimeoutSeconds(resolved.businessTimeoutSeconds)),
+        worstCaseRunTime: Duration.seconds(worstCaseRunSeconds(resolved.businessTimeoutSeconds)),
       });
     }
   }
@@ -409,11 +407,10 @@ function validateProps(
   const businessTimeoutSeconds = businessTimeout?.toSeconds() ?? 3;
   const workflowType = props.workflowType ?? sfn.StateMachineType.STANDARD;
   if (workflowType === sfn.StateMachineType.EXPRESS) {
-    const needed =
-      BUSINESS_ATTEMPTS * businessTaskTimeoutSeconds(businessTimeoutSeconds) + BUSINESS_RETRY_WAIT_SECONDS;
+    const needed = worstCaseRunSeconds(businessTimeoutSeconds);
     if (needed > EXPRESS_MAX_SECONDS) {
       problems.push(
-        `an EXPRESS workflow runs at most ${EXPRESS_MAX_SECONDS} s, but a business timeout of ${businessTimeoutSeconds} s needs up to ${needed} s with invoke retries; use STANDARD or a shorter business timeout`,
+        `an EXPRESS workflow runs at most ${EXPRESS_MAX_SECONDS} s, but a business timeout of ${businessTimeoutSeconds} s needs up to ${needed} s with Lambda's Init, invoke retries and DynamoDB retries; use STANDARD or a shorter business timeout`,
       );
     }
   }
@@ -439,6 +436,7 @@ function validateProps(
     payloadValidationExpression: props.payloadValidation,
     payloadShape: props.payloadShape,
     maxStoredResultBytes: props.maxStoredResultBytes,
+    inputShape: props.sqsSource ? ('BATCH_OF_ONE' as const) : undefined,
   };
   try {
     const resolved = resolveDefinitionOptions({

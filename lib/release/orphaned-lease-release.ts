@@ -23,6 +23,11 @@ export interface OrphanedLeaseReleaseProps {
    */
   readonly idExpression: string;
   /**
+   * The workflow's business task timeout: the release waits this long after the execution stopped,
+   * so an invocation it left running has ended before the key is freed.
+   */
+  readonly businessTaskTimeoutSeconds: number;
+  /**
    * What happens to the release workflow's log group when it leaves the stack (its name is fixed).
    * @default RemovalPolicy.RETAIN
    */
@@ -37,8 +42,10 @@ export interface OrphanedLeaseReleaseProps {
 /**
  * Releases leases left by executions that ended FAILED, TIMED_OUT or ABORTED without running the
  * workflow's own release step: an EventBridge rule on Step Functions execution status changes
- * starts a small JSONata workflow that deletes the record only if it is still INPROGRESS and owned
- * by that execution.
+ * starts a small JSONata workflow that waits until the business task timeout has passed since the
+ * execution stopped (stopping an execution does not stop its Lambda invocation), then deletes the
+ * record only if it is still INPROGRESS and owned by that execution. Its timeout is the
+ * definition's own `TimeoutSeconds` (CDK's `timeout` prop does not apply to a string definition).
  */
 export class OrphanedLeaseRelease extends Construct {
   /** The release workflow. */
@@ -53,6 +60,7 @@ export class OrphanedLeaseRelease extends Construct {
     const substitutions = releaseSubstitutions({
       tableName: props.table.tableName,
       idExpression: props.idExpression,
+      businessTaskTimeoutSeconds: props.businessTaskTimeoutSeconds,
     });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -76,7 +84,6 @@ export class OrphanedLeaseRelease extends Construct {
       definitionSubstitutions: substitutions,
       stateMachineType: sfn.StateMachineType.STANDARD,
       role,
-      timeout: Duration.minutes(1),
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       comment: 'Releases idempotency keys of failed, timed-out and aborted executions',

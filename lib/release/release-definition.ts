@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDefinitionTemplate, Placeholder, substitute } from '../definition';
+import {
+  businessTaskTimeoutSeconds,
+  DEFINITION_DEFAULTS,
+  loadDefinitionTemplate,
+  Placeholder,
+  substitute,
+} from '../definition';
 
 /** Where the release workflow's definition lives. */
 export const RELEASE_DEFINITION_PATH = join(
@@ -23,12 +29,22 @@ export const ReleasePlaceholder = {
    * execution's input, to the record's `id`: the same expression the idempotent workflow uses.
    */
   IdempotencyIdExpression: 'IdempotencyIdExpression',
+  /**
+   * The workflow's RunBusinessLogic timeout: how long after the execution stopped its invocation
+   * may still run, so how long the release waits before freeing the key.
+   */
+  BusinessTaskTimeoutSeconds: 'BusinessTaskTimeoutSeconds',
 } as const;
 
 /** Values for the release definition's placeholders. */
 export interface ReleaseSubstitutions {
   readonly tableName: string;
   readonly idExpression: string;
+  /**
+   * The workflow's business task timeout (`businessTaskTimeoutSeconds(businessTimeoutSeconds)`).
+   * @default the task timeout of Lambda's default 3 s function timeout
+   */
+  readonly businessTaskTimeoutSeconds?: number;
 }
 
 /** Raised when a placeholder of the release definition would be left unsubstituted. */
@@ -46,8 +62,17 @@ export function releaseSubstitutions(values: ReleaseSubstitutions): Record<strin
       'idExpression is empty: pass the JSONata expression that computes the record id',
     );
   }
+  const taskTimeout =
+    values.businessTaskTimeoutSeconds ??
+    businessTaskTimeoutSeconds(DEFINITION_DEFAULTS.businessTimeoutSeconds);
+  if (!Number.isInteger(taskTimeout) || taskTimeout < 1) {
+    throw new ReleaseDefinitionError(
+      `businessTaskTimeoutSeconds must be a whole number of seconds of at least 1, got ${taskTimeout}: pass businessTaskTimeoutSeconds(<the function's timeout>)`,
+    );
+  }
   return {
     [ReleasePlaceholder.TableName]: values.tableName,
+    [ReleasePlaceholder.BusinessTaskTimeoutSeconds]: String(taskTimeout),
     [ReleasePlaceholder.IdempotencyIdExpression]: JSON.stringify(values.idExpression).slice(1, -1),
   };
 }

@@ -12,6 +12,7 @@ export interface State {
   readonly Assign?: Record<string, unknown>;
   readonly Output?: unknown;
   readonly TimeoutSeconds?: unknown;
+  readonly Seconds?: unknown;
   readonly Error?: string;
   readonly Cause?: string;
   readonly Retry?: ReadonlyArray<Record<string, unknown> & { readonly ErrorEquals: string[] }>;
@@ -62,6 +63,8 @@ export interface Scope {
   readonly result?: unknown;
   readonly errorOutput?: unknown;
   readonly executionId?: string;
+  /** `$states.context.Execution.StartTime` (ISO 8601). @default now */
+  readonly executionStartTime?: string;
 }
 
 /** Evaluates a field value (JSON with nested `{% %}` strings), as a JSONata state would. */
@@ -77,6 +80,7 @@ export async function evaluate(field: unknown, scope: Scope): Promise<unknown> {
         Execution: {
           Id: scope.executionId ?? 'arn:aws:states:us-east-1:123456789012:execution:sm:exec-1',
           Input: scope.input,
+          StartTime: scope.executionStartTime ?? new Date().toISOString(),
         },
       },
     };

@@ -63,7 +63,7 @@ describe('the blueprint stack', () => {
         KeyExpression: '$states.input.detail.orderId',
         KeyPrefix: 'payments',
         EnvelopePayload: 'true',
-        BusinessTaskTimeoutSeconds: '15',
+        BusinessTaskTimeoutSeconds: '25',
       }),
     });
   });

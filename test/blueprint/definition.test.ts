@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import jsonata from 'jsonata';
 import {
+  BUSINESS_RETRY_WAIT_SECONDS,
+  businessTaskTimeoutSeconds,
+  CLAIM_BUDGET_SECONDS,
+  CLAIM_RETRY_WINDOW_SECONDS,
+  COMPLETION_MARGIN_SECONDS,
   DEFINITION_DEFAULTS,
   type DefinitionOptions,
+  DYNAMODB_RETRY_WAIT_SECONDS,
+  defaultKeyExpression,
   defaultLeaseSeconds,
   definitionSubstitutions,
   definitionTemplate,
@@ -13,6 +20,7 @@ import {
   STRUCTURAL_PLACEHOLDER,
   substitute,
   UnknownPlaceholderError,
+  worstCaseRunSeconds,
 } from '../../lib/definition';
 import { catcherFor, type Definition, evaluate, expressions, state } from './asl';
 
@@ -42,6 +50,7 @@ const VARIANTS: Record<string, DefinitionOptions> = {
   'in-progress fails': { ...BASE, inProgressPolicy: 'FAIL' },
   'payload validation': { ...BASE, payloadValidationExpression: '$states.input.detail' },
   envelope: { ...BASE, payloadShape: 'ENVELOPE' },
+  'batch of one': { ...BASE, inputShape: 'BATCH_OF_ONE' },
   'all options': ALL_OPTIONS,
 };
 
@@ -61,11 +70,25 @@ async function claimedId(options: DefinitionOptions, input: unknown): Promise<st
   return item.id.S;
 }
 
+/** The error Step Functions reports when DynamoDB answers with a code it has no exception class for. */
+function dynamoDbError(code: string) {
+  return {
+    Error: 'DynamoDB.AmazonDynamoDBException',
+    Cause: `Something went wrong (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ${code}; Request ID: R1; Proxy: null)`,
+  };
+}
+
 /** Follows ClassifyRejectedClaim like the Choice state does: first true condition wins. */
-async function classify(options: DefinitionOptions, input: unknown): Promise<string> {
+async function classify(
+  options: DefinitionOptions,
+  input: unknown,
+  claimError: unknown = dynamoDbError('ValidationException'),
+  executionStartTime = new Date().toISOString(),
+): Promise<string> {
   const choice = state(render(options), 'ClassifyRejectedClaim');
+  const scope = { input, variables: { claimError }, executionStartTime };
   for (const rule of choice.Choices ?? []) {
-    if ((await evaluate(rule.Condition, { input })) === true) return rule.Next;
+    if ((await evaluate(rule.Condition, scope)) === true) return rule.Next;
   }
   return choice.Default ?? 'none';
 }
@@ -168,12 +191,12 @@ describe('transition budget (design.md §3), default settings', () => {
 });
 
 describe('ClaimIdempotencyKey', () => {
-  it('is one conditional PutItem: key absent, record expired, lease run out, or held by this execution', () => {
+  it('is one conditional PutItem: key absent, record expired, lease run out, or held INPROGRESS by this execution', () => {
     const claim = state(render(), 'ClaimIdempotencyKey');
     expect(claim.Resource).toBe('arn:aws:states:::dynamodb:putItem');
     expect(claim.Arguments?.TableName).toBe('idempotency-records');
     expect(claim.Arguments?.ConditionExpression).toBe(
-      'attribute_not_exists(#id) OR #expiration < :now OR (#status = :inprogress AND #in_progress_expiration < :now_ms) OR #execution = :me',
+      'attribute_not_exists(#id) OR #expiration < :now OR (#status = :inprogress AND #in_progress_expiration < :now_ms) OR (#execution = :me AND #status = :inprogress)',
     );
     expect(claim.Arguments?.ExpressionAttributeNames).toEqual({
       '#id': 'id',
@@ -295,12 +318,42 @@ describe('ClaimIdempotencyKey', () => {
   it('sends a DynamoDB validation error with a valid key to ClaimFailed, carrying its error', async () => {
     expect(await classify(ORDER_KEY, { detail: { orderId: 'o-1' } })).toBe('ClaimFailed');
     const failed = state(render(ORDER_KEY), 'ClaimFailed');
-    const claimError = {
-      Error: 'DynamoDB.AmazonDynamoDBException',
-      Cause: 'One or more parameter values are not valid.',
-    };
+    const claimError = dynamoDbError('ValidationException');
     expect(await evaluate(failed.Error, { input: {}, variables: { claimError } })).toBe(claimError.Error);
     expect(await evaluate(failed.Cause, { input: {}, variables: { claimError } })).toBe(claimError.Cause);
+  });
+
+  it.each([
+    ['ThrottlingException', 'a valid key', { detail: { orderId: 'o-1' } }],
+    ['InternalFailure', 'a valid key', { detail: { orderId: 'o-1' } }],
+    ['ServiceUnavailable', 'a missing key', { detail: {} }],
+  ])(
+    'claims again after a pause when DynamoDB rejects the claim with %s (not a validation error), for %s',
+    async (code, _key, input) => {
+      const definition = render(ORDER_KEY);
+      expect(await classify(ORDER_KEY, input, dynamoDbError(code))).toBe('WaitBeforeClaimingAgain');
+      const wait = state(definition, 'WaitBeforeClaimingAgain');
+      expect(wait.Type).toBe('Wait');
+      expect(wait.Next).toBe('ClaimIdempotencyKey');
+      for (let i = 0; i < 20; i++) {
+        const seconds = await evaluate(wait.Seconds, { input });
+        expect([1, 2, 3]).toContain(seconds);
+      }
+    },
+  );
+
+  it('fails with DynamoDB’s own error, not as an invalid key, when the claim is still throttled after the retry window', async () => {
+    const started = new Date(Date.now() - (CLAIM_RETRY_WINDOW_SECONDS + 1) * 1000).toISOString();
+    const throttled = dynamoDbError('ThrottlingException');
+    expect(await classify(ORDER_KEY, { detail: {} }, throttled, started)).toBe('ClaimFailed');
+    expect(await classify(ORDER_KEY, { detail: { orderId: 'o-1' } }, throttled, started)).toBe('ClaimFailed');
+  });
+
+  it('treats a rejected claim without a cause as not a validation error', async () => {
+    const noCause = { Error: 'DynamoDB.AmazonDynamoDBException' };
+    expect(await classify(ORDER_KEY, { detail: { orderId: 'o-1' } }, noCause)).toBe(
+      'WaitBeforeClaimingAgain',
+    );
   });
 
   it('fails invalid events with named errors and causes that show the expression', () => {
@@ -328,8 +381,13 @@ describe('ClaimIdempotencyKey', () => {
   });
 
   it('retries DynamoDB throttling and internal errors with backoff and full jitter', () => {
-    for (const name of ['ClaimIdempotencyKey', 'RecordCompletion', 'ReleaseIdempotencyKey']) {
-      const [retry] = state(render(), name).Retry ?? [];
+    for (const name of [
+      'ClaimIdempotencyKey',
+      'RecordCompletion',
+      'ReleaseIdempotencyKey',
+      'LoadExistingRecord',
+    ]) {
+      const [retry] = state(render(ALL_OPTIONS), name).Retry ?? [];
       expect(retry).toMatchObject({
         BackoffRate: 2,
         JitterStrategy: 'FULL',
@@ -344,6 +402,36 @@ describe('ClaimIdempotencyKey', () => {
           'DynamoDB.InternalServerErrorException',
         ]),
       );
+    }
+  });
+
+  it('retries unmodeled DynamoDB errors (AmazonDynamoDBException) after the claim, where the key is known to be valid', () => {
+    for (const name of ['RecordCompletion', 'ReleaseIdempotencyKey', 'LoadExistingRecord']) {
+      const retried = state(render(ALL_OPTIONS), name).Retry?.flatMap((r) => r.ErrorEquals) ?? [];
+      expect(retried).toContain('DynamoDB.AmazonDynamoDBException');
+    }
+    // On the claim it may be a validation error (an invalid key): caught and classified instead.
+    const claimRetried = state(render(), 'ClaimIdempotencyKey').Retry?.flatMap((r) => r.ErrorEquals) ?? [];
+    expect(claimRetried).not.toContain('DynamoDB.AmazonDynamoDBException');
+  });
+
+  it('retries within the DynamoDB retry budget the margins are computed from', () => {
+    for (const name of [
+      'ClaimIdempotencyKey',
+      'RecordCompletion',
+      'ReleaseIdempotencyKey',
+      'LoadExistingRecord',
+    ]) {
+      const [retry] = state(render(ALL_OPTIONS), name).Retry ?? [];
+      const { IntervalSeconds, MaxAttempts, BackoffRate, MaxDelaySeconds } = retry as Record<string, number>;
+      let total = 0;
+      for (let attempt = 0; attempt < (MaxAttempts ?? 0); attempt++) {
+        total += Math.min(
+          (IntervalSeconds ?? 0) * (BackoffRate ?? 1) ** attempt,
+          MaxDelaySeconds ?? Infinity,
+        );
+      }
+      expect(total).toBe(DYNAMODB_RETRY_WAIT_SECONDS);
     }
   });
 });
@@ -370,9 +458,10 @@ describe('RunBusinessLogic', () => {
     });
   });
 
-  it('times out after the business timeout plus the invoke margin', async () => {
+  it('times out after the business timeout plus Lambda’s 10 s Init phase plus the invoke margin', async () => {
     const run = state(render({ ...BASE, businessTimeoutSeconds: 30 }), 'RunBusinessLogic');
-    expect(await evaluate(run.TimeoutSeconds, { input: {} })).toBe(35);
+    expect(await evaluate(run.TimeoutSeconds, { input: {} })).toBe(30 + 10 + 5);
+    expect(businessTaskTimeoutSeconds(30)).toBe(45);
   });
 
   it('retries Lambda service errors and throttling with full jitter, and nothing else', () => {
@@ -425,9 +514,10 @@ describe('RunBusinessLogic', () => {
     expect(await evaluate(assign, { input: event, result: { Payload: { a: 1 } } })).toBeNull();
   });
 
-  it('on any business error releases the key, then fails with the business error name and cause', async () => {
+  it('on a function error or a Lambda service error releases the key, then fails with the business error name and cause', async () => {
     const definition = render();
     const failure = catcherFor(definition, 'RunBusinessLogic', 'States.ALL');
+    expect(state(definition, 'RunBusinessLogic').Catch?.at(-1)).toBe(failure);
     expect(failure.Next).toBe('ReleaseIdempotencyKey');
     const release = state(definition, 'ReleaseIdempotencyKey');
     expect(release.Resource).toBe('arn:aws:states:::dynamodb:deleteItem');
@@ -440,6 +530,46 @@ describe('RunBusinessLogic', () => {
     expect(await evaluate(failed.Cause, { input: {}, variables: { businessError } })).toBe(
       businessError.Cause,
     );
+  });
+});
+
+describe('RunBusinessLogic when the outcome of the invocation is unknown', () => {
+  const UNKNOWN_OUTCOME = [
+    'States.Timeout',
+    'Lambda.ClientExecutionTimeoutException',
+    'States.DataLimitExceeded',
+    'States.QueryEvaluationError',
+  ];
+
+  it.each(UNKNOWN_OUTCOME)(
+    'keeps the key claimed on %s: fails in BusinessOutcomeUnknown without releasing',
+    (error) => {
+      const definition = render();
+      const catchers = state(definition, 'RunBusinessLogic').Catch ?? [];
+      const first = catchers.find(
+        (c) => c.ErrorEquals.includes(error) || c.ErrorEquals.includes('States.ALL'),
+      );
+      expect(first?.Next).toBe('BusinessOutcomeUnknown');
+      expect(state(definition, 'BusinessOutcomeUnknown').Type).toBe('Fail');
+    },
+  );
+
+  it('fails with Idempotency.BusinessOutcomeUnknown, naming the original error and cause', async () => {
+    const failed = state(render(), 'BusinessOutcomeUnknown');
+    const businessError = { Error: 'States.Timeout', Cause: 'timed out after 18 s' };
+    expect(failed.Error).toBe('Idempotency.BusinessOutcomeUnknown');
+    const cause = await evaluate(failed.Cause, { input: {}, variables: { businessError } });
+    expect(cause).toContain('States.Timeout');
+    expect(cause).toContain('timed out after 18 s');
+    expect(cause).toContain('INPROGRESS');
+    expect(
+      await evaluate(failed.Cause, { input: {}, variables: { businessError: { Error: 'X' } } }),
+    ).toContain('X');
+  });
+
+  it('does not retry those errors: a new invocation could run next to the one still running', () => {
+    const retried = state(render(), 'RunBusinessLogic').Retry?.flatMap((r) => r.ErrorEquals) ?? [];
+    for (const error of UNKNOWN_OUTCOME) expect(retried).not.toContain(error);
   });
 });
 
@@ -485,6 +615,61 @@ describe('RecordCompletion', () => {
       'LeaseLost',
     );
     expect(state(definition, 'LeaseLost').Error).toBe('Idempotency.LeaseLost');
+  });
+});
+
+describe('inputShape BATCH_OF_ONE (EventBridge Pipes deliver [event] even with batch size 1)', () => {
+  const event = { detail: { orderId: 'o-1', amount: 10 } };
+  const BATCH = { ...ORDER_KEY, inputShape: 'BATCH_OF_ONE' as const };
+
+  /** What RunBusinessLogic sends: the claim's output becomes its input. */
+  async function payloadFor(options: DefinitionOptions, input: unknown): Promise<unknown> {
+    const definition = render(options);
+    const claimed = await evaluate(state(definition, 'ClaimIdempotencyKey').Output, { input });
+    return evaluate(state(definition, 'RunBusinessLogic').Arguments?.Payload, {
+      input: claimed,
+      variables: { idempotencyKey: 'payments#o-1' },
+    });
+  }
+
+  it('passes the business function the event, not the one-element array, at no extra transition', async () => {
+    expect(await payloadFor(BATCH, [event])).toEqual(event);
+    expect(state(render(BATCH), 'ClaimIdempotencyKey').Next).toBe('RunBusinessLogic');
+  });
+
+  it('passes a non-array input as it is, so other sources of the same workflow keep working', async () => {
+    expect(await payloadFor(BATCH, event)).toEqual(event);
+  });
+
+  it('puts the event, not the array, in the ENVELOPE', async () => {
+    expect(await payloadFor({ ...BATCH, payloadShape: 'ENVELOPE' }, [event])).toEqual({
+      idempotencyKey: 'payments#o-1',
+      event,
+    });
+  });
+
+  it('reads the array as the event only with this shape: the default passes the input unchanged', async () => {
+    expect(await payloadFor(ORDER_KEY, [event])).toEqual([event]);
+    expect(definitionSubstitutions(BATCH).Event).toBe('$states.input[0]');
+  });
+
+  it('finds the same key with a path expression, which maps over the one element', async () => {
+    expect(await claimedId(BATCH, [event])).toBe('payments#o-1');
+    expect(await claimedId(BATCH, event)).toBe('payments#o-1');
+  });
+
+  it('hashes the event, not the array, by default: a message body and the same event from a rule share one key', async () => {
+    const options = { ...BASE, inputShape: 'BATCH_OF_ONE' as const };
+    const digest = createHash('sha256').update(JSON.stringify(event)).digest('hex');
+    expect(defaultKeyExpression('BATCH_OF_ONE')).toBe("$hash($string($states.input[0]), 'SHA-256')");
+    expect(await claimedId(options, [event])).toBe(`idempotency#${digest}`);
+    expect(await claimedId(options, event)).toBe(`idempotency#${digest}`);
+    expect(await claimedId(BASE, event)).toBe(`idempotency#${digest}`);
+  });
+
+  it('still names the reason of an invalid key in a batch', async () => {
+    expect(await classify(BATCH, [{ detail: {} }])).toBe('RejectEventWithoutKey');
+    expect(await classify(BATCH, [{ detail: { orderId: true } }])).toBe('RejectEventWithInvalidKey');
   });
 });
 
@@ -541,6 +726,12 @@ describe('duplicates with options that read the record', () => {
     expect(state(definition, 'RejectWhileInProgress').Error).toBe('Idempotency.AlreadyInProgress');
   });
 
+  it('fails with Idempotency.PayloadMismatch when the stored record has no validation hash', async () => {
+    expect(await route({ status: { S: 'COMPLETED' }, data: { S: '{"paymentId":"p1"}' } })).toEqual({
+      next: 'RejectPayloadMismatch',
+    });
+  });
+
   it('fails with Idempotency.PayloadMismatch when the validated part differs', async () => {
     expect(await route({ status: { S: 'COMPLETED' }, validation: { S: 'other' } })).toEqual({
       next: 'RejectPayloadMismatch',
@@ -568,6 +759,7 @@ describe('definitionSubstitutions', () => {
       inProgressPolicy: 'SUCCEED',
       payloadShape: 'EVENT',
       maxStoredResultBytes: 32768,
+      inputShape: 'EVENT',
     });
     expect(definitionSubstitutions(BASE)).toEqual({
       TableName: 'idempotency-records',
@@ -575,20 +767,33 @@ describe('definitionSubstitutions', () => {
       KeyExpression: "$hash($string($states.input), 'SHA-256')",
       KeyPrefix: 'idempotency',
       RecordTtlSeconds: '3600',
-      LeaseSeconds: '37',
-      BusinessTaskTimeoutSeconds: '8',
+      LeaseSeconds: '77',
+      BusinessTaskTimeoutSeconds: '18',
       ReturnStoredResult: 'false',
       MaxStoredResultBytes: '32768',
       FailWhenInProgress: 'false',
       PayloadValidation: 'false',
       PayloadValidationExpression: 'null',
       EnvelopePayload: 'false',
+      Event: '$states.input',
+      ClaimRetryWindowSeconds: '15',
     });
   });
 
   it('derives the default lease from every invoke attempt, retry waits and the completion write', () => {
-    expect(defaultLeaseSeconds(3)).toBe(3 * 8 + 3 + 10);
-    expect(defaultLeaseSeconds(60)).toBe(3 * 65 + 3 + 10);
+    expect(defaultLeaseSeconds(3)).toBe(3 * 18 + 3 + 20);
+    expect(defaultLeaseSeconds(60)).toBe(3 * 75 + 3 + 20);
+  });
+
+  it('reserves for the completion write at least its own retry budget', () => {
+    expect(COMPLETION_MARGIN_SECONDS).toBeGreaterThanOrEqual(DYNAMODB_RETRY_WAIT_SECONDS);
+  });
+
+  it('counts the claim, every invoke attempt and the completion write, with their retries, in the worst-case run', () => {
+    expect(CLAIM_BUDGET_SECONDS).toBe(15 + 3 + 15);
+    expect(worstCaseRunSeconds(3)).toBe(
+      CLAIM_BUDGET_SECONDS + 3 * 18 + BUSINESS_RETRY_WAIT_SECONDS + COMPLETION_MARGIN_SECONDS,
+    );
   });
 
   it('leaves value placeholders for CloudFormation in the template and fills them in renderDefinition', () => {
@@ -628,9 +833,10 @@ describe('definitionSubstitutions', () => {
     ['the TTL is fractional', { recordTtlSeconds: 1.5 }, 'recordTtlSeconds must be'],
     [
       'the lease is shorter than one invoke plus completion',
-      { businessTimeoutSeconds: 30, leaseSeconds: 44 },
-      'at least 45',
+      { businessTimeoutSeconds: 30, leaseSeconds: 64 },
+      'at least 65',
     ],
+    ['the input shape is unknown', { inputShape: 'LIST' as never }, 'inputShape'],
     [
       'the business timeout exceeds Lambda’s 900 s',
       { businessTimeoutSeconds: 901 },

@@ -81,14 +81,16 @@ describe('IdempotentWorkflow with default settings', () => {
         KeyExpression: "$hash($string($states.input), 'SHA-256')",
         KeyPrefix: 'Orders',
         RecordTtlSeconds: '3600',
-        LeaseSeconds: String(3 * 35 + 3 + 10),
-        BusinessTaskTimeoutSeconds: '35',
+        LeaseSeconds: String(3 * 45 + 3 + 20),
+        BusinessTaskTimeoutSeconds: '45',
         ReturnStoredResult: 'false',
         MaxStoredResultBytes: '32768',
         FailWhenInProgress: 'false',
         PayloadValidation: 'false',
         PayloadValidationExpression: 'null',
         EnvelopePayload: 'false',
+        Event: '$states.input',
+        ClaimRetryWindowSeconds: '15',
       },
     });
   });
@@ -196,9 +198,26 @@ describe('IdempotentWorkflow options', () => {
     const { template } = synth({ businessTimeout: Duration.seconds(10) });
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       DefinitionSubstitutions: Match.objectLike({
-        BusinessTaskTimeoutSeconds: '15',
-        LeaseSeconds: String(3 * 15 + 13),
+        BusinessTaskTimeoutSeconds: '25',
+        LeaseSeconds: String(3 * 25 + 3 + 20),
       }),
+    });
+  });
+
+  it('reads the event as the first element of the input with an SQS source (Pipes deliver [body])', () => {
+    const { template } = synth({ sqsSource: {} });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: Match.objectLike({
+        Event: '$states.input[0]',
+        KeyExpression: "$hash($string($states.input[0]), 'SHA-256')",
+      }),
+    });
+  });
+
+  it('reads the input as the event without an SQS source', () => {
+    const { template } = synth({ eventBridgeSource: { eventPattern: { source: ['orders'] } } });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: Match.objectLike({ Event: '$states.input' }),
     });
   });
 
@@ -211,7 +230,7 @@ describe('IdempotentWorkflow options', () => {
     });
     new IdempotentWorkflow(stack, 'Orders', { businessFunction: fn });
     Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: Match.objectLike({ BusinessTaskTimeoutSeconds: '8' }),
+      DefinitionSubstitutions: Match.objectLike({ BusinessTaskTimeoutSeconds: '18' }),
     });
   });
 
@@ -363,7 +382,7 @@ describe('IdempotentWorkflow validation', () => {
     [
       'the lease is shorter than the business timeout plus margins',
       { lease: Duration.seconds(40) },
-      'leaseSeconds (40) must be at least 45',
+      'leaseSeconds (40) must be at least 65',
     ],
     [
       'the lease is not whole seconds',
@@ -377,6 +396,11 @@ describe('IdempotentWorkflow validation', () => {
       'an EXPRESS workflow cannot fit the business timeout',
       { workflowType: sfn.StateMachineType.EXPRESS, businessTimeout: Duration.seconds(120) },
       'EXPRESS workflow runs at most 300 s',
+    ],
+    [
+      'an EXPRESS workflow fits the invoke attempts but not the DynamoDB retries on top',
+      { workflowType: sfn.StateMachineType.EXPRESS, businessTimeout: Duration.seconds(70) },
+      'a business timeout of 70 s needs up to 311 s with Lambda',
     ],
   ])('fails when %s', (_why, props, message) => {
     expect(build(props)).toThrow(IdempotencyConfigError);

@@ -12,6 +12,7 @@ describe('OrphanedLeaseRelease', () => {
     workflow: stateMachine,
     table,
     idExpression: `'orders#' & $states.input.orderId`,
+    businessTaskTimeoutSeconds: 75,
   });
   const findings = nagFindings(app);
   const template = Template.fromStack(stack);
@@ -34,7 +35,7 @@ describe('OrphanedLeaseRelease', () => {
     });
   });
 
-  test('then the release workflow is STANDARD, traced, logs without execution data, substitutes table and key', () => {
+  test('then the release workflow is STANDARD, traced, logs without execution data, substitutes table, key and task timeout', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
@@ -42,8 +43,18 @@ describe('OrphanedLeaseRelease', () => {
       DefinitionSubstitutions: {
         TableName: 'idempotency',
         IdempotencyIdExpression: `'orders#' & $states.input.orderId`,
+        BusinessTaskTimeoutSeconds: '75',
       },
     });
+  });
+
+  test('then the release workflow runs long enough to wait out the longest business task timeout', () => {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const definition = JSON.parse(
+      (machine as { Properties: { DefinitionString: string } }).Properties.DefinitionString,
+    ) as { TimeoutSeconds: number };
+    // Lambda's 900 s limit plus 10 s Init and 5 s margin, then the delete with its retries.
+    expect(definition.TimeoutSeconds).toBeGreaterThanOrEqual(900 + 15 + 15);
   });
 
   test('then its role may only DeleteItem on the table (plus the log delivery and X-Ray actions AWS requires)', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import jsonata from 'jsonata';
-import { DEFINITION_DEFAULTS } from '../../lib/definition';
+import { businessTaskTimeoutSeconds, DEFINITION_DEFAULTS, defaultKeyExpression } from '../../lib/definition';
 import {
   ReleaseDefinitionError,
   releaseDefinitionTemplate,
@@ -16,16 +16,20 @@ const aslValidator = require('asl-validator') as (definition: unknown) => {
 };
 
 interface AslState {
+  Type?: string;
+  Next?: string;
+  Seconds?: string;
+  Retry?: { ErrorEquals: string[] }[];
   Output?: string;
   Assign?: Record<string, string>;
   Arguments?: { Key: { id: { S: string } }; ExpressionAttributeValues: Record<string, { S: string }> };
-  Choices?: { Condition: string }[];
+  Choices?: { Condition: string; Next: string }[];
 }
 
 const FAILED_ARN = 'arn:aws:states:us-east-1:111111111111:execution:idempotent-workflow:run-1';
 
 /** The EventBridge event for an execution that ended FAILED; `input` is left out when null. */
-function statusChangeEvent(input: string | null): unknown {
+function statusChangeEvent(input: string | null, stopDate?: number): unknown {
   return {
     version: '0',
     source: 'aws.states',
@@ -34,6 +38,7 @@ function statusChangeEvent(input: string | null): unknown {
       executionArn: FAILED_ARN,
       stateMachineArn: 'arn:aws:states:us-east-1:111111111111:stateMachine:idempotent-workflow',
       status: 'FAILED',
+      ...(stopDate === undefined ? {} : { stopDate }),
       input,
       inputDetails: { included: input !== null },
     },
@@ -124,7 +129,89 @@ describe('renderReleaseDefinition', () => {
   });
 });
 
+describe('waiting for the invocation the stopped execution may have left running', () => {
+  const TASK_TIMEOUT = 75;
+  const definition = JSON.parse(
+    renderReleaseDefinition({
+      tableName: 't',
+      idExpression: "'x'",
+      businessTaskTimeoutSeconds: TASK_TIMEOUT,
+    }),
+  ) as { TimeoutSeconds: number; States: Record<string, AslState> };
+  const states = definition.States;
+
+  /** The Wait's Seconds for an event, as Step Functions evaluates it. */
+  async function waitSeconds(event: unknown): Promise<unknown> {
+    const stoppedAt = await evaluate(states.RestoreFailedExecutionInput?.Assign?.stoppedAt ?? '', {
+      states: { input: event },
+    });
+    return evaluate(states.WaitForInvocationToEnd?.Seconds ?? '', { stoppedAt });
+  }
+
+  test('then a key that was found is deleted only after the Wait', () => {
+    expect(states.FindLeasedKey?.Choices?.[0]?.Next).toBe('WaitForInvocationToEnd');
+    expect(states.WaitForInvocationToEnd?.Type).toBe('Wait');
+    expect(states.WaitForInvocationToEnd?.Next).toBe('ReleaseOrphanedLease');
+  });
+
+  test('given an execution that just stopped, then it waits the business task timeout', async () => {
+    const seconds = (await waitSeconds(statusChangeEvent('{}', Date.now()))) as number;
+    expect(seconds).toBeLessThanOrEqual(TASK_TIMEOUT);
+    expect(seconds).toBeGreaterThanOrEqual(TASK_TIMEOUT - 1);
+  });
+
+  test('given an execution that stopped 30 s ago, then it waits the rest of the task timeout', async () => {
+    const seconds = (await waitSeconds(statusChangeEvent('{}', Date.now() - 30_000))) as number;
+    expect(seconds).toBeLessThanOrEqual(TASK_TIMEOUT - 30);
+    expect(seconds).toBeGreaterThanOrEqual(TASK_TIMEOUT - 31);
+  });
+
+  test('given an event delivered after the task timeout had passed, then it does not wait', async () => {
+    expect(await waitSeconds(statusChangeEvent('{}', Date.now() - (TASK_TIMEOUT + 60) * 1000))).toBe(0);
+  });
+
+  test('given an event without a stop date, then it waits the whole task timeout', async () => {
+    const seconds = (await waitSeconds(statusChangeEvent('{}'))) as number;
+    expect(seconds).toBeGreaterThanOrEqual(TASK_TIMEOUT - 1);
+    expect(seconds).toBeLessThanOrEqual(TASK_TIMEOUT);
+  });
+
+  test('then the release workflow may run longer than the longest wait plus the delete', () => {
+    expect(definition.TimeoutSeconds).toBeGreaterThanOrEqual(businessTaskTimeoutSeconds(900) + 15);
+  });
+
+  test('then the delete retries unmodeled DynamoDB errors such as throttling', () => {
+    expect(states.ReleaseOrphanedLease?.Retry?.[0]?.ErrorEquals).toContain(
+      'DynamoDB.AmazonDynamoDBException',
+    );
+  });
+});
+
+describe('the default key of a workflow fed by EventBridge Pipes ([event])', () => {
+  test('then the release finds the key the workflow claimed: the hash of the event', async () => {
+    const event = { detail: { orderId: 'a-1' } };
+    const id = await releasedId(
+      definitionFor(defaultKeyExpression('BATCH_OF_ONE'), 'idempotency'),
+      statusChangeEvent(JSON.stringify([event])),
+    );
+    const expected = createHash('sha256').update(JSON.stringify(event)).digest('hex');
+    expect(id).toBe(`idempotency#${expected}`);
+  });
+});
+
 describe('releaseSubstitutions', () => {
+  test('given no task timeout, then the one of Lambda’s default 3 s function timeout is used', () => {
+    expect(releaseSubstitutions({ tableName: 't', idExpression: 'x' }).BusinessTaskTimeoutSeconds).toBe(
+      String(businessTaskTimeoutSeconds(DEFINITION_DEFAULTS.businessTimeoutSeconds)),
+    );
+  });
+
+  test.each([0, 1.5])('fails when the task timeout is %s', (seconds) => {
+    expect(() =>
+      releaseSubstitutions({ tableName: 't', idExpression: 'x', businessTaskTimeoutSeconds: seconds }),
+    ).toThrow(ReleaseDefinitionError);
+  });
+
   test('given an expression with quotes, then it is JSON-escaped so the definition stays valid JSON', () => {
     const values = releaseSubstitutions({ tableName: 't', idExpression: `"a" & $states.input.id` });
     expect(values.IdempotencyIdExpression).toBe('\\"a\\" & $states.input.id');

@@ -11,8 +11,18 @@ const FAILED_ARN = 'arn:aws:states:us-east-1:111111111111:execution:payments:run
 const OTHER_ARN = 'arn:aws:states:us-east-1:111111111111:execution:payments:run-2';
 const RELEASE_ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:release';
 
+/** How long after a stop the release waits in these tests (the workflow's business task timeout). */
+const TASK_TIMEOUT_SECONDS = 18;
+/** A stop long enough ago that the invocation cannot be running any more: the release does not wait. */
+const longAgo = () => Date.now() - (TASK_TIMEOUT_SECONDS + 60) * 1000;
+
 /** The EventBridge "Step Functions Execution Status Change" event AWS sends for a failed execution. */
-function statusChangeEvent(status: string, input: unknown, executionArn = FAILED_ARN): unknown {
+function statusChangeEvent(
+  status: string,
+  input: unknown,
+  executionArn = FAILED_ARN,
+  stopDate = longAgo(),
+): unknown {
   return {
     version: '0',
     id: 'b0a3c1f2-0000-4000-8000-000000000001',
@@ -27,8 +37,8 @@ function statusChangeEvent(status: string, input: unknown, executionArn = FAILED
       stateMachineArn: WORKFLOW_ARN,
       name: 'run-1',
       status,
-      startDate: 1_795_000_000_000,
-      stopDate: 1_795_000_060_000,
+      startDate: stopDate - 60_000,
+      stopDate,
       input: input === undefined ? null : JSON.stringify(input),
       output: null,
       inputDetails: { included: input !== undefined },
@@ -48,6 +58,7 @@ describe('the release workflow on the local runtime', () => {
     const definition = renderReleaseDefinition({
       tableName: TABLE,
       idExpression: workflowIdExpression('$states.input.detail.orderId', 'payments'),
+      businessTaskTimeoutSeconds: TASK_TIMEOUT_SECONDS,
     });
     machine = StateMachine.create(definition, { integrations: services().integrations });
   });
@@ -75,21 +86,33 @@ describe('the release workflow on the local runtime', () => {
     return found.Item !== undefined;
   }
 
-  /** Runs the release workflow on the event; returns its status and the Succeed state it ended in. */
-  async function release(event: unknown): Promise<{ status: string; endState?: string }> {
+  /** Runs the release workflow on the event; returns its status, the Succeed state it ended in and the states it entered. */
+  async function release(
+    event: unknown,
+    timeScale?: number,
+    whileWaiting?: () => Promise<void>,
+  ): Promise<{ status: string; endState?: string; waited: number }> {
     runs += 1;
     const execution = machine.start(event, {
+      ...(timeScale === undefined ? {} : { timeScale }),
       executionArn: `arn:aws:states:us-east-1:111111111111:execution:release:r-${runs}`,
       name: `r-${runs}`,
       stateMachineArn: RELEASE_ARN,
       stateMachineName: 'release',
       roleArn: 'arn:aws:iam::111111111111:role/release',
     });
+    if (whileWaiting) {
+      while (!execution.events.some((e) => e.type === 'WaitStateEntered') && execution.status === 'RUNNING')
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      await whileWaiting();
+    }
     const result = await execution.done;
     const entered = execution.events.filter((event) => event.type === 'SucceedStateEntered');
+    const waits = execution.events.filter((event) => event.type === 'WaitStateEntered');
     return {
       status: result.status,
       endState: (entered.at(-1)?.stateEnteredEventDetails as { name?: string } | undefined)?.name,
+      waited: waits.length,
     };
   }
 
@@ -106,7 +129,28 @@ describe('the release workflow on the local runtime', () => {
 
       const outcome = await release(statusChangeEvent(status, { detail: { orderId: 'o-1' } }));
 
-      expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'LeaseReleased' });
+      expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'LeaseReleased', waited: 1 });
+      expect(await recordExists('payments#o-1')).toBe(false);
+    },
+  );
+
+  test.each(['FAILED', 'TIMED_OUT', 'ABORTED'])(
+    'given an execution that ended %s just now, when the status change arrives, then the key is kept until the business task timeout has passed',
+    async (status) => {
+      await putRecord('payments#o-1', 'INPROGRESS', FAILED_ARN);
+      let heldDuringWait: boolean | undefined;
+
+      // The Wait runs at a twentieth of its length: 18 s become 0.9 s.
+      const outcome = await release(
+        statusChangeEvent(status, { detail: { orderId: 'o-1' } }, FAILED_ARN, Date.now()),
+        0.05,
+        async () => {
+          heldDuringWait = await recordExists('payments#o-1');
+        },
+      );
+
+      expect(heldDuringWait).toBe(true);
+      expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'LeaseReleased', waited: 1 });
       expect(await recordExists('payments#o-1')).toBe(false);
     },
   );
@@ -116,7 +160,7 @@ describe('the release workflow on the local runtime', () => {
 
     const outcome = await release(statusChangeEvent('FAILED', { detail: { orderId: 'o-2' } }));
 
-    expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'NoLeaseHeld' });
+    expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'NoLeaseHeld', waited: 1 });
     expect(await recordExists('payments#o-2')).toBe(true);
   });
 
@@ -125,13 +169,13 @@ describe('the release workflow on the local runtime', () => {
 
     const outcome = await release(statusChangeEvent('ABORTED', { detail: { orderId: 'o-3' } }));
 
-    expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'NoLeaseHeld' });
+    expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'NoLeaseHeld', waited: 1 });
     expect(await recordExists('payments#o-3')).toBe(true);
   });
 
   test('given no record (the workflow released it itself), then nothing happens', async () => {
     const outcome = await release(statusChangeEvent('FAILED', { detail: { orderId: 'o-1' } }));
-    expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'NoLeaseHeld' });
+    expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'NoLeaseHeld', waited: 1 });
   });
 
   test('given an event without the input (too large for EventBridge), then it ends in NoKeyToRelease', async () => {
@@ -139,13 +183,13 @@ describe('the release workflow on the local runtime', () => {
 
     const outcome = await release(statusChangeEvent('FAILED', undefined));
 
-    expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'NoKeyToRelease' });
+    expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'NoKeyToRelease', waited: 0 });
     expect(await recordExists('payments#o-1')).toBe(true);
   });
 
   test('given an input without the key, then it ends in NoKeyToRelease', async () => {
     const outcome = await release(statusChangeEvent('FAILED', { detail: {} }));
-    expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'NoKeyToRelease' });
+    expect(outcome).toEqual({ status: 'SUCCEEDED', endState: 'NoKeyToRelease', waited: 0 });
   });
 
   test('given the workflow aborted while running the business logic, when released, then the next delivery runs it again', async () => {
@@ -195,8 +239,9 @@ describe('the release workflow on the local runtime', () => {
     expect((await first.done).status).toBe('ABORTED');
     expect(await recordExists('payments#o-1')).toBe(true);
 
-    // WHEN the status change of the aborted execution reaches the release workflow
-    const outcome = await release(statusChangeEvent('ABORTED', event, first.executionArn));
+    // WHEN the status change of the aborted execution reaches the release workflow, once the
+    // business task timeout has passed since the abort (the invocation cannot be running any more)
+    const outcome = await release(statusChangeEvent('ABORTED', event, first.executionArn, longAgo()));
 
     // THEN the key is free, and a redelivery runs the business logic instead of ending as a duplicate
     expect(outcome.endState).toBe('LeaseReleased');

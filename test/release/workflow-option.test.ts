@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { defaultKeyExpression } from '../../lib/definition';
 import { IdempotentWorkflow, type IdempotentWorkflowProps } from '../../lib/idempotent-workflow';
 import { workflowIdExpression } from '../../lib/release/release-definition';
 
@@ -37,6 +38,26 @@ describe('IdempotentWorkflow (STANDARD) releases orphaned leases by default', ()
       DefinitionSubstitutions: Match.objectLike({
         IdempotencyIdExpression: JSON.stringify(
           workflowIdExpression('$states.input.detail.orderId', 'orders'),
+        ).slice(1, -1),
+      }),
+    });
+  });
+});
+
+describe('IdempotentWorkflow (STANDARD) release timing and key', () => {
+  test('then the release workflow waits out the business task timeout of this workflow', () => {
+    const { stack } = build({ businessTimeout: Duration.seconds(40) });
+    Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: Match.objectLike({ BusinessTaskTimeoutSeconds: String(40 + 10 + 5) }),
+    });
+  });
+
+  test('given an SQS source and the default key, then the release computes the key from the unwrapped event, like the workflow', () => {
+    const { stack } = build({ sqsSource: {} });
+    Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: Match.objectLike({
+        IdempotencyIdExpression: JSON.stringify(
+          workflowIdExpression(defaultKeyExpression('BATCH_OF_ONE'), 'Orders'),
         ).slice(1, -1),
       }),
     });

@@ -582,12 +582,66 @@ describe('Given an execution stopped while its business function runs', () => {
     expect(stopped.status).toBe('ABORTED');
     expect(lastEvent(stopped.events)?.type).toBe('ExecutionAborted');
     expect(release.status).toBe('SUCCEEDED');
-    expect(enteredStates(release.events).at(-1)).toBe('LeaseReleased');
+    // The release first waits out the business task timeout since the stop: the invocation may still run.
+    expect(enteredStates(release.events)).toEqual([
+      'RestoreFailedExecutionInput',
+      'FindLeasedKey',
+      'WaitForInvocationToEnd',
+      'ReleaseOrphanedLease',
+      'LeaseReleased',
+    ]);
     expect(recordAfterRelease).toBeUndefined();
     expectSucceededAs(retry, NEW_EVENT_PATH);
     const record = await getRecord(ddb(), TABLE, 'orders#stopped-1');
     expect(record?.status?.S).toBe('COMPLETED');
     expect(record?.execution?.S).toBe(retry.executionArn);
+  });
+});
+
+describe('Given a record that names the very execution now claiming (an at-least-once re-run keeps its id)', () => {
+  const executionArnFor = (name: string) =>
+    `${orders.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+  test('When the record is COMPLETED, Then the claim is a duplicate and the business function is not called again', async () => {
+    const name = 'rerun-completed';
+    const completed = {
+      id: { S: 'orders#rerun-1' },
+      status: { S: 'COMPLETED' },
+      expiration: { N: String(nowSeconds() + TTL_SECONDS) },
+      in_progress_expiration: { N: String(Date.now() - 1000) },
+      execution: { S: executionArnFor(name) },
+    };
+    await putRecord(ddb(), TABLE, completed);
+
+    const rerun = await finished(
+      sfn(),
+      await startExecution(sfn(), orders.stateMachineArn, { orderId: 'rerun-1' }, name),
+    );
+
+    expect(rerun.executionArn).toBe(executionArnFor(name));
+    expectSucceededAs(rerun, DUPLICATE_PATH);
+    expect(recordedCalls(callsFile, 'rerun-1')).toHaveLength(0);
+    expect(await getRecord(ddb(), TABLE, 'orders#rerun-1')).toEqual(completed);
+  });
+
+  test('When the record is INPROGRESS (its own earlier write that looked failed), Then the claim succeeds and the event is processed', async () => {
+    const name = 'rerun-inprogress';
+    await putRecord(ddb(), TABLE, {
+      id: { S: 'orders#rerun-2' },
+      status: { S: 'INPROGRESS' },
+      expiration: { N: String(nowSeconds() + TTL_SECONDS) },
+      in_progress_expiration: { N: String(Date.now() + 600_000) },
+      execution: { S: executionArnFor(name) },
+    });
+
+    const rerun = await finished(
+      sfn(),
+      await startExecution(sfn(), orders.stateMachineArn, { orderId: 'rerun-2' }, name),
+    );
+
+    expectSucceededAs(rerun, NEW_EVENT_PATH);
+    expect(recordedCalls(callsFile, 'rerun-2')).toHaveLength(1);
+    expect((await getRecord(ddb(), TABLE, 'orders#rerun-2'))?.status?.S).toBe('COMPLETED');
   });
 });
 

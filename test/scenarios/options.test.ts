@@ -23,6 +23,7 @@ import {
   invocationGate,
   lambdaInvokesScheduled,
   lastEvent,
+  putRecord,
   recordedCalls,
   releaseAllGates,
   runExecution,
@@ -55,9 +56,10 @@ beforeAll(async () => {
   const deploy = async (
     name: string,
     options: Partial<Parameters<LocalRuntime['deployWorkflow']>[0]> = {},
+    handler = 'test/scenarios/handlers/recording.ts#handler',
   ) => {
     runtime.registerFunction(name, {
-      handler: 'test/scenarios/handlers/recording.ts#handler',
+      handler,
       environment: { CALLS_FILE: callsFile },
     });
     workflows[name] = await runtime.deployWorkflow({
@@ -76,6 +78,10 @@ beforeAll(async () => {
   await deploy('envelope', { payloadShape: 'ENVELOPE' });
   await deploy('express', { type: 'EXPRESS' });
   await deploy('hashed', { keyExpression: undefined });
+  await deploy('batched', { inputShape: 'BATCH_OF_ONE' });
+  await deploy('batched-envelope', { inputShape: 'BATCH_OF_ONE', payloadShape: 'ENVELOPE' });
+  await deploy('batched-hashed', { inputShape: 'BATCH_OF_ONE', keyExpression: undefined });
+  await deploy('big-result', {}, 'test/scenarios/handlers/big-result.ts#handler');
   await deploy('billing');
   await deploy('shipping');
 }, 60_000);
@@ -158,6 +164,102 @@ describe('Given payload validation on the amount', () => {
     expect(callsOf('validated', 'pv-2')).toHaveLength(1);
     expect(await getRecord(ddb(), TABLE, 'validated#pv-2')).toEqual(recordAfterFirst);
     expect(recordAfterFirst?.execution?.S).toBe(first.executionArn);
+  });
+});
+
+describe('Given payload validation and a record written without a validation hash', () => {
+  test('When a duplicate arrives, Then it fails with Idempotency.PayloadMismatch: nothing proves the payload matches', async () => {
+    const before = {
+      id: { S: 'validated#pv-3' },
+      status: { S: 'COMPLETED' },
+      expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
+      in_progress_expiration: { N: String(Date.now() - 1000) },
+      execution: { S: 'arn:aws:states:us-east-1:123456789012:execution:validated:before-validation' },
+    };
+    await putRecord(ddb(), TABLE, before);
+
+    const duplicate = await runExecution(sfn(), arnOf('validated'), { orderId: 'pv-3', amount: 100 });
+
+    expect(duplicate.status).toBe('FAILED');
+    expect(duplicate.error).toBe('Idempotency.PayloadMismatch');
+    expect(enteredStates(duplicate.events)).toEqual([...INSPECTED_DUPLICATE_PATH, 'RejectPayloadMismatch']);
+    expect(callsOf('validated', 'pv-3')).toHaveLength(0);
+    expect(await getRecord(ddb(), TABLE, 'validated#pv-3')).toEqual(before);
+  });
+});
+
+describe('Given a workflow fed by EventBridge Pipes (inputShape BATCH_OF_ONE)', () => {
+  test('When the input is [event], Then the business function receives the event, in 4 transitions, and its duplicate is AlreadyProcessed in 2', async () => {
+    const event = { orderId: 'pipe-1', amount: 7 };
+
+    const first = await runExecution(sfn(), arnOf('batched'), [event]);
+    const duplicate = await runExecution(sfn(), arnOf('batched'), [event]);
+
+    expectSucceededAs(first, NEW_EVENT_PATH);
+    expect(billedTransitions(first.events)).toBe(4);
+    expect(callsOf('batched', 'pipe-1').map((c) => c.event)).toEqual([event]);
+    expect(first.output).toMatchObject({ orderId: 'pipe-1', handledBy: 'batched' });
+    expectSucceededAs(duplicate, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expect(billedTransitions(duplicate.events)).toBe(2);
+    expect(duplicate.output).toEqual({ duplicate: true, idempotencyKey: 'batched#pipe-1' });
+  });
+
+  test('When the same event comes once as [event] and once bare (an EventBridge rule), Then the second is a duplicate', async () => {
+    const event = { orderId: 'pipe-2' };
+
+    const fromQueue = await runExecution(sfn(), arnOf('batched'), [event]);
+    const fromRule = await runExecution(sfn(), arnOf('batched'), event);
+
+    expectSucceededAs(fromQueue, NEW_EVENT_PATH);
+    expectSucceededAs(fromRule, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expect(callsOf('batched', 'pipe-2')).toHaveLength(1);
+  });
+
+  test('When the key is the default hash, Then [event] and the bare event hash to one key: the event’s', async () => {
+    const event = { orderId: 'pipe-3', amount: 1 };
+    const digest = createHash('sha256').update(JSON.stringify(event)).digest('hex');
+
+    const fromQueue = await runExecution(sfn(), arnOf('batched-hashed'), [event]);
+    const fromRule = await runExecution(sfn(), arnOf('batched-hashed'), event);
+
+    expectSucceededAs(fromQueue, NEW_EVENT_PATH);
+    expectSucceededAs(fromRule, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expect(fromRule.output).toEqual({ duplicate: true, idempotencyKey: `batched-hashed#${digest}` });
+    expect((await getRecord(ddb(), TABLE, `batched-hashed#${digest}`))?.status?.S).toBe('COMPLETED');
+  });
+
+  test('When the payload shape is ENVELOPE, Then the envelope carries the event, not the array', async () => {
+    const event = { orderId: 'pipe-4' };
+
+    const execution = await runExecution(sfn(), arnOf('batched-envelope'), [event]);
+
+    expectSucceededAs(execution, NEW_EVENT_PATH);
+    expect(callsOf('batched-envelope', 'pipe-4').map((c) => c.event)).toEqual([
+      { idempotencyKey: 'batched-envelope#pipe-4', event },
+    ]);
+  });
+});
+
+describe('Given a business function whose result is larger than Step Functions accepts', () => {
+  test('When it succeeds, Then the execution fails with Idempotency.BusinessOutcomeUnknown and the key stays claimed, so a redelivery is a duplicate', async () => {
+    const event = { orderId: 'big-1', resultBytes: 300_000 };
+
+    const failed = await runExecution(sfn(), arnOf('big-result'), event);
+    const redelivery = await runExecution(sfn(), arnOf('big-result'), event);
+
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('Idempotency.BusinessOutcomeUnknown');
+    expect(failed.cause).toContain('States.DataLimitExceeded');
+    expect(enteredStates(failed.events)).toEqual([
+      'ClaimIdempotencyKey',
+      'RunBusinessLogic',
+      'BusinessOutcomeUnknown',
+    ]);
+    const record = await getRecord(ddb(), TABLE, 'big-result#big-1');
+    expect(record?.status?.S).toBe('INPROGRESS');
+    expect(record?.execution?.S).toBe(failed.executionArn);
+    expectSucceededAs(redelivery, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expect(callsOf('big-result', 'big-1')).toHaveLength(1);
   });
 });
 
