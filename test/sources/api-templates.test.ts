@@ -18,7 +18,11 @@ describe('startSyncExecutionResponseTemplate, rendered', () => {
     const cause = "idempotencyKey must yield a string or number; prefix 'payments#' leaves 0 bytes";
     const rendered = failed('FAILED', 'Idempotency.KeyInvalidType', cause);
     expect(rendered.status).toBe(422);
-    expect(JSON.parse(rendered.body)).toEqual({ status: 'FAILED', error: 'Idempotency.KeyInvalidType', cause });
+    expect(JSON.parse(rendered.body)).toEqual({
+      status: 'FAILED',
+      error: 'Idempotency.KeyInvalidType',
+      cause,
+    });
   });
 
   test('given a business error named with an apostrophe and an awkward cause, then the body parses back to them and the status is 502', () => {

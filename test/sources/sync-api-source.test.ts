@@ -130,9 +130,7 @@ describe('SyncApiSource timeouts', () => {
     const stack = source({ invokeTimeout: Duration.seconds(25), worstCaseRunTime: Duration.seconds(104) });
     Annotations.fromStack(stack).hasWarning(
       '/Sources/Api',
-      Match.stringLikeRegexp(
-        "up to 104 s .* integration timeout \\(29 s\\).*inProgressPolicy 'FAIL'",
-      ),
+      Match.stringLikeRegexp("up to 104 s .* integration timeout \\(29 s\\).*inProgressPolicy 'FAIL'"),
     );
   });
 });
