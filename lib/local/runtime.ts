@@ -6,7 +6,12 @@
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DEFINITION_DEFAULTS, type DefinitionOptions, renderDefinition } from '../definition';
+import {
+  businessTaskTimeoutSeconds,
+  type DefinitionOptions,
+  renderDefinition,
+  resolveDefinitionOptions,
+} from '../definition';
 import {
   ORPHANING_STATUSES,
   renderReleaseDefinition,
@@ -161,12 +166,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     async deployWorkflow(deploy) {
       const { name, type = 'STANDARD', functionName, releaseOrphanedLeases, ...definitionOptions } = deploy;
-      const tableName = definitionOptions.tableName ?? LOCAL_DEFAULTS.tableName;
-      const definition = renderDefinition({
+      const options = resolveDefinitionOptions({
         ...definitionOptions,
-        tableName,
+        tableName: definitionOptions.tableName ?? LOCAL_DEFAULTS.tableName,
         businessFunctionArn: lambda.functionArn(functionName),
       });
+      const definition = renderDefinition(options);
       const created = await sfn.send(
         new CreateStateMachineCommand({ name, type, definition, roleArn: roleArn(name) }),
       );
@@ -178,11 +183,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         new CreateStateMachineCommand({
           name: `${name}-release`,
           definition: renderReleaseDefinition({
-            tableName,
-            idExpression: workflowIdExpression(
-              definitionOptions.keyExpression ?? DEFINITION_DEFAULTS.keyExpression,
-              definitionOptions.keyPrefix ?? DEFINITION_DEFAULTS.keyPrefix,
-            ),
+            tableName: options.tableName,
+            idExpression: workflowIdExpression(options.keyExpression, options.keyPrefix),
+            businessTaskTimeoutSeconds: businessTaskTimeoutSeconds(options.businessTimeoutSeconds),
           }),
           roleArn: roleArn(`${name}-release`),
         }),

@@ -201,6 +201,29 @@ describe('TimeoutSeconds', () => {
   });
 });
 
+describe('TimeoutSeconds against an integration that rejects when aborted', () => {
+  it('given the integration fails at once on abort, when the timeout fires, then the error is still States.Timeout', async () => {
+    // Not async: the returned promise itself rejects inside the abort listener, with no extra tick.
+    const integration = {
+      resourceType: 'dynamodb',
+      resource: 'putItem',
+      invoke: (call: { signal: AbortSignal }) =>
+        new Promise((_, reject) => {
+          call.signal.addEventListener('abort', () =>
+            reject(new StatesError('Lambda.SdkClientException', 'aborted')),
+          );
+        }),
+    };
+    const { result, execution } = await run(
+      jsonata({ T: task({ TimeoutSeconds: 1 }) }),
+      {},
+      registry({ [PUT]: integration }),
+    );
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(types(execution).slice(-2)).toEqual(['TaskTimedOut', 'ExecutionFailed']);
+  });
+});
+
 describe('payload limit', () => {
   it('given a task result over 256 KiB, when it runs, then TaskFailed with States.DataLimitExceeded, catchable by States.ALL', async () => {
     const integration = fakeIntegration(() => ({ big: 'a'.repeat(262_144) }));

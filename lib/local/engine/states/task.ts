@@ -31,16 +31,17 @@ async function invoke(
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const guards = new Promise<never>((_, reject) => {
+    // Settle first, then abort: an integration that rejects when aborted must not win the race.
     onAbort = () => {
-      controller.abort();
       reject(new ExecutionInterrupted());
+      controller.abort();
     };
     outer.addEventListener('abort', onAbort, { once: true });
     const ms = timeoutSeconds * 1000;
     if (ms <= MAX_TIMER_MS) {
       timer = setTimeout(() => {
-        controller.abort();
         reject(new TaskTimeout());
+        controller.abort();
       }, ms);
     }
   });
