@@ -14,7 +14,9 @@ import {
   executionDoesNotExist,
   invalidDefinition,
   invalidExecutionInput,
+  invalidRoleArn,
   invalidToken,
+  serializationError,
   stateMachineAlreadyExists,
   stateMachineDoesNotExist,
   stateMachineTypeNotSupported,
@@ -137,8 +139,8 @@ export class StepFunctionsApi {
   createStateMachine(input: Json): Json {
     const name = requireValidName(requireString(input, 'name'));
     const definition = requireString(input, 'definition');
-    const roleArn = requireString(input, 'roleArn');
-    const type = (input.type ?? 'STANDARD') as StateMachineType;
+    const roleArn = requireRoleArn(input);
+    const type = (optionalString(input, 'type') ?? 'STANDARD') as StateMachineType;
     if (type !== 'STANDARD' && type !== 'EXPRESS') {
       throw validationError(type, 'type', 'Member must satisfy enum value set: [STANDARD, EXPRESS]');
     }
@@ -544,13 +546,14 @@ const page = <T>(
   input: Json,
   keyOf: (item: T) => string,
 ): { items: readonly T[]; nextToken?: string } => {
-  const maxResults = input.maxResults ?? 0;
-  if (
-    typeof maxResults !== 'number' ||
-    !Number.isInteger(maxResults) ||
-    maxResults < 0 ||
-    maxResults > MAX_PAGE_SIZE
-  ) {
+  const raw = input.maxResults ?? 0;
+  if (typeof raw !== 'number') throw serializationError(raw, 'Integer');
+  // The JSON protocol reads a fraction into an Integer member by dropping it.
+  const maxResults = Math.trunc(raw);
+  if (maxResults < 0) {
+    throw validationError(maxResults, 'maxResults', 'Member must have value greater than or equal to 0');
+  }
+  if (maxResults > MAX_PAGE_SIZE) {
     throw validationError(
       maxResults,
       'maxResults',
@@ -560,7 +563,8 @@ const page = <T>(
   const size = maxResults === 0 ? DEFAULT_PAGE_SIZE : maxResults;
   let start = 0;
   if (input.nextToken !== undefined && input.nextToken !== null) {
-    start = decodeToken(String(input.nextToken), items, keyOf);
+    if (typeof input.nextToken !== 'string') throw serializationError(input.nextToken, 'String');
+    start = decodeToken(input.nextToken, items, keyOf);
   }
   const slice = items.slice(start, start + size);
   const end = start + slice.length;
@@ -596,17 +600,25 @@ const decodeToken = <T>(token: string, items: readonly T[], keyOf: (item: T) => 
 
 const requireString = (input: Json, member: string): string => {
   const value = input[member];
-  if (typeof value !== 'string') {
+  if (value === undefined || value === null) {
     throw validationError(value, member, 'Member must not be null');
   }
+  if (typeof value !== 'string') throw serializationError(value, 'String');
   return value;
 };
 
 const optionalString = (input: Json, member: string): string | undefined => {
   const value = input[member];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') {
-    throw validationError(value, member, 'Member must be a string');
-  }
+  if (typeof value !== 'string') throw serializationError(value, 'String');
   return value;
+};
+
+// arn:<partition>:iam::<account>:role/<optional path/><name>, with IAM's characters for paths and names.
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+const requireRoleArn = (input: Json): string => {
+  const roleArn = requireString(input, 'roleArn');
+  if (!ROLE_ARN.test(roleArn)) throw invalidRoleArn(roleArn);
+  return roleArn;
 };

@@ -1,4 +1,4 @@
-import { invalidArn, invalidName } from './errors';
+import { invalidArn, invalidName, serializationError } from './errors';
 
 /** Where the service pretends to live: ARNs are built from these. */
 export interface Location {
@@ -23,6 +23,7 @@ type ResourceType = 'stateMachine' | 'execution' | 'express';
  * messages ("Invalid ARN prefix", "Resource type not valid in this context: express").
  */
 export const requireArn = (arn: unknown, member: string, expected: ResourceType): string => {
+  if (arn !== undefined && arn !== null && typeof arn !== 'string') throw serializationError(arn, 'String');
   if (typeof arn !== 'string' || arn.length === 0) {
     throw invalidArn(`${member} is required`);
   }

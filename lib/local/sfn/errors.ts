@@ -26,6 +26,9 @@ export const executionAlreadyExists = (arn: string): StepFunctionsApiError =>
 export const invalidArn = (detail: string): StepFunctionsApiError =>
   new StepFunctionsApiError('InvalidArn', `Invalid Arn: '${detail}'`);
 
+export const invalidRoleArn = (arn: string): StepFunctionsApiError =>
+  new StepFunctionsApiError('InvalidArn', `Invalid Role Arn: '${arn}'`);
+
 export const invalidName = (name: string): StepFunctionsApiError =>
   new StepFunctionsApiError('InvalidName', `Invalid Name: '${name}'`);
 
@@ -46,12 +49,43 @@ export const invalidToken = (token: string): StepFunctionsApiError =>
 export const stateMachineTypeNotSupported = (detail: string): StepFunctionsApiError =>
   new StepFunctionsApiError('StateMachineTypeNotSupported', detail);
 
+/** How a member's value appears in a ValidationException: `'abc'`, `'-1'`, or `null`. */
+const shown = (value: unknown): string => {
+  if (value === undefined || value === null) return 'null';
+  return `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
+};
+
 /** AWS's wording for a request member that breaks its model constraint. */
 export const validationError = (value: unknown, member: string, constraint: string): StepFunctionsApiError =>
   new StepFunctionsApiError(
     'ValidationException',
-    `1 validation error detected: Value ${value === undefined || value === null ? 'null' : `'${String(value)}'`} at '${member}' failed to satisfy constraint: ${constraint}`,
+    `1 validation error detected: Value ${shown(value)} at '${member}' failed to satisfy constraint: ${constraint}`,
   );
+
+/** The Java class the AWS JSON protocol (Coral) reads a JSON number as. */
+const numberClass = (value: number): string => {
+  if (!Number.isInteger(value)) return 'Double';
+  if (value >= -32768 && value <= 32767) return 'Short';
+  if (value >= -2147483648 && value <= 2147483647) return 'Integer';
+  return 'Long';
+};
+
+/**
+ * A member sent with the wrong JSON type: AWS's JSON protocol rejects it before validation, with
+ * SerializationException and the protocol's own wording (as DynamoDB, on the same protocol, shows it),
+ * e.g. an object where a string belongs.
+ */
+export const serializationError = (value: unknown, expected: 'String' | 'Integer'): StepFunctionsApiError => {
+  let message: string;
+  if (Array.isArray(value)) message = 'Start of list found where not expected';
+  else if (typeof value === 'object') message = 'Start of structure or map found where not expected.';
+  else {
+    const found =
+      typeof value === 'number' ? numberClass(value) : typeof value === 'boolean' ? 'Boolean' : 'String';
+    message = `class java.lang.${found} can not be converted to an ${expected}`;
+  }
+  return new StepFunctionsApiError('SerializationException', message);
+};
 
 export const unknownOperation = (operation: string): StepFunctionsApiError =>
   new StepFunctionsApiError(

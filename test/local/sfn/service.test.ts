@@ -53,6 +53,22 @@ const errorOf = async (promise: Promise<unknown>): Promise<{ name: string; messa
   throw new Error('expected the call to fail');
 };
 
+/** A raw JSON 1.0 call, for bodies the SDK would never send (members of the wrong JSON type). */
+const rawCall = async (
+  operation: string,
+  body: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> => {
+  const response = await fetch(service.endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': `AWSStepFunctions.${operation}`,
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+};
+
 beforeAll(async () => {
   service = await startStepFunctionsService({
     integrations: { resolve: () => undefined },
@@ -136,6 +152,26 @@ describe('CreateStateMachine', () => {
       expect(error).toEqual({ name: 'InvalidName', message: `Invalid Name: '${name}'` });
     },
   );
+
+  test.each([
+    ['not an ARN', 'notanarn'],
+    ['a policy, not a role', 'arn:aws:iam::aws:policy/AWSBatchFullAccess'],
+    ['no account', 'arn:aws:iam:::role/local'],
+    ['another service', 'arn:aws:s3:::bucket'],
+  ])('fails with InvalidArn for a roleArn that is %s', async (_what, roleArn) => {
+    const error = await errorOf(
+      sfn.send(new CreateStateMachineCommand({ name: uniqueName('role'), definition: DEFINITION, roleArn })),
+    );
+    expect(error).toEqual({ name: 'InvalidArn', message: `Invalid Role Arn: '${roleArn}'` });
+  });
+
+  test('Given a role ARN with a path, When created, Then it is accepted', async () => {
+    const roleArn = 'arn:aws:iam::123456789012:role/service-role/StepFunctions-orders-role-1a2b3c';
+    const out = await sfn.send(
+      new CreateStateMachineCommand({ name: uniqueName('pathed'), definition: DEFINITION, roleArn }),
+    );
+    expect(out.stateMachineArn).toMatch(/:stateMachine:pathed-\d+$/);
+  });
 
   test('fails with ValidationException for an unknown type', async () => {
     const error = await errorOf(
@@ -485,6 +521,18 @@ describe('ListExecutions', () => {
     );
     expect(error.name).toBe('ValidationException');
   });
+
+  test('fails with ValidationException naming the lower limit when maxResults is negative', async () => {
+    const arn = await createMachine();
+    const error = await errorOf(
+      sfn.send(new ListExecutionsCommand({ stateMachineArn: arn, maxResults: -1 })),
+    );
+    expect(error).toEqual({
+      name: 'ValidationException',
+      message:
+        "1 validation error detected: Value '-1' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0",
+    });
+  });
 });
 
 describe('GetExecutionHistory', () => {
@@ -623,5 +671,41 @@ describe('in-process handle', () => {
     } finally {
       await small.stop();
     }
+  });
+});
+
+describe('members of the wrong JSON type', () => {
+  test('fails with SerializationException, not a ValidationException showing [object Object], when input is an object', async () => {
+    const arn = await createMachine();
+    const { status, json } = await rawCall('StartExecution', { stateMachineArn: arn, input: { a: 1 } });
+    expect(status).toBe(400);
+    expect(json).toEqual({
+      __type: 'SerializationException',
+      message: 'Start of structure or map found where not expected.',
+    });
+  });
+
+  test.each([
+    ['a list', ['x'], 'Start of list found where not expected'],
+    ['a boolean', true, 'class java.lang.Boolean can not be converted to an String'],
+    ['a small number', 7, 'class java.lang.Short can not be converted to an String'],
+    ['a fraction', 1.5, 'class java.lang.Double can not be converted to an String'],
+  ])('fails with SerializationException when a string member is %s', async (_what, name, message) => {
+    const { json } = await rawCall('CreateStateMachine', { name, definition: DEFINITION, roleArn: ROLE });
+    expect(json).toEqual({ __type: 'SerializationException', message });
+  });
+
+  test('fails with SerializationException when maxResults is a string', async () => {
+    const arn = await createMachine();
+    const { json } = await rawCall('ListExecutions', { stateMachineArn: arn, maxResults: '5' });
+    expect(json).toEqual({
+      __type: 'SerializationException',
+      message: 'class java.lang.String can not be converted to an Integer',
+    });
+  });
+
+  test('fails with SerializationException when an ARN member is an object', async () => {
+    const { json } = await rawCall('DescribeStateMachine', { stateMachineArn: { arn: 'x' } });
+    expect(json).toMatchObject({ __type: 'SerializationException' });
   });
 });
