@@ -201,9 +201,65 @@ function validateSchema(definition: RawObject): void {
       detail,
     );
   }
-  const code = errors[0]?.['Error code'] ?? 'SCHEMA_VALIDATION_FAILED';
-  const detail = errors.map((e) => e.Message).join('; ');
+  const missing = /^Missing 'StartAt'\|'Next'\|'Default' target: (.*)$/.exec(errors[0]?.Message ?? '');
+  const reference = missing ? findMissingTarget(definition, missing[1] ?? '', '') : undefined;
+  if (reference) {
+    // AWS names the field and where it is; asl-validator lists every field it might be.
+    const detail = `Missing '${reference.field}' target: ${reference.target}`;
+    throw new InvalidDefinitionError(
+      `MISSING_TRANSITION_TARGET: ${detail} at ${reference.location}`,
+      'MISSING_TRANSITION_TARGET',
+      reference.location,
+      detail,
+    );
+  }
+  // A missing terminal state is reported after the error that causes it; on its own it names the
+  // validator's internal machine (fsm1 is the top level, fsm2... are Parallel branches and Map processors).
+  const shown =
+    errors.length > 1 ? errors.filter((e) => e['Error code'] !== 'MISSING_TERMINAL_STATE') : errors;
+  const code = shown[0]?.['Error code'] ?? 'SCHEMA_VALIDATION_FAILED';
+  const detail = shown
+    .map((e) =>
+      e.Message.replace(/^State machine fsm(\d+) is missing a terminal state$/, (_all, n: string) =>
+        n === '1'
+          ? 'The state machine has no terminal state: end one state with "End": true, or add a Succeed or Fail state'
+          : 'A Parallel branch or Map item processor has no terminal state: end one of its states with "End": true, or add a Succeed or Fail state',
+      ),
+    )
+    .join('; ');
   throw new InvalidDefinitionError(`${code}: ${detail}`, code, undefined, detail);
+}
+
+/** The first transition field (StartAt, Next, Default, a Choice rule's Next) naming `target` where no such state exists. */
+function findMissingTarget(
+  machine: RawObject,
+  target: string,
+  location: string,
+): { field: string; target: string; location: string } | undefined {
+  const states = isObject(machine.States) ? machine.States : {};
+  const exists = (name: unknown): boolean => typeof name === 'string' && name in states;
+  if (machine.StartAt === target && !exists(target)) {
+    return { field: 'StartAt', target, location: `${location}/StartAt` };
+  }
+  for (const [name, state] of Object.entries(states)) {
+    if (!isObject(state)) continue;
+    const where = `${location}/States/${name}`;
+    if (state.Next === target && !exists(target)) return { field: 'Next', target, location: `${where}/Next` };
+    if (state.Default === target && !exists(target)) {
+      return { field: 'Default', target, location: `${where}/Default` };
+    }
+    if (Array.isArray(state.Choices)) {
+      const rule = state.Choices.findIndex((r) => isObject(r) && r.Next === target);
+      if (rule >= 0 && !exists(target)) {
+        return { field: 'Next', target, location: `${where}/Choices/${rule}/Next` };
+      }
+    }
+    for (const [nested, nestedLocation] of nestedMachines(state, where)) {
+      const found = findMissingTarget(nested, target, nestedLocation);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Parses, validates and compiles a definition once: every later execution reuses the result. */

@@ -35,8 +35,46 @@ describe('StateMachine.create', () => {
     expect(error.message).toContain('use Output');
   });
 
-  it('fails when a Next target does not exist', () => {
-    expect(rejection(jsonata({ P: { Type: 'Pass', Next: 'Nowhere' } })).message).toContain('Nowhere');
+  it('fails when a Next target does not exist, naming the field and its path as AWS does', () => {
+    const error = rejection(jsonata({ P: { Type: 'Pass', Next: 'Nowhere' } }));
+    expect(error).toMatchObject({
+      code: 'MISSING_TRANSITION_TARGET',
+      location: '/States/P/Next',
+      detail: "Missing 'Next' target: Nowhere",
+    });
+    expect(error.message).toBe("MISSING_TRANSITION_TARGET: Missing 'Next' target: Nowhere at /States/P/Next");
+  });
+
+  it('fails when StartAt names no state, without the validator-internal machine name', () => {
+    const error = rejection({ StartAt: 'X', States: {} });
+    expect(error.message).toBe("MISSING_TRANSITION_TARGET: Missing 'StartAt' target: X at /StartAt");
+  });
+
+  it('fails when a target inside a Parallel branch or a Choice rule does not exist, with the nested path', () => {
+    const branch = rejection(
+      jsonata({
+        Par: {
+          Type: 'Parallel',
+          End: true,
+          Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' } } }],
+        },
+      }),
+    );
+    expect(branch.location).toBe('/States/Par/Branches/0/States/A/Next');
+    const choice = rejection(
+      jsonata({
+        C: { Type: 'Choice', Choices: [{ Condition: '{% true %}', Next: 'Gone' }], Default: 'D' },
+        D: { Type: 'Succeed' },
+      }),
+    );
+    expect(choice.location).toBe('/States/C/Choices/0/Next');
+  });
+
+  it('fails when no state ends the machine, saying how to end it, without the validator-internal machine name', () => {
+    const error = rejection(jsonata({ P: { Type: 'Pass', Next: 'Q' }, Q: { Type: 'Pass', Next: 'P' } }));
+    expect(error.code).toBe('MISSING_TERMINAL_STATE');
+    expect(error.message).toContain('The state machine has no terminal state');
+    expect(error.message).not.toMatch(/fsm\d/);
   });
 
   it('fails when an expression does not parse', () => {
