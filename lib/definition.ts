@@ -400,7 +400,7 @@ interface AslState {
   readonly Next?: string;
   readonly Default?: string;
   readonly Choices?: ReadonlyArray<{ readonly Next: string }>;
-  readonly Catch?: ReadonlyArray<{ readonly Next: string }>;
+  readonly Catch?: ReadonlyArray<{ readonly Next: string; Assign?: unknown }>;
 }
 
 interface AslDefinition {
@@ -436,6 +436,12 @@ export function definitionTemplate(options: DefinitionOptions): string {
   definition.States = Object.fromEntries(
     Object.entries(definition.States).filter(([name]) => reachable.has(name)),
   );
+  if (onDuplicate === 'AlreadyProcessed') {
+    // The duplicate catcher assigns what only LoadExistingRecord and InspectDuplicate read: with
+    // those pruned its Assign is dead, and evaluating it would cost every duplicate two expressions.
+    const catcher = definition.States.ClaimIdempotencyKey?.Catch?.find((c) => c.Next === onDuplicate);
+    if (catcher) delete catcher.Assign;
+  }
   return JSON.stringify(definition);
 }
 

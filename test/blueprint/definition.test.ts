@@ -138,7 +138,7 @@ describe('the ASL file', () => {
   });
 
   it('computes the same record id in every place it is derived', () => {
-    const definition = render(ORDER_KEY);
+    const definition = render({ ...ORDER_KEY, duplicateResponse: 'RETURN_STORED_RESULT' });
     const claim = state(definition, 'ClaimIdempotencyKey');
     const fromAssign = claim.Assign?.idempotencyKey as string;
     const duplicate = catcherFor(
@@ -149,6 +149,28 @@ describe('the ASL file', () => {
     expect(duplicate.Assign?.idempotencyKey).toBe(fromAssign);
     expect((duplicate.Output as { idempotencyKey: string }).idempotencyKey).toBe(fromAssign);
     expect(claim.Arguments?.Item).toContain(fromAssign.slice(3, -3));
+  });
+});
+
+describe('the duplicate catcher', () => {
+  it('assigns nothing when duplicates do not read the record (the variables would be dead)', () => {
+    const duplicate = catcherFor(
+      render(ORDER_KEY),
+      'ClaimIdempotencyKey',
+      'DynamoDB.ConditionalCheckFailedException',
+    );
+    expect(duplicate.Assign).toBeUndefined();
+    expect(duplicate.Next).toBe('AlreadyProcessed');
+  });
+
+  it('assigns the record id and payload hash when LoadExistingRecord reads them', () => {
+    const duplicate = catcherFor(
+      render({ ...ORDER_KEY, inProgressPolicy: 'FAIL' }),
+      'ClaimIdempotencyKey',
+      'DynamoDB.ConditionalCheckFailedException',
+    );
+    expect(Object.keys(duplicate.Assign ?? {})).toEqual(['idempotencyKey', 'payloadHash']);
+    expect(duplicate.Next).toBe('LoadExistingRecord');
   });
 });
 
