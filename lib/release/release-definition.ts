@@ -82,16 +82,9 @@ export function releaseDefinitionTemplate(): string {
   return readFileSync(RELEASE_DEFINITION_PATH, 'utf8');
 }
 
-/** The definition with every placeholder replaced (what the local runtime runs). */
+/** The definition with every placeholder replaced (what the local runtime runs), as CloudFormation does. */
 export function renderReleaseDefinition(values: ReleaseSubstitutions): string {
-  const substitutions = releaseSubstitutions(values);
-  const rendered = releaseDefinitionTemplate().replace(/\$\{(\w+)\}/g, (match, name: string) => {
-    const value = substitutions[name];
-    if (value === undefined)
-      throw new ReleaseDefinitionError(`unknown placeholder ${match} in the release definition`);
-    return value;
-  });
-  return rendered;
+  return substitute(releaseDefinitionTemplate(), releaseSubstitutions(values));
 }
 
 /** Raised when the idempotent workflow's definition no longer has the state the id is read from. */
