@@ -307,7 +307,7 @@ export function formatSummary(s: DemoSummary): string {
   const pad = (label: string) => `  ${label.padEnd(40)}`;
   const exactlyOnce =
     s.keysInvokedMoreThanOnceAfterSuccess.length === 0
-      ? 'yes: no key ran its business logic twice'
+      ? 'yes: no key ran its business logic again after it succeeded'
       : `NO: ${s.keysInvokedMoreThanOnceAfterSuccess.join(', ')}`;
   return [
     'Summary',
@@ -320,7 +320,7 @@ export function formatSummary(s: DemoSummary): string {
     `${pad('business Lambda invocations')}${s.businessInvocations} for ${s.uniqueKeys} distinct orders (${s.byOutcome.failed} of them failed)`,
     `${pad('completed records in the table')}${s.completedRecords}`,
     `${pad('exactly once')}${exactlyOnce}`,
-    `${pad('billed transitions per event')}new ${s.averageTransitions.new.toFixed(1)}, duplicate ${s.averageTransitions.duplicate.toFixed(1)}`,
+    `${pad('states entered per event')}new ${s.averageTransitions.new.toFixed(1)}, duplicate ${s.averageTransitions.duplicate.toFixed(1)}`,
     `${pad('time taken')}${s.seconds.toFixed(1)} s (${(s.sent / Math.max(s.seconds, 0.001)).toFixed(0)} events/s)`,
   ].join('\n');
 }

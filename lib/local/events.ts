@@ -49,12 +49,18 @@ export interface StatusChangeEvent {
   };
 }
 
-/** EventBridge's event size limit; Step Functions drops input and output from larger events. */
-const MAX_EVENT_BYTES = 256 * 1024;
+/**
+ * Step Functions leaves input and output out of the event when, escaped as JSON strings, they
+ * add up to more than 248 KiB (Step Functions developer guide, EventBridge events).
+ */
+const MAX_ESCAPED_INPUT_AND_OUTPUT_BYTES = 248 * 1024;
+
+const escapedBytes = (text: string | null): number =>
+  text === null ? 0 : Buffer.byteLength(JSON.stringify(text));
 
 /**
  * The event AWS publishes when a STANDARD execution changes status. Input and output are left out
- * (with `included: false`) when the event would exceed EventBridge's 256 KB limit.
+ * (with `included: false`) when their escaped sizes add up to more than 248 KiB.
  */
 export function statusChangeEvent(
   record: ExecutionRecord,
@@ -86,7 +92,8 @@ export function statusChangeEvent(
     ...(record.cause !== undefined ? { cause: record.cause } : {}),
   };
   const event: StatusChangeEvent = { ...base, detail };
-  if (Buffer.byteLength(JSON.stringify(event)) <= MAX_EVENT_BYTES) return event;
+  if (escapedBytes(detail.input) + escapedBytes(detail.output) <= MAX_ESCAPED_INPUT_AND_OUTPUT_BYTES)
+    return event;
   return {
     ...base,
     detail: {

@@ -60,12 +60,25 @@ describe('statusChangeEvent', () => {
     });
   });
 
-  it('leaves the input out when the event would pass EventBridge 256 KB limit', () => {
-    const big = JSON.stringify({ blob: 'x'.repeat(262_000) });
-    const event = statusChangeEvent(record({ input: big }), LOCATION);
+  it('leaves input and output out when, escaped, they add up to more than 248 KiB', () => {
+    // 130,000 characters of quotes escape to 260,000 bytes: over the limit although the raw text is not.
+    const input = JSON.stringify({ quotes: '"'.repeat(65_000) });
+    const event = statusChangeEvent(record({ input, status: 'SUCCEEDED', output: '{"ok":true}' }), LOCATION);
 
-    expect(event.detail.input).toBeNull();
-    expect(event.detail.inputDetails).toEqual({ included: false });
+    expect(event.detail).toMatchObject({
+      input: null,
+      inputDetails: { included: false },
+      output: null,
+      outputDetails: { included: false },
+    });
+  });
+
+  it('keeps input and output up to 248 KiB escaped', () => {
+    const input = JSON.stringify({ blob: 'x'.repeat(200_000) });
+    const event = statusChangeEvent(record({ input }), LOCATION);
+
+    expect(event.detail.input).toBe(input);
+    expect(event.detail.inputDetails).toEqual({ included: true });
   });
 
   it('has no stop date and no output while running', () => {
