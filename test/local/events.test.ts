@@ -20,7 +20,6 @@ function record(overrides: Partial<ExecutionRecord> = {}): ExecutionRecord {
     type: 'STANDARD',
     input: '{"orderId":"o-1"}',
     startDate: new Date(1_795_000_000_000),
-    sequence: 1,
     execution: {} as ExecutionRecord['execution'],
     status: 'FAILED',
     stopDate: new Date(1_795_000_060_000),

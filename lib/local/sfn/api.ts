@@ -46,8 +46,6 @@ export interface ExecutionRecord {
   /** The execution input as JSON text. */
   readonly input: string;
   readonly startDate: Date;
-  /** Order of start, used for newest-first listing and stable paging. */
-  readonly sequence: number;
   readonly execution: EngineExecution;
   status: ExecutionStatus;
   stopDate?: Date;
@@ -95,7 +93,6 @@ export class StepFunctionsApi {
   /** Finished executions in the order they finished: the eviction queue. */
   private readonly finished = new Set<string>();
   private readonly listeners = new Set<(event: ServiceEvent) => void>();
-  private sequence = 0;
 
   constructor(private readonly options: StepFunctionsApiOptions) {
     this.location = {
@@ -281,11 +278,7 @@ export class StepFunctionsApi {
   }
 
   listExecutions(input: Json): Json {
-    const machineArn = requireArn(input.stateMachineArn, 'stateMachineArn', 'stateMachine');
-    const machine = this.machines.get(machineArn);
-    if (!machine) {
-      throw stateMachineDoesNotExist(machineArn);
-    }
+    const machine = this.requireMachine(input.stateMachineArn);
     if (machine.type === 'EXPRESS') {
       throw stateMachineTypeNotSupported('This operation is not supported by this type of state machine');
     }
@@ -301,7 +294,7 @@ export class StepFunctionsApi {
       );
     }
     const matching = [...this.executions.values()]
-      .filter((e) => e.stateMachineArn === machineArn && e.type === 'STANDARD')
+      .filter((e) => e.stateMachineArn === machine.stateMachineArn && e.type === 'STANDARD')
       .filter((e) => filter === undefined || e.status === filter)
       .reverse();
     const { items, nextToken } = page(matching, input, (e) => e.executionArn);
@@ -442,7 +435,6 @@ export class StepFunctionsApi {
       type: machine.type,
       input,
       startDate: execution.startDate,
-      sequence: this.sequence++,
       execution,
       status: 'RUNNING',
     };
