@@ -23,7 +23,6 @@ import {
   LOCAL_AWS_CONFIG,
   startDynamoDbLocal,
 } from './dynamodb-local';
-import { StateMachine } from './engine';
 import { LocalEventBus } from './events';
 import { createIntegrations, type LocalIntegrations } from './integrations';
 import { type LambdaService, type LocalFunctionConfig, startLambdaService } from './lambda';
@@ -121,8 +120,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const dynamodb = dynamodbResult.value;
   const lambda = lambdaResult.value;
   const integrations = createIntegrations({
-    dynamodb: { region, endpoint: dynamodb.endpoint, credentials: LOCAL_AWS_CONFIG.credentials },
-    lambda: { region, endpoint: lambda.endpoint, credentials: LOCAL_AWS_CONFIG.credentials },
+    dynamodb: { region, endpoint: dynamodb.endpoint },
+    lambda: { region, endpoint: lambda.endpoint },
   });
   let stepFunctions: StepFunctionsService;
   try {
@@ -132,7 +131,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region,
       accountId,
       timeScale: options.timeScale,
-      createStateMachine: (definition, createOptions) => StateMachine.create(definition, createOptions),
     });
   } catch (error) {
     integrations.destroy();
