@@ -4,15 +4,8 @@ import type { RawObject } from '../query-language';
 
 import type { Run } from '../run';
 import { StatesError } from '../types';
-import {
-  baseNode,
-  type CompileContext,
-  compileErrorHandling,
-  finish,
-  invalid,
-  retryableNode,
-} from './common';
-import { childController, runAll } from './parallel';
+import { baseNode, type CompileContext, compileErrorHandling, invalid, retryableNode } from './common';
+import { runChildren } from './parallel';
 
 const UNSUPPORTED_FIELDS: Record<string, string> = {
   ItemReader:
@@ -79,59 +72,48 @@ export function compileMap(name: string, raw: RawObject, ctx: CompileContext): S
     scope.cursor.last = history.add('MapStateStarted', scope.cursor.last, 'mapStateStartedEventDetails', {
       length: values.length,
     });
-    const controller = childController(scope.signal);
-    let outputs: unknown[];
-    try {
-      outputs = await runAll(values.length, limit, controller, async (index) => {
-        const value = values[index];
-        const mapItem = { Item: { Index: index, Value: value } };
-        let input = value;
-        if (selector !== undefined) {
-          input = await selector({ ...scope, context: { ...scope.context, Map: mapItem } });
-        }
-        const started = history.add('MapIterationStarted', history.last, 'mapIterationStartedEventDetails', {
+    return runChildren(run, scope, node, flow, values.length, limit, async (index, signal) => {
+      const value = values[index];
+      const mapItem = { Item: { Index: index, Value: value } };
+      let input = value;
+      if (selector !== undefined) {
+        input = await selector({ ...scope, context: { ...scope.context, Map: mapItem } });
+      }
+      const started = history.add('MapIterationStarted', history.last, 'mapIterationStartedEventDetails', {
+        name,
+        index,
+      });
+      const vars = Object.create(scope.vars) as Record<string, unknown>;
+      try {
+        const { output } = await run.runBranch(
+          branch,
+          input,
+          JSON.stringify(input) ?? 'null',
+          vars,
+          { last: started },
+          signal,
+          mapItem,
+        );
+        history.add('MapIterationSucceeded', history.last, 'mapIterationSucceededEventDetails', {
           name,
           index,
         });
-        const vars = Object.create(scope.vars) as Record<string, unknown>;
-        try {
-          const { output } = await run.runBranch(
-            branch,
-            input,
-            JSON.stringify(input) ?? 'null',
-            vars,
-            { last: started },
-            controller.signal,
-            mapItem,
-          );
-          history.add('MapIterationSucceeded', history.last, 'mapIterationSucceededEventDetails', {
+        return output;
+      } catch (error) {
+        if (!(error instanceof ExecutionInterrupted)) {
+          history.add('MapIterationFailed', history.last, 'mapIterationFailedEventDetails', {
             name,
             index,
           });
-          return output;
-        } catch (error) {
-          if (!(error instanceof ExecutionInterrupted)) {
-            history.add('MapIterationFailed', history.last, 'mapIterationFailedEventDetails', {
-              name,
-              index,
-            });
-          } else if (!scope.signal.aborted) {
-            history.add('MapIterationAborted', history.last, 'mapIterationAbortedEventDetails', {
-              name,
-              index,
-            });
-          }
-          throw error;
+        } else if (!scope.signal.aborted) {
+          history.add('MapIterationAborted', history.last, 'mapIterationAbortedEventDetails', {
+            name,
+            index,
+          });
         }
-      });
-    } catch (error) {
-      if (scope.signal.aborted) throw new ExecutionInterrupted();
-      scope.cursor.last = history.add('MapStateFailed', history.last);
-      throw error;
-    }
-    scope.cursor.last = history.add('MapStateSucceeded', history.last);
-    scope.result = outputs;
-    return finish(flow, scope, outputs, node.next);
+        throw error;
+      }
+    });
   }
 
   const node = retryableNode(base, handling, attempt);

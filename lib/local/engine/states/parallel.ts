@@ -1,6 +1,6 @@
 import { ExecutionInterrupted } from '../errors';
-import type { Branch, StateNode, StateScope } from '../model';
-import type { RawObject } from '../query-language';
+import type { Branch, Outcome, StateNode, StateScope } from '../model';
+import type { DataFlow, RawObject } from '../query-language';
 
 import type { Run } from '../run';
 import {
@@ -16,7 +16,7 @@ import {
  * Runs `count` units of work with at most `limit` at a time (0 = no limit). The first failure aborts the
  * others through `controller` and is rethrown once all have settled.
  */
-export async function runAll<T>(
+async function runAll<T>(
   count: number,
   limit: number,
   controller: AbortController,
@@ -45,11 +45,40 @@ export async function runAll<T>(
 }
 
 /** A child abort controller that follows the branch's signal. */
-export function childController(signal: AbortSignal): AbortController {
+function childController(signal: AbortSignal): AbortController {
   const controller = new AbortController();
   if (signal.aborted) controller.abort();
   else signal.addEventListener('abort', () => controller.abort(), { once: true });
   return controller;
+}
+
+/**
+ * The common end of a Parallel or Map attempt: runs its `count` children (branches, iterations) as
+ * `runAll` does, under a signal that also follows the state's own, records `<Type>StateFailed` or
+ * `<Type>StateSucceeded`, and applies the state's output and assignments to the array of child outputs.
+ */
+export async function runChildren(
+  run: Run,
+  scope: StateScope,
+  node: StateNode,
+  flow: DataFlow,
+  count: number,
+  limit: number,
+  child: (index: number, signal: AbortSignal) => Promise<unknown>,
+): Promise<Outcome> {
+  const history = run.history;
+  const controller = childController(scope.signal);
+  let outputs: unknown[];
+  try {
+    outputs = await runAll(count, limit, controller, (index) => child(index, controller.signal));
+  } catch (error) {
+    if (scope.signal.aborted) throw new ExecutionInterrupted();
+    scope.cursor.last = history.add(`${node.type}StateFailed`, history.last);
+    throw error;
+  }
+  scope.cursor.last = history.add(`${node.type}StateSucceeded`, history.last);
+  scope.result = outputs;
+  return finish(flow, scope, outputs, node.next);
 }
 
 /** Parallel: every branch gets the effective input and its own variable scope; the result is the array of branch outputs. */
@@ -70,23 +99,11 @@ export function compileParallel(name: string, raw: RawObject, ctx: CompileContex
     const history = run.history;
     const started = history.add('ParallelStateStarted', scope.cursor.last);
     scope.cursor.last = started;
-    const controller = childController(scope.signal);
-    let outputs: unknown[];
-    try {
-      outputs = await runAll(branches.length, 0, controller, async (index) => {
-        const branch = branches[index] as Branch;
-        const vars = Object.create(scope.vars) as Record<string, unknown>;
-        return (await run.runBranch(branch, input, inputJson, vars, { last: started }, controller.signal))
-          .output;
-      });
-    } catch (error) {
-      if (scope.signal.aborted) throw new ExecutionInterrupted();
-      scope.cursor.last = history.add('ParallelStateFailed', history.last);
-      throw error;
-    }
-    scope.cursor.last = history.add('ParallelStateSucceeded', history.last);
-    scope.result = outputs;
-    return finish(flow, scope, outputs, node.next);
+    return runChildren(run, scope, node, flow, branches.length, 0, async (index, signal) => {
+      const branch = branches[index] as Branch;
+      const vars = Object.create(scope.vars) as Record<string, unknown>;
+      return (await run.runBranch(branch, input, inputJson, vars, { last: started }, signal)).output;
+    });
   }
 
   const node = retryableNode(base, handling, attempt);
