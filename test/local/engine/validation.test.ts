@@ -146,6 +146,32 @@ describe('StateMachine.create', () => {
     expect(error.code).toBe('UNSUPPORTED_FEATURE');
   });
 
+  it('fails when a Task sets Credentials, naming the field', () => {
+    const put = 'arn:aws:states:::dynamodb:putItem';
+    const error = rejection(
+      jsonata({
+        T: { Type: 'Task', Resource: put, Credentials: { RoleArn: 'arn:aws:iam::1:role/R' }, End: true },
+      }),
+      registry({ [put]: fakeIntegration(() => ({})) }),
+    );
+    expect(error).toMatchObject({ code: 'UNSUPPORTED_FEATURE', location: '/States/T/Credentials' });
+    expect(error.message).toContain("'Credentials' is not supported");
+  });
+
+  it('fails when an inline Map sets a Distributed Map field, naming the field', () => {
+    const error = rejection(
+      jsonata({
+        M: {
+          Type: 'Map',
+          ToleratedFailureCount: 1,
+          ItemProcessor: { StartAt: 'A', States: { A: { Type: 'Succeed' } } },
+          End: true,
+        },
+      }),
+    );
+    expect(error).toMatchObject({ code: 'UNSUPPORTED_FEATURE', location: '/States/M/ToleratedFailureCount' });
+  });
+
   it('compiles each distinct expression once, however often it appears', () => {
     const put = 'arn:aws:states:::dynamodb:putItem';
     const sm = machine(

@@ -22,6 +22,14 @@ export function invalid(
   return new InvalidDefinitionError(`${code}: ${message} at ${location}`, code, location, message);
 }
 
+/** Rejects the first of `fields` (field name -> why it is not supported) that the state sets. */
+export function rejectUnsupported(raw: RawObject, fields: Record<string, string>, location: string): void {
+  for (const [field, reason] of Object.entries(fields)) {
+    if (field in raw)
+      throw invalid(`'${field}' is not supported: ${reason}`, `${location}/${field}`, 'UNSUPPORTED_FEATURE');
+  }
+}
+
 /** The state's own output and assignments (no catcher involved); `fallback` is the default output. */
 export async function finish(
   flow: DataFlow,

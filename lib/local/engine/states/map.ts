@@ -4,7 +4,14 @@ import type { RawObject } from '../query-language';
 
 import type { Run } from '../run';
 import { StatesError } from '../types';
-import { baseNode, type CompileContext, compileErrorHandling, invalid, retryableNode } from './common';
+import {
+  baseNode,
+  type CompileContext,
+  compileErrorHandling,
+  invalid,
+  rejectUnsupported,
+  retryableNode,
+} from './common';
 import { runChildren } from './parallel';
 
 const UNSUPPORTED_FIELDS: Record<string, string> = {
@@ -25,14 +32,7 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
  * the array of iteration outputs. The first failed iteration fails the state with its error.
  */
 export function compileMap(name: string, raw: RawObject, ctx: CompileContext): StateNode {
-  for (const [field, reason] of Object.entries(UNSUPPORTED_FIELDS)) {
-    if (field in raw)
-      throw invalid(
-        `'${field}' is not supported: ${reason}`,
-        `${ctx.location}/${field}`,
-        'UNSUPPORTED_FEATURE',
-      );
-  }
+  rejectUnsupported(raw, UNSUPPORTED_FIELDS, ctx.location);
   const processorField = 'ItemProcessor' in raw ? 'ItemProcessor' : 'Iterator';
   const processor = raw[processorField] as RawObject | undefined;
   if (processor === undefined || typeof processor !== 'object')

@@ -5,7 +5,14 @@ import type { RawObject } from '../query-language';
 import { toStatesError } from '../retry-catch';
 import type { Run } from '../run';
 import { type Integration, StatesError } from '../types';
-import { baseNode, type CompileContext, compileErrorHandling, invalid, retryableNode } from './common';
+import {
+  baseNode,
+  type CompileContext,
+  compileErrorHandling,
+  invalid,
+  rejectUnsupported,
+  retryableNode,
+} from './common';
 
 /** AWS's effective default when `TimeoutSeconds` is absent (developer guide; the ASL spec's 60 is not what AWS runs). */
 const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
@@ -66,14 +73,7 @@ async function invoke(
  * result limit, then `Output` (default: the result) and `Assign`; Retry/Catch wrap each attempt.
  */
 export function compileTask(name: string, raw: RawObject, ctx: CompileContext): StateNode {
-  for (const [field, reason] of Object.entries(UNSUPPORTED_FIELDS)) {
-    if (field in raw)
-      throw invalid(
-        `'${field}' is not supported: ${reason}`,
-        `${ctx.location}/${field}`,
-        'UNSUPPORTED_FEATURE',
-      );
-  }
+  rejectUnsupported(raw, UNSUPPORTED_FIELDS, ctx.location);
   const resource = raw.Resource;
   if (typeof resource !== 'string') throw invalid(`a Task needs a 'Resource' ARN string`, ctx.location);
   const integration = ctx.integrations.resolve(resource);
