@@ -12,7 +12,7 @@
 // The SDK warns that its 2027 releases need Node 22; that is news for the maintainers, not for a demo.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { CreateStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type Command, ensurePortFree, parseCommand, USAGE, UsageError } from '../lib/local/cli';
 import {
   countCompleted,
@@ -23,7 +23,9 @@ import {
   summarize,
   waitForExecution,
 } from '../lib/local/demo';
+import { LOCAL_AWS_CONFIG } from '../lib/local/dynamodb-local';
 import {
+  type DeployedWorkflow,
   LOCAL_DEFAULTS,
   type LocalRuntime,
   startBlueprintRuntime,
@@ -34,12 +36,12 @@ const tty = process.stdout.isTTY === true;
 const bold = (s: string) => (tty ? `\u001b[1m${s}\u001b[0m` : s);
 const dim = (s: string) => (tty ? `\u001b[2m${s}\u001b[0m` : s);
 
-function endpointsText(runtime: LocalRuntime): string {
+/** A runtime, with the blueprint deployed when it was started by startBlueprintRuntime. */
+type ServedRuntime = LocalRuntime & { readonly workflow?: DeployedWorkflow };
+
+function endpointsText(runtime: ServedRuntime): string {
   const { stepFunctions, lambda, dynamodb, region } = runtime;
-  const arn =
-    'workflow' in runtime
-      ? (runtime as { workflow: { stateMachineArn: string } }).workflow.stateMachineArn
-      : '';
+  const arn = runtime.workflow?.stateMachineArn ?? '';
   return [
     bold('Local runtime'),
     `  Step Functions   ${stepFunctions.endpoint}`,
@@ -104,18 +106,17 @@ async function withRuntime<R extends LocalRuntime, T>(
   start: Promise<R>,
   work: (runtime: R) => Promise<T>,
 ): Promise<T> {
-  const starting = start.then((runtime) => runtime);
   let runtime: R | undefined;
   try {
-    runtime = await unlessInterrupted(starting);
+    runtime = await unlessInterrupted(start);
     return await unlessInterrupted(work(runtime));
   } finally {
-    runtime ??= await starting.catch(() => undefined);
+    runtime ??= await start.catch(() => undefined);
     await runtime?.stop();
   }
 }
 
-async function serve(runtime: LocalRuntime): Promise<void> {
+async function serve(runtime: ServedRuntime): Promise<void> {
   console.log(`\n${endpointsText(runtime)}\n\n${dim('Serving; press Ctrl-C to stop.')}`);
   await interrupted;
   console.log('\nStopping...');
@@ -213,11 +214,10 @@ function orderIdOf(payload: string): string | undefined {
 }
 
 async function history(executionArn: string, port: number): Promise<number> {
-  const { SFNClient } = await import('@aws-sdk/client-sfn');
   const sfn = new SFNClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: LOCAL_DEFAULTS.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_AWS_CONFIG.credentials,
   });
   try {
     printHistory(await executionHistory(sfn, executionArn));
@@ -236,7 +236,7 @@ async function history(executionArn: string, port: number): Promise<number> {
 
 function printHistory(events: Awaited<ReturnType<typeof executionHistory>>): void {
   for (const event of events) {
-    const { type, id, previousEventId, timestamp, ...details } = event;
+    const { type, id, previousEventId, timestamp: _timestamp, ...details } = event;
     const detail = Object.values(details).find((v) => typeof v === 'object' && v !== null) as
       | Record<string, unknown>
       | undefined;
@@ -250,7 +250,6 @@ function printHistory(events: Awaited<ReturnType<typeof executionHistory>>): voi
     console.log(
       `  ${String(id).padStart(3)} ${String(previousEventId).padStart(3)}  ${type}${name}  ${dim(extra)}`,
     );
-    void timestamp;
   }
 }
 
