@@ -264,11 +264,13 @@ async function launch(
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await exited;
-      const Failure = BIND_FAILURE.test(output) ? PortTakenError : DynamoDbLocalStartError;
-      throw new Failure(
-        BIND_FAILURE.test(output)
-          ? `DynamoDB Local could not bind port ${port}: another process is using it; pass another port, or none for a free one`
-          : `DynamoDB Local exited before it was ready (port ${port}); its output was:\n${output.trim()}`,
+      if (BIND_FAILURE.test(output)) {
+        throw new PortTakenError(
+          `DynamoDB Local could not bind port ${port}: another process is using it; pass another port, or none for a free one`,
+        );
+      }
+      throw new DynamoDbLocalStartError(
+        `DynamoDB Local exited before it was ready (port ${port}); its output was:\n${output.trim()}`,
       );
     }
     if (await probe(port)) {
@@ -314,12 +316,13 @@ export async function createTable(
     ],
   };
   try {
-    await client.send(new CreateTableCommand(input));
-  } catch (err) {
-    if (!(err instanceof ResourceInUseException)) throw err;
+    await client.send(new CreateTableCommand(input)).catch((err: unknown) => {
+      if (!(err instanceof ResourceInUseException)) throw err;
+    });
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+  } finally {
+    client.destroy();
   }
-  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
-  client.destroy();
 }
 
 /** Creates the idempotency table the blueprint uses: partition key `id` (S), on demand. */
