@@ -1,7 +1,7 @@
 import { dataLimitCause, ErrorNames, ExecutionInterrupted, exceedsPayloadLimit } from './errors';
 import { History, notTruncated } from './history';
 import type { Branch } from './model';
-import { Run } from './run';
+import { MAX_TIMER_MS, Run } from './run';
 import { FailStateError } from './states/fail';
 import { type ExecutionStatus, type HistoryEvent, StatesError } from './types';
 
@@ -109,7 +109,7 @@ export class RunningExecution implements Execution {
       roleArn: options.roleArn,
     });
     if (machineTimeoutSeconds !== undefined) {
-      this.timer = setTimeout(() => this.timeOut(), Math.min(machineTimeoutSeconds * 1000, 2_147_483_647));
+      this.timer = setTimeout(() => this.timeOut(), Math.min(machineTimeoutSeconds * 1000, MAX_TIMER_MS));
     }
     void this.execute(root, value, inputJson);
   }

@@ -19,8 +19,8 @@ export interface RunSettings {
   readonly stateMachine: Record<string, unknown>;
 }
 
-/** `setTimeout` cannot wait longer than this; longer waits are chained. */
-const MAX_TIMER_MS = 2_147_483_647;
+/** `setTimeout` cannot wait longer than this (about 24.8 days). */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** One execution's running machinery: the history, the clock, the branch loop. States call back into it. */
 export class Run {
@@ -42,7 +42,7 @@ export class Run {
     this.stateMachineContext = settings.stateMachine;
   }
 
-  /** Waits `ms` milliseconds (real time; callers apply `timeScale`), or throws when `signal` aborts. */
+  /** Waits `ms` milliseconds (real time; callers apply `timeScale`; longer than MAX_TIMER_MS is chained), or throws when `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(new ExecutionInterrupted());
     if (!(ms > 0)) return Promise.resolve();

@@ -3,7 +3,7 @@ import { notTruncated } from '../history';
 import type { StateNode, StateScope } from '../model';
 import type { RawObject } from '../query-language';
 import { toStatesError } from '../retry-catch';
-import type { Run } from '../run';
+import { MAX_TIMER_MS, type Run } from '../run';
 import { type Integration, StatesError } from '../types';
 import {
   baseNode,
@@ -16,7 +16,6 @@ import {
 
 /** AWS's effective default when `TimeoutSeconds` is absent (developer guide; the ASL spec's 60 is not what AWS runs). */
 const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
-const MAX_TIMER_MS = 2_147_483_647;
 
 class TaskTimeout extends Error {}
 
