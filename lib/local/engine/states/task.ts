@@ -66,6 +66,18 @@ async function invoke(
   }
 }
 
+/** The integration registered for `resource`; an unknown resource is rejected as AWS rejects it. */
+function integrationFor(resource: string, ctx: CompileContext): Integration {
+  const integration = ctx.integrations.resolve(resource);
+  if (integration === undefined) {
+    throw invalid(
+      `The resource provided ${resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. The local engine supports the integrations registered with it (e.g. arn:aws:states:::dynamodb:putItem|getItem|updateItem|deleteItem, arn:aws:states:::lambda:invoke)`,
+      `${ctx.location}/Resource`,
+    );
+  }
+  return integration;
+}
+
 /**
  * Task: evaluates `Arguments` (default: the state input), calls the integration registered for
  * `Resource`, records Task* (or LambdaFunction*) events, applies `TimeoutSeconds`, the 256 KiB
@@ -75,13 +87,7 @@ export function compileTask(name: string, raw: RawObject, ctx: CompileContext): 
   rejectUnsupported(raw, UNSUPPORTED_FIELDS, ctx.location);
   const resource = raw.Resource;
   if (typeof resource !== 'string') throw invalid(`a Task needs a 'Resource' ARN string`, ctx.location);
-  const integration = ctx.integrations.resolve(resource);
-  if (integration === undefined) {
-    throw invalid(
-      `The resource provided ${resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. The local engine supports the integrations registered with it (e.g. arn:aws:states:::dynamodb:putItem|getItem|updateItem|deleteItem, arn:aws:states:::lambda:invoke)`,
-      `${ctx.location}/Resource`,
-    );
-  }
+  const integration = integrationFor(resource, ctx);
   const legacyLambda = integration.events === 'lambdaFunction';
   const flow = ctx.language.stateFlow(raw, ctx.location);
   const timeout = ctx.language.value(raw, 'TimeoutSeconds', ctx.location, 'positiveInteger');
@@ -130,7 +136,7 @@ export function compileTask(name: string, raw: RawObject, ctx: CompileContext): 
     let failure: StatesError | undefined;
     try {
       result = await invoke(
-        integration as Integration,
+        integration,
         resource as string,
         parameters,
         timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
@@ -156,10 +162,7 @@ export function compileTask(name: string, raw: RawObject, ctx: CompileContext): 
     if (failure === undefined) {
       resultJson = JSON.stringify(result) ?? 'null';
       if (exceedsPayloadLimit(resultJson))
-        failure = new StatesError(
-          ErrorNames.dataLimitExceeded,
-          dataLimitCause(integration?.resourceType ?? name),
-        );
+        failure = new StatesError(ErrorNames.dataLimitExceeded, dataLimitCause(integration.resourceType));
     }
     if (failure !== undefined) {
       const details: Record<string, unknown> = legacyLambda ? {} : { ...resourceDetails };
