@@ -22,6 +22,7 @@ export const Placeholder = {
   BusinessFunctionArn: 'BusinessFunctionArn',
   KeyExpression: 'KeyExpression',
   KeyPrefix: 'KeyPrefix',
+  RecordIdExpression: 'RecordIdExpression',
   RecordTtlSeconds: 'RecordTtlSeconds',
   LeaseSeconds: 'LeaseSeconds',
   BusinessTaskTimeoutSeconds: 'BusinessTaskTimeoutSeconds',
@@ -166,6 +167,25 @@ export const BUSINESS_RETRY_WAIT_SECONDS = 3;
 export const MAX_STORED_RESULT_BYTES_LIMIT = 100_000;
 /** DynamoDB's partition key limit, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 2048;
+
+/**
+ * The JSONata expression (no `{% %}`) computing a record's `id` from `$states.input`:
+ * `<keyPrefix>#<key>` for a string or number key, and '' for a key that is missing, of another
+ * type, or longer than DynamoDB's partition key limit (DynamoDB rejects '' before writing, and
+ * ClassifyRejectedClaim tells the three apart). Defined once because ASL has no functions: the
+ * workflow evaluates it in several states and the orphaned-lease release evaluates it on the
+ * failed execution's input. The UTF-8 length is read from `$encodeUrlComponent`, where every
+ * `%XX` is one byte and every other character one byte.
+ */
+export function recordIdExpression(keyExpression: string, keyPrefix: string): string {
+  return (
+    `( $key := (${keyExpression}); ` +
+    "$keyText := $type($key) = 'string' ? $key : ($type($key) = 'number' ? $string($key) : ''); " +
+    `$recordId := $keyText = '' ? '' : '${keyPrefix}#' & $keyText; ` +
+    "( $encoded := $encodeUrlComponent($recordId); 2 * $length($replace($encoded, '%', '')) - $length($encoded) )" +
+    ` > ${MAX_KEY_BYTES} ? '' : $recordId )`
+  );
+}
 
 /**
  * The Task timeout of RunBusinessLogic: the function's timeout, plus Lambda's Init phase (a cold
@@ -335,6 +355,7 @@ export function definitionSubstitutions(options: DefinitionOptions): Record<Plac
     BusinessFunctionArn: inJsonString(o.businessFunctionArn),
     KeyExpression: inJsonString(o.keyExpression),
     KeyPrefix: inJsonString(o.keyPrefix),
+    RecordIdExpression: inJsonString(recordIdExpression(o.keyExpression, o.keyPrefix)),
     RecordTtlSeconds: String(o.recordTtlSeconds),
     LeaseSeconds: String(o.leaseSeconds),
     BusinessTaskTimeoutSeconds: String(businessTaskTimeoutSeconds(o.businessTimeoutSeconds)),

@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  businessTaskTimeoutSeconds,
-  DEFINITION_DEFAULTS,
-  loadDefinitionTemplate,
-  Placeholder,
-  substitute,
-} from '../definition';
+import { businessTaskTimeoutSeconds, DEFINITION_DEFAULTS, substitute } from '../definition';
 
 /** Where the release workflow's definition lives. */
 export const RELEASE_DEFINITION_PATH = join(
@@ -87,30 +81,8 @@ export function renderReleaseDefinition(values: ReleaseSubstitutions): string {
   return substitute(releaseDefinitionTemplate(), releaseSubstitutions(values));
 }
 
-/** Raised when the idempotent workflow's definition no longer has the state the id is read from. */
-export class WorkflowIdExpressionNotFoundError extends Error {
-  override readonly name = 'WorkflowIdExpressionNotFoundError';
-}
-
 /**
- * The record-id expression of the idempotent workflow, read from its own definition (the
- * `idempotencyKey` assignment of `ClaimIdempotencyKey`) with the key expression and prefix filled
- * in: the release workflow computes the id exactly as the workflow that claimed it.
+ * The record-id expression of the idempotent workflow for its key expression and prefix: the very
+ * text its definition evaluates, so the release workflow finds the key the workflow claimed.
  */
-export function workflowIdExpression(keyExpression: string, keyPrefix: string): string {
-  const definition = JSON.parse(loadDefinitionTemplate()) as {
-    States: Record<string, { Assign?: Record<string, string> }>;
-  };
-  const assigned = definition.States.ClaimIdempotencyKey?.Assign?.idempotencyKey;
-  const body = assigned === undefined ? undefined : /^\{%(.*)%\}$/s.exec(assigned)?.[1];
-  if (body === undefined) {
-    throw new WorkflowIdExpressionNotFoundError(
-      'state-machines/idempotency.asl.json no longer assigns idempotencyKey in ClaimIdempotencyKey as a {% %} ' +
-        'expression: update workflowIdExpression to read the record id from where the workflow computes it',
-    );
-  }
-  return substitute(body.trim(), {
-    [Placeholder.KeyExpression]: keyExpression,
-    [Placeholder.KeyPrefix]: keyPrefix,
-  });
-}
+export { recordIdExpression as workflowIdExpression } from '../definition';

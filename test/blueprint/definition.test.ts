@@ -788,6 +788,8 @@ describe('definitionSubstitutions', () => {
       BusinessFunctionArn: BASE.businessFunctionArn,
       KeyExpression: "$hash($string($states.input), 'SHA-256')",
       KeyPrefix: 'idempotency',
+      RecordIdExpression:
+        "( $key := ($hash($string($states.input), 'SHA-256')); $keyText := $type($key) = 'string' ? $key : ($type($key) = 'number' ? $string($key) : ''); $recordId := $keyText = '' ? '' : 'idempotency#' & $keyText; ( $encoded := $encodeUrlComponent($recordId); 2 * $length($replace($encoded, '%', '')) - $length($encoded) ) > 2048 ? '' : $recordId )",
       RecordTtlSeconds: '3600',
       LeaseSeconds: '77',
       BusinessTaskTimeoutSeconds: '18',

@@ -80,6 +80,7 @@ describe('IdempotentWorkflow with default settings', () => {
         BusinessFunctionArn: FUNCTION_ARN,
         KeyExpression: "$hash($string($states.input), 'SHA-256')",
         KeyPrefix: 'Orders',
+        RecordIdExpression: Match.stringLikeRegexp("'Orders#' & \\$keyText"),
         RecordTtlSeconds: '3600',
         LeaseSeconds: String(3 * 45 + 3 + 20),
         BusinessTaskTimeoutSeconds: '45',
