@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { StatesError } from '../engine/types';
+import { StatesError, type TaskCall } from '../engine/types';
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -99,6 +99,14 @@ export function sdkMetadata(
     },
     SdkResponseMetadata: { RequestId: id },
   };
+}
+
+/** A Parameters field Step Functions does not pass to the service: the task fails before any call. */
+export function unsupportedParameter(call: TaskCall, field: string): StatesError {
+  return new StatesError(
+    'States.Runtime',
+    `An error occurred while executing the state '${call.stateName}'. The Parameters '${JSON.stringify(call.parameters)}' could not be used to start the Task: [The field "${field}" is not supported by Step Functions]`,
+  );
 }
 
 interface SdkError {

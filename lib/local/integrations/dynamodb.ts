@@ -8,7 +8,14 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Integration, StatesError, type TaskCall } from '../engine/types';
-import { captureHeaders, responseHeaders, sdkMetadata, serviceCause, toStatesError } from './aws-metadata';
+import {
+  captureHeaders,
+  responseHeaders,
+  sdkMetadata,
+  serviceCause,
+  toStatesError,
+  unsupportedParameter,
+} from './aws-metadata';
 
 /**
  * The optimized DynamoDB integration (`arn:aws:states:::dynamodb:<action>`): the low-level request goes to
@@ -77,13 +84,6 @@ const HEADER_ORDER = [
   'Date',
   'Content-Type',
 ];
-
-export function unsupportedParameter(call: TaskCall, field: string): StatesError {
-  return new StatesError(
-    'States.Runtime',
-    `An error occurred while executing the state '${call.stateName}'. The Parameters '${JSON.stringify(call.parameters)}' could not be used to start the Task: [The field "${field}" is not supported by Step Functions]`,
-  );
-}
 
 function camel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);

@@ -6,12 +6,6 @@ import { createDynamoDbIntegration, type DynamoDbAction, dynamoDbClient } from '
 import { createLambdaFunctionIntegration, createLambdaInvokeIntegration, lambdaClient } from './lambda';
 
 export type { AwsCredentials, ServiceEndpointConfig } from './aws-metadata';
-export { SUPPORTED_PARAMETERS as DYNAMODB_SUPPORTED_PARAMETERS } from './dynamodb';
-export {
-  MAX_RESULT_BYTES,
-  marshalPayload,
-  SUPPORTED_PARAMETERS as LAMBDA_SUPPORTED_PARAMETERS,
-} from './lambda';
 
 export interface IntegrationsConfig {
   readonly dynamodb: ServiceEndpointConfig;

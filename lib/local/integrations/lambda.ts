@@ -6,8 +6,14 @@ import {
   LambdaServiceException,
 } from '@aws-sdk/client-lambda';
 import { type Integration, StatesError, type TaskCall } from '../engine/types';
-import { captureHeaders, responseHeaders, sdkMetadata, serviceCause, toStatesError } from './aws-metadata';
-import { unsupportedParameter } from './dynamodb';
+import {
+  captureHeaders,
+  responseHeaders,
+  sdkMetadata,
+  serviceCause,
+  toStatesError,
+  unsupportedParameter,
+} from './aws-metadata';
 
 /**
  * Lambda through Step Functions: the optimized `arn:aws:states:::lambda:invoke` integration (result envelope
