@@ -106,14 +106,17 @@ export function statusChangeEvent(
   };
 }
 
+const unsupportedFilter = (filter: unknown): InvalidEventPatternError =>
+  new InvalidEventPatternError(
+    `the local event bus supports literal values, prefix, exists and anything-but; got ${JSON.stringify(filter)}`,
+  );
+
 function matchesValue(filter: PatternValue, value: unknown, present: boolean): boolean {
   if (filter === null || typeof filter !== 'object') return present && value === filter;
   if ('prefix' in filter) return typeof value === 'string' && value.startsWith(filter.prefix);
   if ('exists' in filter) return present === filter.exists;
   if ('anything-but' in filter) return present && !filter['anything-but'].includes(value as string | number);
-  throw new InvalidEventPatternError(
-    `the local event bus supports literal values, prefix, exists and anything-but; got ${JSON.stringify(filter)}`,
-  );
+  throw unsupportedFilter(filter);
 }
 
 const SUPPORTED_FILTERS = ['prefix', 'exists', 'anything-but'];
@@ -131,9 +134,7 @@ export function validatePattern(pattern: EventPattern): void {
         typeof value === 'object' &&
         !SUPPORTED_FILTERS.includes(Object.keys(value)[0] ?? '')
       ) {
-        throw new InvalidEventPatternError(
-          `the local event bus supports literal values, prefix, exists and anything-but; got ${JSON.stringify(value)}`,
-        );
+        throw unsupportedFilter(value);
       }
     }
   }
