@@ -12,21 +12,15 @@ export const notTruncated = (): { truncated: boolean } => NOT_TRUNCATED;
  */
 export class History {
   readonly events: HistoryEvent[] = [];
+  /** True when events are kept or watched; otherwise callers may skip building their details. */
+  readonly wanted: boolean;
   private lastId = 0;
-  private readonly keep: boolean;
 
   constructor(
-    record: boolean,
+    private readonly record: boolean,
     private readonly onEvent?: (event: HistoryEvent) => void,
   ) {
-    this.keep = record || onEvent !== undefined;
-    this.record = record;
-  }
-
-  private readonly record: boolean;
-
-  get wanted(): boolean {
-    return this.keep;
+    this.wanted = record || onEvent !== undefined;
   }
 
   /** The id of the most recent event (0 before the first). */
@@ -45,7 +39,7 @@ export class History {
     details?: Record<string, unknown> | (() => Record<string, unknown>),
   ): number {
     const id = ++this.lastId;
-    if (!this.keep) return id;
+    if (!this.wanted) return id;
     const event: Record<string, unknown> = { timestamp: new Date(), type, id, previousEventId };
     if (detailsKey !== undefined && details !== undefined) {
       event[detailsKey] = typeof details === 'function' ? details() : details;
