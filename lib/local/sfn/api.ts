@@ -420,7 +420,7 @@ export class StepFunctionsApi {
       stateMachineArn: machine.stateMachineArn,
       stateMachineName: machine.name,
       roleArn: machine.roleArn,
-      ...(this.options.timeScale !== undefined ? { timeScale: this.options.timeScale } : {}),
+      timeScale: this.options.timeScale,
       recordHistory: machine.type === 'STANDARD',
       onEvent: (event) => {
         if (record) this.emit({ kind: 'historyEvent', execution: record, event });

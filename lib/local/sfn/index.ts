@@ -46,12 +46,10 @@ export const startStepFunctionsService = async (
     createStateMachine:
       options.createStateMachine ??
       ((definition, createOptions) => StateMachine.create(definition, createOptions)),
-    ...(options.region !== undefined ? { region: options.region } : {}),
-    ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
-    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
-    ...(options.maxRetainedExecutions !== undefined
-      ? { maxRetainedExecutions: options.maxRetainedExecutions }
-      : {}),
+    region: options.region,
+    accountId: options.accountId,
+    timeScale: options.timeScale,
+    maxRetainedExecutions: options.maxRetainedExecutions,
   });
   const http = await listen(api, options.port ?? 0);
   return {
