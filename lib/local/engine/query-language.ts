@@ -8,6 +8,13 @@
 /** Variables visible in one scope; inner scopes (Parallel branches, Map iterations) chain to the outer via the prototype. */
 export type Variables = Record<string, unknown>;
 
+const VARIABLE_NAME = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
+
+/** The ASL rule for a variable name, under either query language: a letter or `_`, then letters, digits or `_`, at most 80 characters. */
+export function isVariableName(name: string): boolean {
+  return name.length <= 80 && VARIABLE_NAME.test(name);
+}
+
 /** The raw JSON of a state (or a catcher, or a Choice rule) as written in the definition. */
 export type RawObject = Record<string, unknown>;
 

@@ -1,12 +1,13 @@
 import { QueryEvaluationError } from '../errors';
-import type {
-  DataFlow,
-  EvalScope,
-  Evaluator,
-  QueryLanguage,
-  RawObject,
-  ValueKind,
-  Variables,
+import {
+  type DataFlow,
+  type EvalScope,
+  type Evaluator,
+  isVariableName,
+  type QueryLanguage,
+  type RawObject,
+  type ValueKind,
+  type Variables,
 } from '../query-language';
 import { InvalidDefinitionError } from '../types';
 import { type CompiledExpression, ExpressionCache, expressionText, isExpression } from './expressions';
@@ -32,8 +33,6 @@ const JSONPATH_STATE_FIELDS: Record<string, string> = {
 };
 
 const JSONPATH_RULE_FIELDS = /^(Variable|And|Or|Not|(String|Numeric|Boolean|Timestamp)\w*|Is\w+)$/;
-
-const VARIABLE_NAME = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -258,7 +257,7 @@ export class JsonataLanguage implements QueryLanguage {
     }
     const entries: [string, Evaluator][] = [];
     for (const [name, value] of Object.entries(raw)) {
-      if (!VARIABLE_NAME.test(name) || name.length > 80 || name === 'states') {
+      if (!isVariableName(name) || name === 'states') {
         throw new InvalidDefinitionError(
           `SCHEMA_VALIDATION_FAILED: '${name}' is not a valid variable name at ${location}/Assign: use a letter or '_' followed by letters, digits or '_' (at most 80), and not the reserved name 'states'.`,
           'SCHEMA_VALIDATION_FAILED',

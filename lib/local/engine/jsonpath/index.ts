@@ -4,6 +4,7 @@
  * individual `compile*` functions), then call the `apply*` / `evaluate*` functions per
  * state visit. See docs/jsonpath.md for the AWS rules followed and the library choice.
  */
+import { isVariableName } from '../query-language';
 import { type ChoiceRule, type CompiledChoiceRule, compileChoiceRule } from './choice';
 import {
   applyInputPath,
@@ -72,8 +73,6 @@ export {
   type Variables,
 } from './path';
 
-const VARIABLE_NAME = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
-
 /**
  * Compiles a JSONPath `Assign` object: keys are variable names (`name` or `name.$`), values
  * follow the payload-template rules. Returns a template producing `{ name: value }`.
@@ -86,7 +85,7 @@ export function compileAssign(assign: unknown, field = 'Assign'): CompiledTempla
   }
   for (const key of Object.keys(assign)) {
     const name = key.endsWith('.$') ? key.slice(0, -2) : key;
-    if (!VARIABLE_NAME.test(name) || name.length > 80) {
+    if (!isVariableName(name)) {
       throw new InvalidJsonPathDefinitionError(
         `'${field}' assigns '${name}', which is not a valid variable name (a letter or '_' then letters, digits or '_', at most 80 characters)`,
       );
