@@ -17,8 +17,8 @@ import {
   IdempotencyConfigError,
   type InProgressPolicy,
   type PayloadShape,
+  renderDefinition,
   resolveDefinitionOptions,
-  substitute,
   worstCaseRunSeconds,
 } from './definition';
 import { WorkflowOperations } from './operations/workflow-operations';
@@ -237,6 +237,7 @@ export class IdempotentWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: IdempotentWorkflowProps) {
     super(scope, id);
     const options = validateProps(id, props);
+    const workflowType = props.workflowType ?? sfn.StateMachineType.STANDARD;
 
     // --- Storage -------------------------------------------------------------------------
     this.table = props.table ?? this.createTable(props.tableProps);
@@ -260,7 +261,7 @@ export class IdempotentWorkflow extends Construct {
     const resolved = resolveDefinitionOptions(definitionOptions);
     this.machine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
-      stateMachineType: props.workflowType ?? sfn.StateMachineType.STANDARD,
+      stateMachineType: workflowType,
       definitionBody: sfn.DefinitionBody.fromString(definitionTemplate(definitionOptions)),
       definitionSubstitutions: definitionSubstitutions(definitionOptions),
       logs: {
@@ -276,10 +277,7 @@ export class IdempotentWorkflow extends Construct {
     this.grantTaskPermissions(props.businessFunction, duplicatesReadRecord(definitionOptions));
 
     // --- Orphaned leases: executions that died holding their key ---------------------------
-    if (
-      props.releaseOrphanedLeases ??
-      (props.workflowType ?? sfn.StateMachineType.STANDARD) === sfn.StateMachineType.STANDARD
-    ) {
+    if (props.releaseOrphanedLeases ?? workflowType === sfn.StateMachineType.STANDARD) {
       this.orphanedLeaseRelease = new OrphanedLeaseRelease(this, 'OrphanedLeaseRelease', {
         workflow: this.machine,
         logRemovalPolicy: props.logRemovalPolicy,
@@ -299,7 +297,6 @@ export class IdempotentWorkflow extends Construct {
         alarmTopic: props.alarmTopic,
       });
     }
-    const workflowType = props.workflowType ?? sfn.StateMachineType.STANDARD;
     if (props.eventBridgeSource) {
       this.eventBridgeSource = new EventBridgeSource(this, 'EventBridgeSource', {
         ...props.eventBridgeSource,
@@ -474,7 +471,7 @@ function durationSeconds(name: string, value: Duration | undefined, problems: st
  * its own can still break the expression it is embedded in (for example an unbalanced parenthesis).
  */
 function renderedExpressionProblems(options: DefinitionOptions): string[] {
-  const rendered = substitute(definitionTemplate(options), definitionSubstitutions(options));
+  const rendered = renderDefinition(options);
   const problems = new Set<string>();
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
