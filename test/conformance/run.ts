@@ -13,13 +13,12 @@ import {
   DeleteStateMachineCommand,
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
   SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { executionHistory } from '../../lib/local/demo';
 import { createTable, type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local';
 import { createIntegrations, type LocalIntegrations } from '../../lib/local/integrations';
 import { type LambdaService, startLambdaService } from '../../lib/local/lambda';
@@ -262,19 +261,6 @@ const waitForEnd = async (
   }
 };
 
-const readHistory = async (client: SFNClient, executionArn: string): Promise<HistoryEvent[]> => {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-};
-
 /** Splits AWS's `Invalid State Machine Definition: '<CODE>: <message> at <location>'` into code and message. */
 const definitionDiagnostic = (message: string): { code?: string; text: string } => {
   const inner = /^Invalid State Machine Definition: '(.*)'$/s.exec(message)?.[1] ?? message;
@@ -324,7 +310,7 @@ const runCase = async (testCase: CaseFile, index: number, services: Services): P
     }
     const started = await client.send(new StartExecutionCommand({ stateMachineArn, input }));
     const described = await waitForEnd(client, started.executionArn as string);
-    const history = await readHistory(client, started.executionArn as string);
+    const history = await executionHistory(client, started.executionArn as string);
     return back({
       ...outcomeOf(described),
       events: history.map((event) => normaliseEvent(event as unknown as Record<string, unknown>)),

@@ -11,6 +11,7 @@ import {
   StartSyncExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { waitForExecution } from '../../../lib/local/demo';
 import {
   type ServiceEvent,
   type StepFunctionsService,
@@ -35,13 +36,7 @@ const createMachine = async (type: 'STANDARD' | 'EXPRESS' = 'STANDARD', name = u
   return stateMachineArn as string;
 };
 
-const waitUntilDone = async (executionArn: string) => {
-  for (;;) {
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') return described;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
+const waitUntilDone = (executionArn: string) => waitForExecution(sfn, executionArn, 5);
 
 const errorOf = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
   try {

@@ -1,12 +1,12 @@
 import {
   CreateStateMachineCommand,
-  DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { waitForExecution } from '../../../lib/local/demo';
 import { type StepFunctionsService, startStepFunctionsService } from '../../../lib/local/sfn';
 
 const ROLE = 'arn:aws:iam::123456789012:role/local';
@@ -32,13 +32,7 @@ afterAll(async () => {
   await service.stop();
 });
 
-const waitUntilDone = async (executionArn: string) => {
-  for (;;) {
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') return described;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
+const waitUntilDone = (executionArn: string) => waitForExecution(sfn, executionArn, 5);
 
 describe('the service over the local engine', () => {
   test('Given a JSONata Pass machine, When an execution runs, Then output and history come back as AWS shapes', async () => {
