@@ -167,13 +167,35 @@ const instant: IntegrationRegistry = {
   },
 };
 
+interface Row {
+  readonly label: string;
+  readonly runs: number;
+  readonly transitions: number;
+  readonly perSecond: number;
+  readonly msPerRun: number;
+}
+
+function row(label: string, runs: number, transitions: number, seconds: number): Row {
+  return { label, runs, transitions, perSecond: transitions / seconds, msPerRun: (seconds * 1000) / runs };
+}
+
+function printRows(firstColumn: string, rows: readonly Row[]): void {
+  console.log(`| ${firstColumn} | runs | transitions | transitions/s | ms per execution |`);
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.label} | ${r.runs} | ${r.transitions} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${r.msPerRun.toFixed(3)} |`,
+    );
+  }
+}
+
 async function measure(
   label: string,
   sm: StateMachine,
   input: unknown,
   runs: number,
   recordHistory: boolean,
-) {
+): Promise<Row> {
   for (let i = 0; i < Math.min(20, runs); i++) await sm.start(input, { ...ARNS, recordHistory }).done;
   let transitions = 0;
   const start = process.hrtime.bigint();
@@ -182,15 +204,7 @@ async function measure(
     if (result.status !== 'SUCCEEDED') throw new Error(`${label}: ${result.error} ${result.cause}`);
     transitions += result.stateTransitions;
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return {
-    label,
-    runs,
-    transitions,
-    seconds,
-    perSecond: transitions / seconds,
-    msPerRun: (seconds * 1000) / runs,
-  };
+  return row(label, runs, transitions, Number(process.hrtime.bigint() - start) / 1e9);
 }
 
 /** The same figures for aws-local-stepfunctions, which reports no transition count: `statesPerRun` is known from the chain. */
@@ -201,7 +215,7 @@ async function measureAls(
   runs: number,
   statesPerRun: number,
   expectedOutput: string | undefined,
-) {
+): Promise<Row> {
   const sm = new AlsStateMachine(definition as StateMachineDefinition);
   const once = async () => {
     const output = await sm.run(input as never).result;
@@ -211,16 +225,7 @@ async function measureAls(
   for (let i = 0; i < Math.min(20, runs); i++) await once();
   const start = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) await once();
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const transitions = runs * statesPerRun;
-  return {
-    label,
-    runs,
-    transitions,
-    seconds,
-    perSecond: transitions / seconds,
-    msPerRun: (seconds * 1000) / runs,
-  };
+  return row(label, runs, runs * statesPerRun, Number(process.hrtime.bigint() - start) / 1e9);
 }
 
 async function jsonPathComparison(): Promise<void> {
@@ -254,13 +259,7 @@ async function jsonPathComparison(): Promise<void> {
     expected,
   );
   console.log('\nJSONPath: the same definition on this engine and on aws-local-stepfunctions (same process)');
-  console.log('| engine | runs | transitions | transitions/s | ms per execution |');
-  console.log('|---|---:|---:|---:|---:|');
-  for (const r of [ours, oursBare, als]) {
-    console.log(
-      `| ${r.label} | ${r.runs} | ${r.transitions} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${r.msPerRun.toFixed(3)} |`,
-    );
-  }
+  printRows('engine', [ours, oursBare, als]);
   console.log(
     `ratio (this engine with history / aws-local-stepfunctions, transitions/s): ${(ours.perSecond / als.perSecond).toFixed(1)}x`,
   );
@@ -298,13 +297,7 @@ async function main(): Promise<void> {
     ),
   ];
   console.log('engine benchmark (one process, one core)');
-  console.log('| scenario | runs | transitions | transitions/s | ms per execution |');
-  console.log('|---|---:|---:|---:|---:|');
-  for (const r of rows) {
-    console.log(
-      `| ${r.label} | ${r.runs} | ${r.transitions} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${r.msPerRun.toFixed(3)} |`,
-    );
-  }
+  printRows('scenario', rows);
 }
 
 /** Wraps every integration so the time spent inside DynamoDB and Lambda calls is summed. */
@@ -328,10 +321,6 @@ function timed(registry: IntegrationRegistry, clock: { ns: bigint }): Integratio
   };
 }
 
-/**
- * The blueprint's own definition, executed by the engine in process against DynamoDB Local and the
- * local Lambda, one execution at a time: engine time = wall time - time inside integration calls.
- */
 /** ms per execution of the definition on instant integrations: new events, then duplicates of them. */
 async function ownTime(
   definition: string,
@@ -378,6 +367,10 @@ async function ownTime(
   return { new: await timeRuns(fresh), duplicate: await timeRuns(fresh) };
 }
 
+/**
+ * The blueprint's own definition, executed by the engine in process against DynamoDB Local and the
+ * local Lambda, one execution at a time: engine time = wall time - time inside integration calls.
+ */
 async function blueprintOverhead(): Promise<void> {
   const runtime = await startBlueprintRuntime({ onLambdaLog: () => {} });
   try {
