@@ -4,7 +4,7 @@
  * injected in front of the integrations (throttling that AWS reports as
  * DynamoDB.AmazonDynamoDBException, a business invocation Step Functions stops waiting for).
  */
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type DefinitionOptions,
   definitionSubstitutions,
@@ -16,6 +16,7 @@ import { LOCAL_AWS_CONFIG } from '../../lib/local/dynamodb-local';
 import { type HistoryEvent, StateMachine, StatesError } from '../../lib/local/engine';
 import type { Integration, TaskCall } from '../../lib/local/engine/types';
 import { useLocalServices } from '../support/local-services';
+import { getRecord } from './support';
 
 const TABLE = 'faults';
 const WORKFLOW_ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:orders';
@@ -122,12 +123,7 @@ describe('the blueprint under service faults, on the local engine', () => {
     };
   }
 
-  async function record(id: string) {
-    const found = await client.send(
-      new GetItemCommand({ TableName: TABLE, Key: { id: { S: id } }, ConsistentRead: true }),
-    );
-    return found.Item;
-  }
+  const record = (id: string) => getRecord(client, TABLE, id);
 
   /** Fails the first `times` calls with `error`. */
   function failing(times: number, error: () => StatesError): Fault {
