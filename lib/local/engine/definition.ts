@@ -283,8 +283,8 @@ export function compileDefinition(
       const compiler = STATE_TYPES[state.Type as string];
       if (compiler === undefined) throw invalid(`unknown state type ${JSON.stringify(state.Type)}`, where);
       // Inside Parallel/Map the default is the machine's language, not the enclosing state's (ASL).
+      // Its fields (and its catchers' and Choice rules') were checked against it by checkQueryLanguages.
       const language = (state.QueryLanguage ?? topLevel) === 'JSONata' ? jsonata : jsonpath;
-      language.checkFields(state, where, 'state');
       const ctx: CompileContext = { language, location: where, integrations, compileBranch };
       states.set(name, compiler(name, state, ctx));
     }

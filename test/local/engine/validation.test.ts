@@ -35,6 +35,52 @@ describe('StateMachine.create', () => {
     expect(error.message).toContain('use Output');
   });
 
+  it('fails when a JSONata catcher or Choice rule has a JSONPath field, with its location', () => {
+    const put = 'arn:aws:states:::dynamodb:putItem';
+    const catcher = rejection(
+      jsonata({
+        T: {
+          Type: 'Task',
+          Resource: put,
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Done' }],
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      }),
+      registry({ [put]: fakeIntegration(() => ({})) }),
+    );
+    expect(catcher).toMatchObject({ code: 'SCHEMA_VALIDATION_FAILED', location: '/States/T/Catch/0' });
+    expect(catcher.message).toContain("The field 'ResultPath' is not supported in a JSONata state");
+    const rule = rejection(
+      jsonata({
+        C: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.a', BooleanEquals: true, Next: 'Done' }],
+          Default: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      }),
+    );
+    expect(rule).toMatchObject({ code: 'SCHEMA_VALIDATION_FAILED', location: '/States/C/Choices/0' });
+    expect(rule.message).toContain("The field 'Variable' is not supported in a JSONata state");
+  });
+
+  it('fails when a state inside a Parallel branch has a field of the other query language', () => {
+    const error = rejection(
+      jsonata({
+        P: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', OutputPath: '$.a', End: true } } }],
+          End: true,
+        },
+      }),
+    );
+    expect(error).toMatchObject({
+      code: 'SCHEMA_VALIDATION_FAILED',
+      location: '/States/P/Branches/0/States/A',
+    });
+  });
+
   it('fails when a Next target does not exist, naming the field and its path as AWS does', () => {
     const error = rejection(jsonata({ P: { Type: 'Pass', Next: 'Nowhere' } }));
     expect(error).toMatchObject({

@@ -21,7 +21,6 @@ export function compileChoice(name: string, raw: RawObject, ctx: CompileContext)
     throw invalid(`a Choice state needs a non-empty 'Choices' array`, ctx.location);
   const rules: Rule[] = (choices as RawObject[]).map((rule, i) => {
     const location = `${ctx.location}/Choices/${i}`;
-    ctx.language.checkFields(rule, location, 'choiceRule');
     if (typeof rule.Next !== 'string') throw invalid(`a Choice rule needs 'Next'`, location);
     return {
       condition: ctx.language.condition(rule, location, raw),

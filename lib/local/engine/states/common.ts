@@ -112,7 +112,6 @@ export function compileErrorHandling(
   });
   const catchers: Catcher[] = ((raw.Catch as RawObject[] | undefined) ?? []).map((c, i) => {
     const location = `${ctx.location}/Catch/${i}`;
-    ctx.language.checkFields(c, location, 'catcher');
     if (typeof c.Next !== 'string') throw invalid(`a catcher needs 'Next'`, location);
     return {
       errorEquals: errorEquals(c, location),
