@@ -40,7 +40,7 @@ function runAll(): void {
 }
 
 /** Whether a listener other than this module's (an application's own handler) listens for `signal`. */
-export function signalHasOwner(signal: NodeJS.Signals): boolean {
+function signalHasOwner(signal: NodeJS.Signals): boolean {
   return process.listeners(signal).some((listener) => !(OURS in listener));
 }
 

@@ -1,5 +1,4 @@
-export { HandlerLoadError, type LoadedHandler, loadHandler } from './handler-loader';
-export type { ErrorDocument } from './pool';
+export { HandlerLoadError } from './handler-loader';
 export {
   type BeforeInvokeHook,
   DEFAULT_MAX_CONCURRENCY,
@@ -11,7 +10,6 @@ export {
   type LambdaServiceOptions,
   type LocalFunctionConfig,
   MAX_SYNC_PAYLOAD_BYTES,
-  parseFunctionName,
   type ServiceFault,
   serviceFaults,
   startLambdaService,
