@@ -19,26 +19,7 @@ export class IdempotencyBlueprintStack extends Stack {
     super(scope, id, props);
 
     // --- The business Lambda (any lambda.IFunction can take its place) --------------------
-    const functionLogs = new logs.LogGroup(this, 'PaymentLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const functionRole = new iam.Role(this, 'PaymentRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Runs the example payment function; it may only write its own logs.',
-    });
-    functionLogs.grantWrite(functionRole);
-    const payment = new nodejs.NodejsFunction(this, 'Payment', {
-      entry: path.join(__dirname, '..', 'handlers', 'payment.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(10),
-      role: functionRole,
-      logGroup: functionLogs,
-      bundling: { minify: true, sourceMap: false, forceDockerBundling: false },
-    });
+    const payment = this.exampleFunction('Payment', 'payment');
     this.paymentFunction = payment;
 
     // --- The idempotent workflow around it ------------------------------------------------
@@ -54,26 +35,7 @@ export class IdempotencyBlueprintStack extends Stack {
     });
 
     // --- A second business function: one workflow per function, one shared table -------------
-    const shippingLogs = new logs.LogGroup(this, 'ShippingLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const shippingRole = new iam.Role(this, 'ShippingRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Runs the example shipping function; it may only write its own logs.',
-    });
-    shippingLogs.grantWrite(shippingRole);
-    const shipping = new nodejs.NodejsFunction(this, 'Shipping', {
-      entry: path.join(__dirname, '..', 'handlers', 'shipping.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(10),
-      role: shippingRole,
-      logGroup: shippingLogs,
-      bundling: { minify: true, sourceMap: false, forceDockerBundling: false },
-    });
+    const shipping = this.exampleFunction('Shipping', 'shipping');
     this.shippingFunction = shipping;
     this.shippingWorkflow = new IdempotentWorkflow(this, 'ShippingWorkflow', {
       businessFunction: shipping,
@@ -98,6 +60,32 @@ export class IdempotencyBlueprintStack extends Stack {
     new CfnOutput(this, 'ConsoleLink', {
       value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${this.workflow.stateMachine.stateMachineArn}`,
       description: 'The state machine in the Step Functions console',
+    });
+  }
+  /**
+   * An example business function from `handlers/<handler>.ts`, with its own log group and a role
+   * that may only write to it. Construct ids: `<id>`, `<id>Logs`, `<id>Role`.
+   */
+  private exampleFunction(id: string, handler: string): lambda.IFunction {
+    const functionLogs = new logs.LogGroup(this, `${id}Logs`, {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the example ${handler} function; it may only write its own logs.`,
+    });
+    functionLogs.grantWrite(role);
+    return new nodejs.NodejsFunction(this, id, {
+      entry: path.join(__dirname, '..', 'handlers', `${handler}.ts`),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      role,
+      logGroup: functionLogs,
+      bundling: { minify: true, sourceMap: false, forceDockerBundling: false },
     });
   }
 }
