@@ -4,7 +4,7 @@
  * summary built from what the services recorded (execution histories, the table, the Lambda's
  * invocation log), not from what the demo meant to send.
  */
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
@@ -279,12 +279,9 @@ export function summarize(
 }
 
 /** Counts the table's COMPLETED records (a Scan: fine for a demo table). */
-export async function countCompleted(
-  dynamodb: import('@aws-sdk/client-dynamodb').DynamoDBClient,
-  tableName: string,
-): Promise<number> {
+export async function countCompleted(dynamodb: DynamoDBClient, tableName: string): Promise<number> {
   let count = 0;
-  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamodb.send(
       new ScanCommand({
