@@ -35,11 +35,16 @@ export interface LocalServices {
 /** Starts what a test file needs, in parallel; `stop()` undoes all of it. */
 export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   const region = options.region ?? 'us-east-1';
-  const [dynamodb, lambda] = await Promise.all([
+  const [dynamodbResult, lambdaResult] = await Promise.allSettled([
     options.dynamodb ? startDynamoDbLocal() : undefined,
     options.lambda ? startLambdaService({ region, ...options.lambda }) : undefined,
   ]);
+  const dynamodb = dynamodbResult.status === 'fulfilled' ? dynamodbResult.value : undefined;
+  const lambda = lambdaResult.status === 'fulfilled' ? lambdaResult.value : undefined;
   try {
+    // One service failing to start must not leave the other (a JVM, worker threads) running.
+    if (dynamodbResult.status === 'rejected') throw dynamodbResult.reason;
+    if (lambdaResult.status === 'rejected') throw lambdaResult.reason;
     for (const [name, table] of Object.entries(options.dynamodb?.tables ?? {})) {
       await createTable(dynamodb?.endpoint ?? '', name, table);
     }
