@@ -9,8 +9,6 @@ import { Construct } from 'constructs';
 import { newDeadLetterQueue } from '../sources/eventbridge-source';
 import { ORPHANING_STATUSES, releaseDefinitionTemplate, releaseSubstitutions } from './release-definition';
 
-export { ORPHANING_STATUSES } from './release-definition';
-
 /** Props of {@link OrphanedLeaseRelease}. */
 export interface OrphanedLeaseReleaseProps {
   /** The idempotent workflow (STANDARD: only STANDARD workflows emit status-change events). */
