@@ -46,7 +46,7 @@ export interface DataFlow {
   readonly assign?: Evaluator<Variables>;
 }
 
-/** What a single-value field must evaluate to. */
+/** What a single-value field must evaluate to. A `timestamp` evaluator yields epoch milliseconds, parsed by the rule that accepted it. */
 export type ValueKind =
   | 'string'
   | 'boolean'

@@ -146,7 +146,7 @@ const KIND_CHECKS: Record<ValueKind, [string, (value: unknown) => boolean]> = {
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-export function parseTimestamp(value: string): number | undefined {
+function parseTimestamp(value: string): number | undefined {
   if (!ISO_8601.test(value)) return undefined;
   const millis = Date.parse(value);
   return Number.isNaN(millis) ? undefined : millis;
@@ -223,7 +223,8 @@ export class JsonataLanguage implements QueryLanguage {
         `${location}/${field}`,
       );
     }
-    return () => value;
+    const result = kind === 'timestamp' ? parseTimestamp(value as string) : value;
+    return () => result;
   }
 
   template(value: unknown, field: string, location: string): Evaluator {
@@ -237,13 +238,15 @@ export class JsonataLanguage implements QueryLanguage {
     return async (scope) => {
       const value = await evaluate(scope);
       if (!accepts(value)) typeError(scope, body, field, expected, value);
-      if (kind === 'timestamp' && parseTimestamp(value as string) === undefined) {
+      if (kind !== 'timestamp') return value;
+      const millis = parseTimestamp(value as string);
+      if (millis === undefined) {
         throw new QueryEvaluationError(
           `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${value as string}`,
           field,
         );
       }
-      return value;
+      return millis;
     };
   }
 

@@ -94,6 +94,13 @@ const PATH_TWINS: Readonly<Record<string, string>> = {
   ToleratedFailurePercentage: 'ToleratedFailurePercentagePath',
 };
 
+/** The value of a single-value field as the engine takes it: a `timestamp` as epoch milliseconds. */
+function delivered(kind: ValueKind, value: unknown): unknown {
+  if (kind !== 'timestamp') return value;
+  const [seconds, nanoseconds] = parseTimestamp(value) as [number, number];
+  return seconds * 1000 + nanoseconds / 1e6;
+}
+
 function stateLocationOf(location: string): string {
   return location.replace(/\/(Choices|Catch)\/\d+$/, '');
 }
@@ -292,7 +299,7 @@ export class JsonPathLanguage implements QueryLanguage {
               `The value of '${pathField}' ('${pathText}') must be ${expected}, got ${json(value)}`,
             );
           }
-          return value;
+          return delivered(kind, value);
         });
     }
     if (field === 'Items' && 'InputPath' in raw) {
@@ -307,7 +314,8 @@ export class JsonPathLanguage implements QueryLanguage {
         `${location}/${field}`,
       );
     }
-    return () => value;
+    const result = delivered(kind, value);
+    return () => result;
   }
 
   private pathReader(

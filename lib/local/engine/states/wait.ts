@@ -1,4 +1,3 @@
-import { parseTimestamp } from '../jsonata/language';
 import type { StateNode } from '../model';
 import type { RawObject } from '../query-language';
 import { baseNode, type CompileContext, finish, invalid } from './common';
@@ -19,7 +18,7 @@ export function compileWait(name: string, raw: RawObject, ctx: CompileContext): 
     async execute(run, scope) {
       let ms: number;
       if (seconds !== undefined) ms = ((await seconds(scope)) as number) * 1000;
-      else ms = (parseTimestamp((await timestamp?.(scope)) as string) ?? 0) - Date.now();
+      else ms = ((await timestamp?.(scope)) as number) - Date.now();
       await run.sleep(ms * run.timeScale, scope.signal);
       return finish(flow, scope, scope.input, node.next);
     },

@@ -1,5 +1,5 @@
 import { InvalidDefinitionError, StatesError, type TaskCall } from '../../../../lib/local/engine';
-import { details, fakeIntegration, machine, registry, run, types } from '../helpers';
+import { ARNS, details, fakeIntegration, machine, registry, run, types } from '../helpers';
 
 /**
  * JSONPath (the default query language) and mixed machines, run end to end through
@@ -568,6 +568,16 @@ describe('JSONPath *Path fields', () => {
       at: '2020-01-01T00:00:00Z',
     });
     expect(result.status).toBe('SUCCEEDED');
+  });
+
+  it('Given a future Timestamp in lower-case RFC 3339 form, When the Wait runs, Then it waits until stopped', async () => {
+    const execution = machine(
+      jsonpath({ W: { Type: 'Wait', Timestamp: '2999-01-01t00:00:00z', End: true } }),
+    ).start({}, { ...ARNS, timeScale: 0.001 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(execution.status).toBe('RUNNING');
+    execution.stop();
+    expect((await execution.done).status).toBe('ABORTED');
   });
 
   it('fails with States.Runtime when SecondsPath or TimestampPath reads a wrong value', async () => {
