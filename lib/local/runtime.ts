@@ -9,14 +9,11 @@ import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
   businessTaskTimeoutSeconds,
   type DefinitionOptions,
+  recordIdExpression,
   renderDefinition,
   resolveDefinitionOptions,
 } from '../definition';
-import {
-  ORPHANING_STATUSES,
-  renderReleaseDefinition,
-  workflowIdExpression,
-} from '../release/release-definition';
+import { ORPHANING_STATUSES, renderReleaseDefinition } from '../release/release-definition';
 import {
   createIdempotencyTable,
   type DynamoDbLocal,
@@ -182,7 +179,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           name: `${name}-release`,
           definition: renderReleaseDefinition({
             tableName: options.tableName,
-            idExpression: workflowIdExpression(options.keyExpression, options.keyPrefix),
+            idExpression: recordIdExpression(options.keyExpression, options.keyPrefix),
             businessTaskTimeoutSeconds: businessTaskTimeoutSeconds(options.businessTimeoutSeconds),
           }),
           roleArn: roleArn(`${name}-release`),

@@ -273,7 +273,7 @@ const runCase = async (testCase: CaseFile, index: number, services: Services): P
   const { tokens, replacements } = await prepareResources(testCase, index, services);
   const definition = JSON.stringify(substitute(testCase.definition, tokens));
   const type = testCase.run.stateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
-  const name = `cf-${testCase.id.replace(/[^A-Za-z0-9-]/g, '_')}`.slice(0, 70) + `-${index}`;
+  const name = `${`cf-${testCase.id.replace(/[^A-Za-z0-9-]/g, '_')}`.slice(0, 70)}-${index}`;
   const back = (value: unknown) => tokenise(value, replacements);
 
   let stateMachineArn: string;
