@@ -13,24 +13,20 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { type Command, ensurePortFree, parseCommand, USAGE, UsageError } from '../lib/local/cli';
 import {
-  countCompleted,
-  demoStream,
+  type Command,
+  ensurePortFree,
   executionHistory,
-  formatSummary,
-  runDemo,
-  summarize,
-  waitForExecution,
-} from '../lib/local/demo';
-import { LOCAL_AWS_CONFIG } from '../lib/local/dynamodb-local';
-import {
-  type DeployedWorkflow,
-  LOCAL_DEFAULTS,
+  LOCAL_AWS_CONFIG,
   type LocalRuntime,
-  startBlueprintRuntime,
+  parseCommand,
   startLocalRuntime,
-} from '../lib/local/runtime';
+  USAGE,
+  UsageError,
+  waitForExecution,
+} from '@sfn-idempotency/local-runtime';
+import { countCompleted, demoStream, formatSummary, runDemo, summarize } from '../local/demo';
+import { type DeployedWorkflow, LOCAL_EXAMPLE, PROJECT_ROOT, startBlueprintRuntime } from '../local/deploy';
 
 const tty = process.stdout.isTTY === true;
 const bold = (s: string) => (tty ? `\u001b[1m${s}\u001b[0m` : s);
@@ -47,7 +43,7 @@ function endpointsText(runtime: ServedRuntime): string {
     `  Step Functions   ${stepFunctions.endpoint}`,
     `  Lambda           ${lambda.endpoint}`,
     `  DynamoDB Local   ${dynamodb.endpoint}`,
-    ...(arn ? [`  state machine    ${arn}`, `  table            ${LOCAL_DEFAULTS.tableName}`] : []),
+    ...(arn ? [`  state machine    ${arn}`, `  table            ${LOCAL_EXAMPLE.tableName}`] : []),
     '',
     bold('Use it from a shell'),
     `  export AWS_REGION=${region} AWS_DEFAULT_REGION=${region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
@@ -58,7 +54,7 @@ function endpointsText(runtime: ServedRuntime): string {
       ? [
           `  aws stepfunctions start-execution --state-machine-arn ${arn} \\`,
           `    --input '{"detail":{"orderId":"ord-1","amount":1200,"currency":"EUR","card":"tok_1"}}'`,
-          `  aws dynamodb scan --table-name ${LOCAL_DEFAULTS.tableName}`,
+          `  aws dynamodb scan --table-name ${LOCAL_EXAMPLE.tableName}`,
         ]
       : []),
     '',
@@ -138,7 +134,7 @@ async function demo(options: {
     return await withRuntime(start, async (runtime) => {
       console.log(
         `Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: blueprint deployed as ${runtime.workflow.name}, ` +
-          `business Lambda ${LOCAL_DEFAULTS.functionName} (${LOCAL_DEFAULTS.handler}), table ${LOCAL_DEFAULTS.tableName}`,
+          `business Lambda ${LOCAL_EXAMPLE.functionName} (${LOCAL_EXAMPLE.handler}), table ${LOCAL_EXAMPLE.tableName}`,
       );
       const invocationsByKey = new Map<string, number>();
       runtime.lambda.setBeforeInvoke((info) => {
@@ -167,7 +163,7 @@ async function demo(options: {
       });
       if (tty && !options.quiet) process.stdout.write('\n');
       const seconds = (Date.now() - t0) / 1000;
-      const completed = await countCompleted(runtime.clients.dynamodb, LOCAL_DEFAULTS.tableName);
+      const completed = await countCompleted(runtime.clients.dynamodb, LOCAL_EXAMPLE.tableName);
       const summary = summarize(stream, outcomes, invocationsByKey, completed, seconds);
       console.log(`\n${formatSummary(summary)}`);
 
@@ -216,7 +212,7 @@ function orderIdOf(payload: string): string | undefined {
 async function history(executionArn: string, port: number): Promise<number> {
   const sfn = new SFNClient({
     endpoint: `http://127.0.0.1:${port}`,
-    region: LOCAL_DEFAULTS.region,
+    region: LOCAL_EXAMPLE.region,
     credentials: LOCAL_AWS_CONFIG.credentials,
   });
   try {
@@ -254,31 +250,34 @@ function printHistory(events: Awaited<ReturnType<typeof executionHistory>>): voi
 }
 
 async function runDefinition(command: Extract<Command, { kind: 'run' }>): Promise<number> {
-  return withRuntime(startLocalRuntime({ ports: { stepFunctions: command.port } }), async (runtime) => {
-    let definition = command.definition;
-    for (const [name, handler] of command.functions) {
-      const arn = runtime.registerFunction(name, { handler, timeoutSeconds: 30 });
-      definition = definition.split(`\${Lambda:${name}}`).join(arn);
-    }
-    const created = await runtime.clients.sfn.send(
-      new CreateStateMachineCommand({
-        name: 'run',
-        definition,
-        roleArn: `arn:aws:iam::${runtime.accountId}:role/local-run`,
-      }),
-    );
-    const started = await runtime.clients.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: command.input }),
-    );
-    const result = await waitForExecution(runtime.clients.sfn, started.executionArn ?? '');
-    console.log(bold('History'));
-    printHistory(await executionHistory(runtime.clients.sfn, started.executionArn ?? ''));
-    console.log(`\n${bold('Status')} ${result.status}`);
-    if (result.output !== undefined) console.log(`${bold('Output')} ${result.output}`);
-    if (result.error !== undefined) console.log(`${bold('Error')}  ${result.error}`);
-    if (result.cause !== undefined) console.log(`${bold('Cause')}  ${result.cause}`);
-    return result.status === 'SUCCEEDED' ? 0 : 1;
-  });
+  return withRuntime(
+    startLocalRuntime({ baseDir: PROJECT_ROOT, ports: { stepFunctions: command.port } }),
+    async (runtime) => {
+      let definition = command.definition;
+      for (const [name, handler] of command.functions) {
+        const arn = runtime.registerFunction(name, { handler, timeoutSeconds: 30 });
+        definition = definition.split(`\${Lambda:${name}}`).join(arn);
+      }
+      const created = await runtime.clients.sfn.send(
+        new CreateStateMachineCommand({
+          name: 'run',
+          definition,
+          roleArn: `arn:aws:iam::${runtime.accountId}:role/local-run`,
+        }),
+      );
+      const started = await runtime.clients.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: command.input }),
+      );
+      const result = await waitForExecution(runtime.clients.sfn, started.executionArn ?? '');
+      console.log(bold('History'));
+      printHistory(await executionHistory(runtime.clients.sfn, started.executionArn ?? ''));
+      console.log(`\n${bold('Status')} ${result.status}`);
+      if (result.output !== undefined) console.log(`${bold('Output')} ${result.output}`);
+      if (result.error !== undefined) console.log(`${bold('Error')}  ${result.error}`);
+      if (result.cause !== undefined) console.log(`${bold('Cause')}  ${result.cause}`);
+      return result.status === 'SUCCEEDED' ? 0 : 1;
+    },
+  );
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { type LocalRuntime, serviceFaults, startLocalRuntime } from '@sfn-idempotency/local-runtime';
 import { defaultLeaseSeconds } from '../../lib/definition';
-import { serviceFaults } from '../../lib/local/lambda';
-import { type DeployedWorkflow, type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
+import { type DeployedWorkflow, deployWorkflow, PROJECT_ROOT } from '../../local/deploy';
 import {
   allRecords,
   billedTransitions,
@@ -55,7 +55,7 @@ beforeAll(async () => {
   callsFile = join(workDir, 'calls.jsonl');
   failFlag = join(workDir, 'provider-down');
   // Retry pauses (Lambda service faults) run at a tenth of their real length.
-  runtime = await startLocalRuntime({ onLambdaLog: () => {}, timeScale: 0.1 });
+  runtime = await startLocalRuntime({ baseDir: PROJECT_ROOT, onLambdaLog: () => {}, timeScale: 0.1 });
   await runtime.createTable(TABLE);
   const environment = { CALLS_FILE: callsFile, FAIL_FLAG_FILE: failFlag };
   runtime.registerFunction('orders', {
@@ -77,25 +77,25 @@ beforeAll(async () => {
     timeoutSeconds: 1,
   });
   const common = { tableName: TABLE, keyExpression: '$states.input.orderId', recordTtlSeconds: TTL_SECONDS };
-  orders = await runtime.deployWorkflow({
+  orders = await deployWorkflow(runtime, {
     name: 'orders',
     functionName: 'orders',
     keyPrefix: 'orders',
     ...common,
   });
-  slowOrders = await runtime.deployWorkflow({
+  slowOrders = await deployWorkflow(runtime, {
     name: 'slow-orders',
     functionName: 'slow-orders',
     keyPrefix: 'slow-orders',
     ...common,
   });
-  rejectingOrders = await runtime.deployWorkflow({
+  rejectingOrders = await deployWorkflow(runtime, {
     name: 'rejecting-orders',
     functionName: 'rejecting-orders',
     keyPrefix: 'rejecting-orders',
     ...common,
   });
-  timingOut = await runtime.deployWorkflow({
+  timingOut = await deployWorkflow(runtime, {
     name: 'timing-out',
     functionName: 'timing-out',
     keyPrefix: 'timing-out',

@@ -13,7 +13,8 @@ import {
   StartSyncExecutionCommand,
   type StartSyncExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
-import { type DeployedWorkflow, type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
+import { type LocalRuntime, startLocalRuntime } from '@sfn-idempotency/local-runtime';
+import { type DeployedWorkflow, deployWorkflow, PROJECT_ROOT } from '../../local/deploy';
 import {
   billedTransitions,
   enteredStates,
@@ -45,7 +46,7 @@ const expressEvents = new Map<string, unknown[]>();
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'scenarios-options-'));
   callsFile = join(workDir, 'calls.jsonl');
-  runtime = await startLocalRuntime({ onLambdaLog: () => {} });
+  runtime = await startLocalRuntime({ baseDir: PROJECT_ROOT, onLambdaLog: () => {} });
   await runtime.createTable(TABLE);
   runtime.stepFunctions.api.subscribe((event) => {
     if (event.kind !== 'historyEvent' || event.execution.type !== 'EXPRESS') return;
@@ -55,14 +56,14 @@ beforeAll(async () => {
   });
   const deploy = async (
     name: string,
-    options: Partial<Parameters<LocalRuntime['deployWorkflow']>[0]> = {},
+    options: Partial<Parameters<typeof deployWorkflow>[1]> = {},
     handler = 'test/scenarios/handlers/recording.ts#handler',
   ) => {
     runtime.registerFunction(name, {
       handler,
       environment: { CALLS_FILE: callsFile },
     });
-    workflows[name] = await runtime.deployWorkflow({
+    workflows[name] = await deployWorkflow(runtime, {
       name,
       functionName: name,
       tableName: TABLE,

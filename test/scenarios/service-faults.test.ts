@@ -6,16 +6,21 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  type HistoryEvent,
+  type Integration,
+  LOCAL_AWS_CONFIG,
+  StateMachine,
+  StatesError,
+  type TaskCall,
+  useLocalServices,
+} from '@sfn-idempotency/local-runtime';
+import {
   type DefinitionOptions,
   definitionSubstitutions,
   definitionTemplate,
   renderDefinition,
   substitute,
 } from '../../lib/definition';
-import { LOCAL_AWS_CONFIG } from '../../lib/local/dynamodb-local';
-import { type HistoryEvent, StateMachine, StatesError } from '../../lib/local/engine';
-import type { Integration, TaskCall } from '../../lib/local/engine/types';
-import { useLocalServices } from '../support/local-services';
 import { getRecord } from './support';
 
 const TABLE = 'faults';

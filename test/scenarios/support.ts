@@ -17,8 +17,8 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { classify, executionHistory, waitForExecution } from '../../lib/local/demo';
-import type { BeforeInvokeHook } from '../../lib/local/lambda';
+import { type BeforeInvokeHook, executionHistory, waitForExecution } from '@sfn-idempotency/local-runtime';
+import { classify } from '../../local/demo';
 import type { RecordedCall } from './handlers/calls';
 
 export type Item = Record<string, AttributeValue>;

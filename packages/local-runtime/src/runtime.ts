@@ -1,0 +1,169 @@
+/**
+ * The local runtime: DynamoDB Local, the local Lambda service and the local Step Functions
+ * engine, each behind its real AWS API, wired together. It knows no workflow of its own: callers
+ * deploy into it (tables, functions, state machines, rules) through the methods below or the APIs.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { substitute } from './definition-substitutions';
+import {
+  createTable,
+  type DynamoDbLocal,
+  LOCAL_AWS_CONFIG,
+  startDynamoDbLocal,
+  type TableOptions,
+} from './dynamodb-local';
+import { type EventPattern, LocalEventBus } from './events';
+import { createIntegrations, type LocalIntegrations } from './integrations';
+import { type LambdaService, type LocalFunctionConfig, startLambdaService } from './lambda';
+import { type StepFunctionsService, startStepFunctionsService } from './sfn';
+
+/** The account and region every local service answers for. */
+export const LOCAL_ACCOUNT = {
+  region: 'us-east-1',
+  accountId: '123456789012',
+} as const;
+
+export interface LocalRuntimeOptions {
+  /** Fixed ports (0 or absent: free ports). */
+  readonly ports?: { readonly dynamodb?: number; readonly lambda?: number; readonly stepFunctions?: number };
+  /** Multiplies Wait durations and Retry pauses (tests use a small value). @default 1 */
+  readonly timeScale?: number;
+  /** Folder that handler paths such as `handlers/payment.ts#handler` are relative to. @default process.cwd() */
+  readonly baseDir?: string;
+  /** Where the local Lambda's handlers print (default: this process's stdout/stderr). */
+  readonly onLambdaLog?: (functionName: string, text: string) => void;
+}
+
+/** A state machine to create, as CloudFormation would from a template. */
+export interface StateMachineDeployment {
+  readonly name: string;
+  /** The definition, with `${Name}` placeholders when `substitutions` are given. */
+  readonly definition: string;
+  /** CloudFormation's DefinitionSubstitutions: every `${Name}` of the definition must have a value. */
+  readonly substitutions?: Readonly<Record<string, string>>;
+  /** @default 'STANDARD' */
+  readonly type?: 'STANDARD' | 'EXPRESS';
+}
+
+/** A rule that starts a state machine for the events that match its pattern. */
+export interface RuleDeployment {
+  readonly name: string;
+  readonly pattern: EventPattern;
+  readonly targetStateMachineArn: string;
+}
+
+export interface LocalRuntime {
+  readonly region: string;
+  readonly accountId: string;
+  readonly dynamodb: DynamoDbLocal;
+  readonly lambda: LambdaService;
+  readonly stepFunctions: StepFunctionsService;
+  readonly integrations: LocalIntegrations;
+  /** Step Functions status-change events and the rules they start workflows for. */
+  readonly events: LocalEventBus;
+  /** SDK clients pointed at the local services. */
+  readonly clients: { readonly sfn: SFNClient; readonly dynamodb: DynamoDBClient };
+  /** Registers a Node handler as a local Lambda function. */
+  registerFunction(name: string, config: LocalFunctionConfig): string;
+  /** Creates a table (partition key `id` S unless given), if it does not exist yet. */
+  createTable(tableName: string, options?: TableOptions): Promise<void>;
+  /** Creates a state machine (substitutions applied as CloudFormation does) and returns its ARN. */
+  deployStateMachine(deployment: StateMachineDeployment): Promise<string>;
+  /** Adds a rule on the local event bus. */
+  deployRule(rule: RuleDeployment): void;
+  /** Stops every service; no JVM or worker outlives it. */
+  stop(): Promise<void>;
+}
+
+/** Starts the three services (in parallel where they are independent). */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const { region, accountId } = LOCAL_ACCOUNT;
+  const [dynamodbResult, lambdaResult] = await Promise.allSettled([
+    startDynamoDbLocal({ port: options.ports?.dynamodb }),
+    startLambdaService({
+      port: options.ports?.lambda,
+      region,
+      accountId,
+      baseDir: options.baseDir ?? process.cwd(),
+      onLog: options.onLambdaLog,
+    }),
+  ]);
+  if (dynamodbResult.status === 'rejected' || lambdaResult.status === 'rejected') {
+    if (dynamodbResult.status === 'fulfilled') await dynamodbResult.value.stop();
+    if (lambdaResult.status === 'fulfilled') await lambdaResult.value.stop();
+    throw dynamodbResult.status === 'rejected'
+      ? dynamodbResult.reason
+      : (lambdaResult as PromiseRejectedResult).reason;
+  }
+  const dynamodb = dynamodbResult.value;
+  const lambda = lambdaResult.value;
+  const integrations = createIntegrations({
+    dynamodb: { region, endpoint: dynamodb.endpoint },
+    lambda: { region, endpoint: lambda.endpoint },
+  });
+  let stepFunctions: StepFunctionsService;
+  try {
+    stepFunctions = await startStepFunctionsService({
+      integrations,
+      port: options.ports?.stepFunctions,
+      region,
+      accountId,
+      timeScale: options.timeScale,
+    });
+  } catch (error) {
+    integrations.destroy();
+    await Promise.all([dynamodb.stop(), lambda.stop()]);
+    throw error;
+  }
+
+  const clientConfig = { region, credentials: LOCAL_AWS_CONFIG.credentials };
+  // StartSyncExecution has a `sync-` host prefix, which a loopback address cannot take.
+  const sfn = new SFNClient({ ...clientConfig, endpoint: stepFunctions.endpoint, disableHostPrefix: true });
+  const ddb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint });
+
+  const events = new LocalEventBus(stepFunctions.api);
+  const roleArn = (name: string) => `arn:aws:iam::${accountId}:role/${name}-role`;
+  let stopped = false;
+  return {
+    region,
+    accountId,
+    dynamodb,
+    lambda,
+    stepFunctions,
+    integrations,
+    events,
+    clients: { sfn, dynamodb: ddb },
+    registerFunction(name, config) {
+      lambda.register(name, config);
+      return lambda.functionArn(name);
+    },
+    async createTable(tableName, tableOptions) {
+      await createTable(dynamodb.endpoint, tableName, tableOptions);
+    },
+    async deployStateMachine({ name, definition, substitutions, type = 'STANDARD' }) {
+      const created = await sfn.send(
+        new CreateStateMachineCommand({
+          name,
+          type,
+          definition: substitutions ? substitute(definition, substitutions) : definition,
+          roleArn: roleArn(name),
+        }),
+      );
+      return created.stateMachineArn ?? '';
+    },
+    deployRule({ name, pattern, targetStateMachineArn }) {
+      events.putRule({ name, pattern, targetStateMachineArn });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      sfn.destroy();
+      ddb.destroy();
+      events.close();
+      await stepFunctions.stop();
+      integrations.destroy();
+      await Promise.all([dynamodb.stop(), lambda.stop()]);
+    },
+  };
+}
