@@ -3,6 +3,7 @@
  * Everything here runs on this machine; nothing of it is deployed to AWS.
  */
 export * from './cli';
+export * from './cli-commands';
 export { placeholdersOf, substitute, UnknownPlaceholderError } from './definition-substitutions';
 export {
   checkJava,

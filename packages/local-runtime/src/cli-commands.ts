@@ -1,0 +1,248 @@
+/**
+ * The command runners behind the CLI (`serve`, `history`, `run`), and `runCli`, which parses the
+ * command line and dispatches. A project that deploys something of its own into the runtime (the
+ * blueprint does) passes a `CliProject`: how to start the runtime with it deployed, what to print
+ * about it, and a `demo`.
+ */
+import {
+  CreateStateMachineCommand,
+  type HistoryEvent,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { type Command, ensurePortFree, parseCommand, USAGE, UsageError } from './cli';
+import { LOCAL_AWS_CONFIG } from './dynamodb-local';
+import { executionHistory, waitForExecution } from './executions';
+import { LOCAL_ACCOUNT, type LocalRuntime, startLocalRuntime } from './runtime';
+
+const tty = process.stdout.isTTY === true;
+export const bold = (s: string): string => (tty ? `\u001b[1m${s}\u001b[0m` : s);
+export const dim = (s: string): string => (tty ? `\u001b[2m${s}\u001b[0m` : s);
+
+/** Ctrl-C (or SIGTERM) arrived while a command ran: its runtime is stopped, then the CLI exits. */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+}
+
+let interruption: Promise<NodeJS.Signals> | undefined;
+
+/**
+ * Resolves on the first Ctrl-C or SIGTERM; installs the handlers on first use, so importing this
+ * module changes nothing. Once the first signal was handled, another one a second later exits at
+ * once (npm passes the terminal's Ctrl-C on as well, so one keypress can arrive twice).
+ */
+export function interrupted(): Promise<NodeJS.Signals> {
+  interruption ??= new Promise<NodeJS.Signals>((resolve) => {
+    let first: number | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (first !== undefined && Date.now() - first > 1000) process.exit(130);
+      first ??= Date.now();
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  return interruption;
+}
+
+/** Resolves with the work's result, or rejects with Interrupted when a signal comes first. */
+export function unlessInterrupted<T>(work: Promise<T>): Promise<T> {
+  return Promise.race([
+    work,
+    interrupted().then((signal) => {
+      throw new Interrupted(`${signal} received; stopping`);
+    }),
+  ]);
+}
+
+/** Starts a runtime, runs `work` with it, and always stops it, also on Ctrl-C during either. */
+export async function withRuntime<R extends LocalRuntime, T>(
+  start: Promise<R>,
+  work: (runtime: R) => Promise<T>,
+): Promise<T> {
+  let runtime: R | undefined;
+  try {
+    runtime = await unlessInterrupted(start);
+    return await unlessInterrupted(work(runtime));
+  } finally {
+    runtime ??= await start.catch(() => undefined);
+    await runtime?.stop();
+  }
+}
+
+/** The endpoints, the shell exports and the SDK settings, with a project's own lines in between. */
+export function endpointsText(
+  runtime: LocalRuntime,
+  project: { readonly resources?: readonly string[]; readonly examples?: readonly string[] } = {},
+): string {
+  const { stepFunctions, lambda, dynamodb, region } = runtime;
+  return [
+    bold('Local runtime'),
+    `  Step Functions   ${stepFunctions.endpoint}`,
+    `  Lambda           ${lambda.endpoint}`,
+    `  DynamoDB Local   ${dynamodb.endpoint}`,
+    ...(project.resources ?? []).map((line) => `  ${line}`),
+    '',
+    bold('Use it from a shell'),
+    `  export AWS_REGION=${region} AWS_DEFAULT_REGION=${region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
+    `  export AWS_ENDPOINT_URL_SFN=${stepFunctions.endpoint}`,
+    `  export AWS_ENDPOINT_URL_LAMBDA=${lambda.endpoint}`,
+    `  export AWS_ENDPOINT_URL_DYNAMODB=${dynamodb.endpoint}`,
+    ...(project.examples ?? []).map((line) => `  ${line}`),
+    '',
+    bold('Or from code'),
+    `  new SFNClient({ endpoint: '${stepFunctions.endpoint}', region: '${region}',`,
+    `    credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, disableHostPrefix: true })`,
+    dim('  (disableHostPrefix: StartSyncExecution otherwise calls sync-127.0.0.1, which does not resolve;'),
+    dim('   the AWS CLI cannot turn the prefix off, so use the SDK for StartSyncExecution)'),
+  ].join('\n');
+}
+
+/** Prints the endpoints and serves until Ctrl-C. */
+export async function serveUntilInterrupted(endpoints: string): Promise<void> {
+  console.log(`\n${endpoints}\n\n${dim('Serving; press Ctrl-C to stop.')}`);
+  await interrupted();
+  console.log('\nStopping...');
+}
+
+/** Prints one line per history event: id, previous id, type, state name, and error/cause/output. */
+export function printHistory(events: readonly HistoryEvent[]): void {
+  for (const event of events) {
+    const { type, id, previousEventId, timestamp: _timestamp, ...details } = event;
+    const detail = Object.values(details).find((v) => typeof v === 'object' && v !== null) as
+      | Record<string, unknown>
+      | undefined;
+    const name = detail && typeof detail.name === 'string' ? ` ${detail.name}` : '';
+    const extra = detail
+      ? Object.entries(detail)
+          .filter(([k]) => ['error', 'cause', 'resource', 'output'].includes(k))
+          .map(([k, v]) => `${k}=${String(v).slice(0, 160)}`)
+          .join(' ')
+      : '';
+    console.log(
+      `  ${String(id).padStart(3)} ${String(previousEventId).padStart(3)}  ${type}${name}  ${dim(extra)}`,
+    );
+  }
+}
+
+/** `history <arn>`: reads the history from a runtime served on `port`. */
+export async function history(executionArn: string, port: number): Promise<number> {
+  const sfn = new SFNClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: LOCAL_ACCOUNT.region,
+    credentials: LOCAL_AWS_CONFIG.credentials,
+  });
+  try {
+    printHistory(await executionHistory(sfn, executionArn));
+    return 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+      throw new Error(`nothing serves on port ${port}: start the runtime ('serve') first`);
+    }
+    throw error;
+  } finally {
+    sfn.destroy();
+  }
+}
+
+/** `run <definition>`: one execution of a definition on a fresh runtime; prints history and result. */
+export async function runDefinition(
+  command: Extract<Command, { kind: 'run' }>,
+  baseDir = process.cwd(),
+): Promise<number> {
+  return withRuntime(
+    startLocalRuntime({ baseDir, ports: { stepFunctions: command.port } }),
+    async (runtime) => {
+      let definition = command.definition;
+      for (const [name, handler] of command.functions) {
+        const arn = runtime.registerFunction(name, { handler, timeoutSeconds: 30 });
+        definition = definition.split(`\${Lambda:${name}}`).join(arn);
+      }
+      const created = await runtime.clients.sfn.send(
+        new CreateStateMachineCommand({
+          name: 'run',
+          definition,
+          roleArn: `arn:aws:iam::${runtime.accountId}:role/local-run`,
+        }),
+      );
+      const started = await runtime.clients.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: command.input }),
+      );
+      const result = await waitForExecution(runtime.clients.sfn, started.executionArn ?? '');
+      console.log(bold('History'));
+      printHistory(await executionHistory(runtime.clients.sfn, started.executionArn ?? ''));
+      console.log(`\n${bold('Status')} ${result.status}`);
+      if (result.output !== undefined) console.log(`${bold('Output')} ${result.output}`);
+      if (result.error !== undefined) console.log(`${bold('Error')}  ${result.error}`);
+      if (result.cause !== undefined) console.log(`${bold('Cause')}  ${result.cause}`);
+      return result.status === 'SUCCEEDED' ? 0 : 1;
+    },
+  );
+}
+
+/** What a project adds to the CLI: its deployment, its lines in the endpoints text, its demo. */
+export interface CliProject<R extends LocalRuntime> {
+  /** Starts the runtime with the project deployed. @default an empty runtime */
+  start?(options: { readonly port: number }): Promise<R>;
+  /** Lines about what the project deployed (resources) and commands to try (examples). */
+  describe?(runtime: R): { readonly resources?: readonly string[]; readonly examples?: readonly string[] };
+  /** The `demo` command. @default `demo` is refused with a UsageError */
+  demo?(command: Extract<Command, { kind: 'demo' }>): Promise<number>;
+  /** Folder that `run --function name=module#export` paths are relative to. @default process.cwd() */
+  readonly baseDir?: string;
+}
+
+async function dispatch<R extends LocalRuntime>(
+  argv: readonly string[],
+  project: CliProject<R>,
+): Promise<number> {
+  const command = parseCommand(argv);
+  if (command.kind === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command.kind !== 'history') await ensurePortFree(command.port);
+  switch (command.kind) {
+    case 'serve': {
+      const start: Promise<LocalRuntime> = project.start
+        ? project.start({ port: command.port })
+        : startLocalRuntime({ baseDir: project.baseDir, ports: { stepFunctions: command.port } });
+      try {
+        await withRuntime(start, (runtime) =>
+          serveUntilInterrupted(endpointsText(runtime, project.describe?.(runtime as R))),
+        );
+      } catch (error) {
+        if (!(error instanceof Interrupted)) throw error; // Ctrl-C is how serve ends
+      }
+      return 0;
+    }
+    case 'demo':
+      if (!project.demo) throw new UsageError('this CLI has no demo: it serves an empty runtime');
+      return project.demo(command);
+    case 'history':
+      return history(command.executionArn, command.port);
+    case 'run':
+      return runDefinition(command, project.baseDir);
+  }
+}
+
+/**
+ * Runs the CLI and exits the process: 0 on success, 1 on failure, 2 on a usage error (with the
+ * usage printed), 130 when interrupted.
+ */
+export function runCli<R extends LocalRuntime>(argv: readonly string[], project: CliProject<R> = {}): void {
+  // The SDK warns that its 2027 releases need Node 22; that is news for the maintainers, not for a user.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  dispatch(argv, project).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      const e = error as Error;
+      if (e instanceof UsageError) {
+        console.error(`${e.message}\n\n${USAGE}`);
+        process.exit(2);
+      }
+      console.error(`\n${e.name ?? 'Error'}: ${e.message ?? String(error)}`);
+      process.exit(e instanceof Interrupted ? 130 : 1);
+    },
+  );
+}
