@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsonata from 'jsonata';
+import { IdempotencyConfigError, UnknownPlaceholderError } from './errors';
 
 /** Where the single state machine definition lives. */
 export const DEFINITION_FILE = join(__dirname, '..', 'state-machines', 'idempotency.asl.json');
@@ -234,10 +235,8 @@ export function minimumLeaseSeconds(businessTimeoutSeconds: number): number {
   return businessTaskTimeoutSeconds(businessTimeoutSeconds) + COMPLETION_MARGIN_SECONDS;
 }
 
-/** Thrown when options are invalid; the message shows the bad value and the fix. */
-export class IdempotencyConfigError extends Error {
-  override readonly name = 'IdempotencyConfigError';
-}
+/** Thrown when options are invalid; the message shows the bad value and the fix (lib/errors.ts). */
+export { IdempotencyConfigError };
 
 /** All options with defaults applied. */
 export type ResolvedDefinitionOptions = Required<Omit<DefinitionOptions, 'payloadValidationExpression'>> &
@@ -391,10 +390,8 @@ export function loadDefinitionTemplate(): string {
   return readFileSync(DEFINITION_FILE, 'utf8');
 }
 
-/** Thrown when a template holds a placeholder that has no value. */
-export class UnknownPlaceholderError extends Error {
-  override readonly name = 'UnknownPlaceholderError';
-}
+/** Thrown when a template holds a placeholder that has no value (lib/errors.ts). */
+export { UnknownPlaceholderError };
 
 /**
  * Replaces every `${Name}` the way CloudFormation's DefinitionSubstitutions does.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { businessTaskTimeoutSeconds, DEFINITION_DEFAULTS, substitute } from '../definition';
+import { ReleaseDefinitionError } from '../errors';
 
 /** Where the release workflow's definition lives. */
 export const RELEASE_DEFINITION_PATH = join(
@@ -41,10 +42,8 @@ export interface ReleaseSubstitutions {
   readonly businessTaskTimeoutSeconds?: number;
 }
 
-/** Raised when a placeholder of the release definition would be left unsubstituted. */
-export class ReleaseDefinitionError extends Error {
-  override readonly name = 'ReleaseDefinitionError';
-}
+/** Raised when a placeholder of the release definition would be left unsubstituted (lib/errors.ts). */
+export { ReleaseDefinitionError };
 
 /**
  * The substitution map. The id expression is placed inside a JSON string, so it is JSON-escaped
