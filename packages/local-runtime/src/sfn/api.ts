@@ -8,58 +8,29 @@ import {
   requireArn,
   requireValidName,
 } from './arns';
-import type { CreateStateMachine, EngineExecution, EngineStateMachine } from './engine-port';
+import type { CreateStateMachine, EngineStateMachine } from './engine-port';
 import {
   executionAlreadyExists,
   executionDoesNotExist,
   invalidDefinition,
   invalidExecutionInput,
-  invalidRoleArn,
-  invalidToken,
-  serializationError,
   stateMachineAlreadyExists,
   stateMachineDoesNotExist,
   stateMachineTypeNotSupported,
   unknownOperation,
   validationError,
 } from './errors';
+import { type Json, optionalString, requireRoleArn, requireString } from './members';
+import { page } from './paging';
+import {
+  type ExecutionRecord,
+  ExecutionStore,
+  type ServiceEvent,
+  type StateMachineRecord,
+  type StateMachineType,
+} from './store';
 
-export type StateMachineType = 'STANDARD' | 'EXPRESS';
-
-export interface StateMachineRecord {
-  readonly stateMachineArn: string;
-  readonly name: string;
-  readonly type: StateMachineType;
-  /** The definition text exactly as submitted (DescribeStateMachine returns it unchanged). */
-  readonly definition: string;
-  readonly roleArn: string;
-  readonly creationDate: Date;
-  readonly machine: EngineStateMachine;
-}
-
-export interface ExecutionRecord {
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  readonly stateMachineName: string;
-  readonly name: string;
-  readonly type: StateMachineType;
-  /** The execution input as JSON text. */
-  readonly input: string;
-  readonly startDate: Date;
-  readonly execution: EngineExecution;
-  status: ExecutionStatus;
-  stopDate?: Date;
-  output?: string;
-  error?: string;
-  cause?: string;
-  stateTransitions?: number;
-}
-
-/** What in-process subscribers (CLI, local console, load tests) are told, in order, per execution. */
-export type ServiceEvent =
-  | { readonly kind: 'executionStarted'; readonly execution: ExecutionRecord }
-  | { readonly kind: 'historyEvent'; readonly execution: ExecutionRecord; readonly event: HistoryEvent }
-  | { readonly kind: 'executionFinished'; readonly execution: ExecutionRecord };
+export type { ExecutionRecord, ServiceEvent, StateMachineRecord, StateMachineType } from './store';
 
 export interface StepFunctionsApiOptions extends Partial<Location> {
   readonly integrations: IntegrationRegistry;
@@ -76,23 +47,16 @@ export const DEFAULT_MAX_RETAINED_EXECUTIONS = 10_000;
 const MAX_INPUT_BYTES = 262_144;
 const MAX_ERROR_LENGTH = 256;
 const MAX_CAUSE_LENGTH = 32_768;
-const DEFAULT_PAGE_SIZE = 100;
-const MAX_PAGE_SIZE = 1000;
-
-type Json = Record<string, unknown>;
 
 /**
- * The Step Functions API operations on in-memory state machines and executions. Inputs and outputs are
- * the JSON 1.0 request/response members (dates as Date; the HTTP layer turns them into epoch seconds).
+ * The Step Functions API operations: each validates its request, reads or changes the execution store
+ * and shapes the response. Inputs and outputs are the JSON 1.0 request/response members (dates as Date;
+ * the HTTP layer turns them into epoch seconds).
  */
 export class StepFunctionsApi {
   readonly location: Location;
   readonly maxRetainedExecutions: number;
-  private readonly machines = new Map<string, StateMachineRecord>();
-  private readonly executions = new Map<string, ExecutionRecord>();
-  /** Finished executions in the order they finished: the eviction queue. */
-  private readonly finished = new Set<string>();
-  private readonly listeners = new Set<(event: ServiceEvent) => void>();
+  private readonly store: ExecutionStore;
 
   constructor(private readonly options: StepFunctionsApiOptions) {
     this.location = {
@@ -101,6 +65,7 @@ export class StepFunctionsApi {
       accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     };
     this.maxRetainedExecutions = options.maxRetainedExecutions ?? DEFAULT_MAX_RETAINED_EXECUTIONS;
+    this.store = new ExecutionStore(this.maxRetainedExecutions);
   }
 
   /** Runs one operation by its API name (`CreateStateMachine`, ...). */
@@ -142,7 +107,7 @@ export class StepFunctionsApi {
       throw validationError(type, 'type', 'Member must satisfy enum value set: [STANDARD, EXPRESS]');
     }
     const arn = buildStateMachineArn(this.location, name);
-    const existing = this.machines.get(arn);
+    const existing = this.store.machine(arn);
     if (existing) {
       if (existing.definition === definition && existing.roleArn === roleArn && existing.type === type) {
         return { stateMachineArn: arn, creationDate: existing.creationDate };
@@ -167,7 +132,7 @@ export class StepFunctionsApi {
       creationDate: new Date(),
       machine,
     };
-    this.machines.set(arn, record);
+    this.store.addMachine(record);
     return { stateMachineArn: arn, creationDate: record.creationDate };
   }
 
@@ -178,7 +143,7 @@ export class StepFunctionsApi {
 
   describeStateMachineForExecution(input: Json): Json {
     const execution = this.requireExecution(input.executionArn);
-    const machine = this.machines.get(execution.stateMachineArn);
+    const machine = this.store.machine(execution.stateMachineArn);
     if (!machine) {
       throw stateMachineDoesNotExist(execution.stateMachineArn);
     }
@@ -187,8 +152,7 @@ export class StepFunctionsApi {
   }
 
   listStateMachines(input: Json): Json {
-    const all = [...this.machines.values()].sort((a, b) => a.name.localeCompare(b.name));
-    const { items, nextToken } = page(all, input, (m) => m.stateMachineArn);
+    const { items, nextToken } = page(this.store.machinesByName(), input, (m) => m.stateMachineArn);
     return {
       stateMachines: items.map((m) => ({
         stateMachineArn: m.stateMachineArn,
@@ -203,7 +167,7 @@ export class StepFunctionsApi {
   deleteStateMachine(input: Json): Json {
     const arn = requireArn(input.stateMachineArn, 'stateMachineArn', 'stateMachine');
     // Deleting an unknown machine succeeds, as on AWS; running executions run to their end.
-    this.machines.delete(arn);
+    this.store.deleteMachine(arn);
     return {};
   }
 
@@ -215,7 +179,7 @@ export class StepFunctionsApi {
       return { executionArn: record.executionArn, startDate: record.startDate };
     }
     const arn = buildExecutionArn(this.location, machine.name, name);
-    const existing = this.executions.get(arn);
+    const existing = this.store.execution(arn);
     if (existing) {
       if (existing.status === 'RUNNING' && existing.input === text) {
         return { executionArn: existing.executionArn, startDate: existing.startDate };
@@ -293,10 +257,9 @@ export class StepFunctionsApi {
         'Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]',
       );
     }
-    const matching = [...this.executions.values()]
-      .filter((e) => e.stateMachineArn === machine.stateMachineArn && e.type === 'STANDARD')
-      .filter((e) => filter === undefined || e.status === filter)
-      .reverse();
+    const matching = this.store
+      .standardExecutionsOf(machine.stateMachineArn)
+      .filter((e) => filter === undefined || e.status === filter);
     const { items, nextToken } = page(matching, input, (e) => e.executionArn);
     return {
       executions: items.map((e) => ({
@@ -354,27 +317,26 @@ export class StepFunctionsApi {
 
   /** In-process access for the CLI and the local console. */
   stateMachines(): readonly StateMachineRecord[] {
-    return [...this.machines.values()];
+    return this.store.allMachines();
   }
 
   /** Every retained execution (STANDARD and EXPRESS), oldest first. */
   allExecutions(): readonly ExecutionRecord[] {
-    return [...this.executions.values()];
+    return this.store.allExecutions();
   }
 
   execution(executionArn: string): ExecutionRecord | undefined {
-    return this.executions.get(executionArn);
+    return this.store.execution(executionArn);
   }
 
   /** Subscribe to execution starts, history events and ends; returns the unsubscribe function. */
   subscribe(listener: (event: ServiceEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.store.subscribe(listener);
   }
 
   /** Resolves when every running execution has ended (after StopExecution, for a clean shutdown). */
   async stopAll(): Promise<void> {
-    const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
+    const running = this.store.running();
     for (const record of running) {
       record.execution.stop('States.Runtime', 'The local Step Functions service was stopped');
     }
@@ -423,7 +385,7 @@ export class StepFunctionsApi {
       timeScale: this.options.timeScale,
       recordHistory: machine.type === 'STANDARD',
       onEvent: (event) => {
-        if (record) this.emit({ kind: 'historyEvent', execution: record, event });
+        if (record) this.store.historyEvent(record, event);
         else early.push(event);
       },
     });
@@ -439,44 +401,14 @@ export class StepFunctionsApi {
       status: 'RUNNING',
     };
     record = created;
-    this.executions.set(executionArn, created);
-    this.emit({ kind: 'executionStarted', execution: created });
-    for (const event of early) this.emit({ kind: 'historyEvent', execution: created, event });
-    void execution.done.then((result) => {
-      created.status = result.status;
-      created.stopDate ??= result.stopDate;
-      if (result.output !== undefined) created.output = result.output;
-      if (result.error !== undefined) created.error = result.error;
-      if (result.cause !== undefined) created.cause = result.cause;
-      created.stateTransitions = result.stateTransitions;
-      this.retire(executionArn);
-      this.emit({ kind: 'executionFinished', execution: created });
-    });
+    this.store.addExecution(created, early);
+    void execution.done.then((result) => this.store.finishExecution(created, result));
     return created;
-  }
-
-  private retire(executionArn: string): void {
-    this.finished.add(executionArn);
-    while (this.finished.size > this.maxRetainedExecutions) {
-      const oldest = this.finished.values().next().value as string;
-      this.finished.delete(oldest);
-      this.executions.delete(oldest);
-    }
-  }
-
-  private emit(event: ServiceEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A failing subscriber must not break an execution or the other subscribers.
-      }
-    }
   }
 
   private requireMachine(arn: unknown): StateMachineRecord {
     const checked = requireArn(arn, 'stateMachineArn', 'stateMachine');
-    const machine = this.machines.get(checked);
+    const machine = this.store.machine(checked);
     if (!machine) {
       throw stateMachineDoesNotExist(checked);
     }
@@ -485,7 +417,7 @@ export class StepFunctionsApi {
 
   private requireExecution(arn: unknown): ExecutionRecord {
     const checked = requireArn(arn, 'executionArn', 'execution');
-    const record = this.executions.get(checked);
+    const record = this.store.execution(checked);
     if (!record) {
       throw executionDoesNotExist(checked);
     }
@@ -527,90 +459,4 @@ const withoutExecutionData = (event: HistoryEvent): HistoryEvent => {
     }
   }
   return copy as unknown as HistoryEvent;
-};
-
-/**
- * One page of `items` for `maxResults`/`nextToken`. The token names the position and the key of the
- * item before it, so a token from another listing (or a stale one) is rejected as InvalidToken.
- */
-const page = <T>(
-  items: readonly T[],
-  input: Json,
-  keyOf: (item: T) => string,
-): { items: readonly T[]; nextToken?: string } => {
-  const raw = input.maxResults ?? 0;
-  if (typeof raw !== 'number') throw serializationError(raw, 'Integer');
-  // The JSON protocol reads a fraction into an Integer member by dropping it.
-  const maxResults = Math.trunc(raw);
-  if (maxResults < 0) {
-    throw validationError(maxResults, 'maxResults', 'Member must have value greater than or equal to 0');
-  }
-  if (maxResults > MAX_PAGE_SIZE) {
-    throw validationError(
-      maxResults,
-      'maxResults',
-      `Member must have value less than or equal to ${MAX_PAGE_SIZE}`,
-    );
-  }
-  const size = maxResults === 0 ? DEFAULT_PAGE_SIZE : maxResults;
-  let start = 0;
-  if (input.nextToken !== undefined && input.nextToken !== null) {
-    if (typeof input.nextToken !== 'string') throw serializationError(input.nextToken, 'String');
-    start = decodeToken(input.nextToken, items, keyOf);
-  }
-  const slice = items.slice(start, start + size);
-  const end = start + slice.length;
-  if (end >= items.length) {
-    return { items: slice };
-  }
-  const last = items[end - 1] as T;
-  return { items: slice, nextToken: Buffer.from(JSON.stringify([end, keyOf(last)])).toString('base64url') };
-};
-
-const decodeToken = <T>(token: string, items: readonly T[], keyOf: (item: T) => string): number => {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidToken(token);
-  }
-  if (!Array.isArray(decoded) || typeof decoded[0] !== 'number' || typeof decoded[1] !== 'string') {
-    throw invalidToken(token);
-  }
-  const [position, key] = decoded as [number, string];
-  // Items may have been added or forgotten since: find the last returned item again by key.
-  const expected = items[position - 1];
-  if (expected !== undefined && keyOf(expected) === key) {
-    return position;
-  }
-  const found = items.findIndex((item) => keyOf(item) === key);
-  if (found < 0) {
-    throw invalidToken(token);
-  }
-  return found + 1;
-};
-
-const requireString = (input: Json, member: string): string => {
-  const value = input[member];
-  if (value === undefined || value === null) {
-    throw validationError(value, member, 'Member must not be null');
-  }
-  if (typeof value !== 'string') throw serializationError(value, 'String');
-  return value;
-};
-
-const optionalString = (input: Json, member: string): string | undefined => {
-  const value = input[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw serializationError(value, 'String');
-  return value;
-};
-
-// arn:<partition>:iam::<account>:role/<optional path/><name>, with IAM's characters for paths and names.
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-
-const requireRoleArn = (input: Json): string => {
-  const roleArn = requireString(input, 'roleArn');
-  if (!ROLE_ARN.test(roleArn)) throw invalidRoleArn(roleArn);
-  return roleArn;
 };
