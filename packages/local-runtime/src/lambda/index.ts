@@ -1,17 +1,12 @@
+export { sweepStaleBundles } from './bundles';
+export { type BeforeInvokeHook, type InvokeInfo, type ServiceFault, serviceFaults } from './faults';
 export { HandlerLoadError } from './handler-loader';
+export { MAX_SYNC_PAYLOAD_BYTES } from './invocation';
 export {
-  type BeforeInvokeHook,
   DEFAULT_MAX_CONCURRENCY,
   DEFAULT_MEMORY_SIZE,
   DEFAULT_TIMEOUT_SECONDS,
   INIT_TIMEOUT_SECONDS,
-  type InvokeInfo,
-  type LambdaService,
-  type LambdaServiceOptions,
   type LocalFunctionConfig,
-  MAX_SYNC_PAYLOAD_BYTES,
-  type ServiceFault,
-  serviceFaults,
-  startLambdaService,
-  sweepStaleBundles,
-} from './service';
+} from './registry';
+export { type LambdaService, type LambdaServiceOptions, startLambdaService } from './service';
