@@ -1,6 +1,7 @@
 /// <reference path="./asl-validator.d.ts" />
 import aslValidator = require('asl-validator');
 
+import { InvalidDefinitionError } from './errors';
 import { JsonataLanguage } from './jsonata/language';
 import { JsonPathLanguage } from './jsonpath/language';
 import type { Branch, StateNode } from './model';
@@ -14,7 +15,7 @@ import { compilePass } from './states/pass';
 import { compileSucceed } from './states/succeed';
 import { compileTask } from './states/task';
 import { compileWait } from './states/wait';
-import { type IntegrationRegistry, InvalidDefinitionError } from './types';
+import type { IntegrationRegistry } from './types';
 
 export interface CompiledDefinition {
   readonly definition: RawObject;

@@ -1,4 +1,8 @@
-import { StatesError } from './types';
+/**
+ * Every error the engine throws across its modules, and the helpers that name and word them. Names are
+ * contracts: a StatesError's `name` is the ASL error string Retry/Catch match and the history records;
+ * InvalidDefinitionError's is the API's `InvalidDefinition`.
+ */
 
 /** Error names the engine raises itself (ASL Appendix A and the Step Functions developer guide). */
 export const ErrorNames = {
@@ -11,8 +15,18 @@ export const ErrorNames = {
   noChoiceMatched: 'States.NoChoiceMatched',
 } as const;
 
-/** The largest state input/output, task result and execution input/output AWS accepts, in UTF-8 bytes. */
-export const PAYLOAD_LIMIT_BYTES = 262_144;
+// --- ASL errors: what a state fails with ---
+
+/** An ASL error: `name` is the error string matched by Retry/Catch (`States.TaskFailed`, `DynamoDB.ConditionalCheckFailedException`). */
+export class StatesError extends Error {
+  constructor(
+    readonly error: string,
+    override readonly cause?: string,
+  ) {
+    super(cause ? `${error}: ${cause}` : error);
+    this.name = error;
+  }
+}
 
 /**
  * A failed JSONata evaluation. `location` is the field path from the state root (`Output/result`),
@@ -30,10 +44,85 @@ export class QueryEvaluationError extends StatesError {
 /** An error that ends the execution without passing through Retry/Catch (`States.Runtime`, state data over the limit). */
 export class TerminalError extends StatesError {}
 
+/**
+ * The failure a Fail state raises. AWS records only the fields that were set (`ExecutionFailed` with
+ * only `cause` when `Error` is absent), so the flags say which were.
+ */
+export class FailStateError extends StatesError {
+  constructor(
+    readonly errorSet: boolean,
+    error: string,
+    cause: string | undefined,
+  ) {
+    super(error, cause);
+  }
+}
+
+// --- JSONPath data-flow errors: each carries the ASL error name matched by Retry/Catch; the engine
+// prefixes the cause with the state it happened in (see `inState`), as AWS does. ---
+
+/** `States.Runtime`: a path used by InputPath, OutputPath, Parameters or an intrinsic matched nothing. Never retried or caught. */
+export class RuntimeError extends StatesError {
+  constructor(cause: string) {
+    super('States.Runtime', cause);
+  }
+}
+
+/** `States.ResultPathMatchFailure`: ResultPath cannot be applied to the state input. */
+export class ResultPathMatchFailure extends StatesError {
+  constructor(cause: string) {
+    super('States.ResultPathMatchFailure', cause);
+  }
+}
+
+/** `States.IntrinsicFailure`: an intrinsic function got arguments it does not accept. */
+export class IntrinsicFailure extends StatesError {
+  constructor(cause: string) {
+    super('States.IntrinsicFailure', cause);
+  }
+}
+
+/**
+ * AWS prefixes every data-flow cause with the state and the id of its `…StateEntered`
+ * event: "An error occurred while executing the state 'X' (entered at the event id #2). …".
+ */
+export function inState(error: StatesError, stateName: string, enteredEventId: number): StatesError {
+  const cause = `An error occurred while executing the state '${stateName}' (entered at the event id #${enteredEventId}). ${error.cause ?? ''}`;
+  return new StatesError(error.error, cause);
+}
+
+// --- Definition errors: a definition rejected when the state machine is created ---
+
+/** Thrown by `StateMachine.create` when a definition is rejected (maps to the API's `InvalidDefinition`). */
+export class InvalidDefinitionError extends Error {
+  override readonly name = 'InvalidDefinition';
+  constructor(
+    message: string,
+    /** AWS diagnostic code, e.g. `SCHEMA_VALIDATION_FAILED`, `INVALID_JSONATA_EXPRESSION`. */
+    readonly code: string = 'SCHEMA_VALIDATION_FAILED',
+    /** JSON-pointer-like location of the problem in the definition, e.g. `/States/Claim/Output`. */
+    readonly location?: string,
+    /** The message without code and location, as a `ValidateStateMachineDefinition` diagnostic shows it. */
+    readonly detail: string = message,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown at definition load when a JSONPath path, template, intrinsic call or Choice rule is malformed. */
+export class InvalidJsonPathDefinitionError extends InvalidDefinitionError {}
+
+// --- Control flow ---
+
 /** Thrown inside a run when the execution was stopped or timed out; unwinds without recording anything. */
 export class ExecutionInterrupted extends Error {
   override readonly name = 'ExecutionInterrupted';
 }
+
+// --- Wording ---
+
+/** The largest state input/output, task result and execution input/output AWS accepts, in UTF-8 bytes. */
+export const PAYLOAD_LIMIT_BYTES = 262_144;
 
 /** True when the UTF-8 encoding of `json` exceeds the payload limit (cheap for short strings). */
 export function exceedsPayloadLimit(json: string): boolean {
@@ -43,4 +132,9 @@ export function exceedsPayloadLimit(json: string): boolean {
 
 export function dataLimitCause(name: string): string {
   return `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+}
+
+/** Compact JSON as AWS prints it inside causes. */
+export function json(value: unknown): string {
+  return value === undefined ? 'null' : JSON.stringify(value);
 }

@@ -1,9 +1,15 @@
-import { dataLimitCause, ErrorNames, ExecutionInterrupted, exceedsPayloadLimit } from './errors';
+import {
+  dataLimitCause,
+  ErrorNames,
+  ExecutionInterrupted,
+  exceedsPayloadLimit,
+  FailStateError,
+  StatesError,
+} from './errors';
 import { History, notTruncated } from './history';
 import type { Branch } from './model';
 import { MAX_TIMER_MS, Run } from './run';
-import { FailStateError } from './states/fail';
-import { type ExecutionStatus, type HistoryEvent, StatesError } from './types';
+import type { ExecutionStatus, HistoryEvent } from './types';
 
 export interface StartOptions {
   executionArn: string;

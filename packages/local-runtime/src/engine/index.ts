@@ -2,6 +2,7 @@ import { type CompiledDefinition, compileDefinition } from './definition';
 import { type Execution, RunningExecution, type StartOptions } from './execution';
 import type { IntegrationRegistry } from './types';
 
+export { InvalidDefinitionError, StatesError } from './errors';
 export type { Execution, ExecutionResult, StartOptions } from './execution';
 export * from './types';
 

@@ -1,7 +1,6 @@
-import { ErrorNames, ExecutionInterrupted, QueryEvaluationError, TerminalError } from './errors';
+import { ErrorNames, ExecutionInterrupted, QueryEvaluationError, StatesError, TerminalError } from './errors';
 import type { ErrorHandling, Outcome, Retrier, StateScope } from './model';
 import type { Run } from './run';
-import { StatesError } from './types';
 
 /**
  * ASL error-name matching: `States.ALL` matches everything except `States.Runtime`; `States.TaskFailed`

@@ -2,35 +2,9 @@
  * The contract between the local Step Functions engine and everything around it
  * (integrations, the HTTP endpoint, the CLI, tests). Kept small on purpose: the
  * engine owns states, data flow, Retry/Catch and the history; an integration only
- * turns evaluated parameters into a result or a named error.
+ * turns evaluated parameters into a result or a named error (a StatesError: the
+ * engine's errors are in errors.ts).
  */
-
-/** An ASL error: `name` is the error string matched by Retry/Catch (`States.TaskFailed`, `DynamoDB.ConditionalCheckFailedException`). */
-export class StatesError extends Error {
-  constructor(
-    readonly error: string,
-    override readonly cause?: string,
-  ) {
-    super(cause ? `${error}: ${cause}` : error);
-    this.name = error;
-  }
-}
-
-/** Thrown by `StateMachine.create` when a definition is rejected (maps to the API's `InvalidDefinition`). */
-export class InvalidDefinitionError extends Error {
-  override readonly name = 'InvalidDefinition';
-  constructor(
-    message: string,
-    /** AWS diagnostic code, e.g. `SCHEMA_VALIDATION_FAILED`, `INVALID_JSONATA_EXPRESSION`. */
-    readonly code: string = 'SCHEMA_VALIDATION_FAILED',
-    /** JSON-pointer-like location of the problem in the definition, e.g. `/States/Claim/Output`. */
-    readonly location?: string,
-    /** The message without code and location, as a `ValidateStateMachineDefinition` diagnostic shows it. */
-    readonly detail: string = message,
-  ) {
-    super(message);
-  }
-}
 
 /** What the engine hands an integration for one task attempt. */
 export interface TaskCall {

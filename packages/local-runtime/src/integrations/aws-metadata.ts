@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { StatesError, type TaskCall } from '../engine/types';
+import { StatesError } from '../engine/errors';
+import type { TaskCall } from '../engine/types';
 
 export interface AwsCredentials {
   readonly accessKeyId: string;

@@ -7,7 +7,8 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Integration, StatesError, type TaskCall } from '../engine/types';
+import { StatesError } from '../engine/errors';
+import type { Integration, TaskCall } from '../engine/types';
 import {
   captureHeaders,
   responseHeaders,

@@ -5,7 +5,8 @@ import {
   type LambdaClientConfig,
   LambdaServiceException,
 } from '@aws-sdk/client-lambda';
-import { type Integration, StatesError, type TaskCall } from '../engine/types';
+import { StatesError } from '../engine/errors';
+import type { Integration, TaskCall } from '../engine/types';
 import {
   captureHeaders,
   responseHeaders,

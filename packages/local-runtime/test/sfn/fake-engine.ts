@@ -1,4 +1,5 @@
-import { type ExecutionStatus, type HistoryEvent, InvalidDefinitionError } from '../../src/engine/types';
+import { InvalidDefinitionError } from '../../src/engine/errors';
+import type { ExecutionStatus, HistoryEvent } from '../../src/engine/types';
 import type {
   CreateStateMachine,
   EngineExecution,

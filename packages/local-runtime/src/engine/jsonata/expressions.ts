@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { InvalidDefinitionError } from '../types';
+import { InvalidDefinitionError } from '../errors';
 import { AWS_FUNCTIONS } from './functions';
 
 /** A JSONata string in ASL: `{%` expression `%}`, nothing before or after. */

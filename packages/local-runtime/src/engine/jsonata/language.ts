@@ -1,4 +1,4 @@
-import { QueryEvaluationError } from '../errors';
+import { InvalidDefinitionError, QueryEvaluationError } from '../errors';
 import {
   type DataFlow,
   type EvalScope,
@@ -9,7 +9,6 @@ import {
   type ValueKind,
   type Variables,
 } from '../query-language';
-import { InvalidDefinitionError } from '../types';
 import { type CompiledExpression, ExpressionCache, expressionText, isExpression } from './expressions';
 
 /** JSONPath fields, with what replaces them under JSONata (shown in the rejection message). */

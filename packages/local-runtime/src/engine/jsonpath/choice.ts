@@ -1,4 +1,4 @@
-import { InvalidJsonPathDefinitionError, json, RuntimeError } from './errors';
+import { InvalidJsonPathDefinitionError, json, RuntimeError } from '../errors';
 import { type CompiledPath, compileReferencePath, NOT_FOUND, type Variables } from './path';
 
 /**

@@ -1,4 +1,4 @@
-import { InvalidJsonPathDefinitionError, json, ResultPathMatchFailure, RuntimeError } from './errors';
+import { InvalidJsonPathDefinitionError, json, ResultPathMatchFailure, RuntimeError } from '../errors';
 import { type CompiledIntrinsic, compileIntrinsic } from './intrinsics';
 import {
   type CompiledPath,

@@ -4,6 +4,7 @@
  * individual `compile*` functions), then call the `apply*` / `evaluate*` functions per
  * state visit. See docs/jsonpath.md for the AWS rules followed and the library choice.
  */
+import { InvalidJsonPathDefinitionError, json, RuntimeError } from '../errors';
 import { isVariableName } from '../query-language';
 import { type ChoiceRule, type CompiledChoiceRule, compileChoiceRule } from './choice';
 import {
@@ -19,7 +20,6 @@ import {
   compileResultPath,
   compileTemplate,
 } from './dataflow';
-import { InvalidJsonPathDefinitionError, json, RuntimeError } from './errors';
 import { type CompiledPath, compileReferencePath, NOT_FOUND, normalizedPath, type Variables } from './path';
 
 export {
@@ -45,13 +45,6 @@ export {
   compileResultPath,
   compileTemplate,
 } from './dataflow';
-export {
-  IntrinsicFailure,
-  InvalidJsonPathDefinitionError,
-  inState,
-  ResultPathMatchFailure,
-  RuntimeError,
-} from './errors';
 export {
   DOWNGRADE_MESSAGE,
   JSONATA_ONLY_FIELDS,

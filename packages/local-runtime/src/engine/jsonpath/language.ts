@@ -1,4 +1,11 @@
-import { TerminalError } from '../errors';
+import {
+  InvalidDefinitionError,
+  InvalidJsonPathDefinitionError,
+  inState,
+  json,
+  StatesError,
+  TerminalError,
+} from '../errors';
 import type {
   DataFlow,
   EvalScope,
@@ -8,7 +15,6 @@ import type {
   ValueKind,
   Variables,
 } from '../query-language';
-import { InvalidDefinitionError, StatesError } from '../types';
 import { parseTimestamp } from './choice';
 import {
   applyInputPath,
@@ -19,7 +25,6 @@ import {
   compileResultPath,
   compileTemplate,
 } from './dataflow';
-import { InvalidJsonPathDefinitionError, inState, json } from './errors';
 import { JSONATA_ONLY_FIELDS, type StateType } from './fields';
 import {
   type CompiledJsonPathState,

@@ -1,5 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
-import { InvalidJsonPathDefinitionError, RuntimeError } from './errors';
+import { InvalidJsonPathDefinitionError, RuntimeError } from '../errors';
 
 /** State machine variables visible to a state, by name (values as of state entry). */
 export type Variables = Readonly<Record<string, unknown>>;

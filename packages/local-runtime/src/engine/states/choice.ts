@@ -1,7 +1,6 @@
-import { ErrorNames } from '../errors';
+import { ErrorNames, StatesError } from '../errors';
 import type { StateNode } from '../model';
 import type { DataFlow, Evaluator, RawObject } from '../query-language';
-import { StatesError } from '../types';
 import { baseNode, type CompileContext, finish, invalid } from './common';
 
 interface Rule {

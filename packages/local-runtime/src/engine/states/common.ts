@@ -1,8 +1,9 @@
+import { InvalidDefinitionError } from '../errors';
 import type { Branch, Catcher, ErrorHandling, Outcome, Retrier, StateNode, StateScope } from '../model';
 import type { DataFlow, QueryLanguage, RawObject } from '../query-language';
 import { withRetryAndCatch } from '../retry-catch';
 import type { Run } from '../run';
-import { type IntegrationRegistry, InvalidDefinitionError } from '../types';
+import type { IntegrationRegistry } from '../types';
 
 /** What a state module gets to compile one state. */
 export interface CompileContext {

@@ -1,21 +1,7 @@
+import { FailStateError } from '../errors';
 import type { StateNode } from '../model';
 import type { RawObject } from '../query-language';
-import { StatesError } from '../types';
 import { baseNode, type CompileContext } from './common';
-
-/**
- * The failure a Fail state raises. AWS records only the fields that were set (`ExecutionFailed` with
- * only `cause` when `Error` is absent), so the flags say which were.
- */
-export class FailStateError extends StatesError {
-  constructor(
-    readonly errorSet: boolean,
-    error: string,
-    cause: string | undefined,
-  ) {
-    super(error, cause);
-  }
-}
 
 /** Fail: `Error` and `Cause`, literals or expressions that must evaluate to strings. No exit event. */
 export function compileFail(name: string, raw: RawObject, ctx: CompileContext): StateNode {

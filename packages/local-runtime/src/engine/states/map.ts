@@ -1,9 +1,8 @@
-import { ExecutionInterrupted } from '../errors';
+import { ExecutionInterrupted, StatesError } from '../errors';
 import type { StateNode, StateScope } from '../model';
 import type { RawObject } from '../query-language';
 
 import type { Run } from '../run';
-import { StatesError } from '../types';
 import {
   baseNode,
   type CompileContext,

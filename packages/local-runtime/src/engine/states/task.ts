@@ -1,10 +1,16 @@
-import { dataLimitCause, ErrorNames, ExecutionInterrupted, exceedsPayloadLimit } from '../errors';
+import {
+  dataLimitCause,
+  ErrorNames,
+  ExecutionInterrupted,
+  exceedsPayloadLimit,
+  StatesError,
+} from '../errors';
 import { notTruncated } from '../history';
 import type { StateNode, StateScope } from '../model';
 import type { RawObject } from '../query-language';
 import { toStatesError } from '../retry-catch';
 import { MAX_TIMER_MS, type Run } from '../run';
-import { type Integration, StatesError } from '../types';
+import type { Integration } from '../types';
 import {
   baseNode,
   type CompileContext,

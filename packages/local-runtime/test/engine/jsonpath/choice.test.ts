@@ -1,3 +1,4 @@
+import { InvalidJsonPathDefinitionError, RuntimeError } from '../../../src/engine/errors';
 import {
   COMPARISON_OPERATORS,
   compileChoiceRule,
@@ -6,7 +7,6 @@ import {
   parseTimestamp,
   validateChoiceRule,
 } from '../../../src/engine/jsonpath/choice';
-import { InvalidJsonPathDefinitionError, RuntimeError } from '../../../src/engine/jsonpath/errors';
 
 const input = {
   name: 'beta',

@@ -1,4 +1,9 @@
 import {
+  InvalidJsonPathDefinitionError,
+  ResultPathMatchFailure,
+  RuntimeError,
+} from '../../../src/engine/errors';
+import {
   applyInputPath,
   applyOutputPath,
   applyParameters,
@@ -8,11 +13,6 @@ import {
   compileResultPath,
   compileTemplate,
 } from '../../../src/engine/jsonpath/dataflow';
-import {
-  InvalidJsonPathDefinitionError,
-  ResultPathMatchFailure,
-  RuntimeError,
-} from '../../../src/engine/jsonpath/errors';
 
 const context = { Execution: { Id: 'exec-arn', Name: 'run-1' }, State: { Name: 'Step' } };
 

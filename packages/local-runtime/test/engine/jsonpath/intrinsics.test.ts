@@ -1,4 +1,4 @@
-import { InvalidJsonPathDefinitionError } from '../../../src/engine/jsonpath/errors';
+import { InvalidJsonPathDefinitionError } from '../../../src/engine/errors';
 import {
   compileIntrinsic,
   evaluateIntrinsic,

@@ -1,7 +1,6 @@
-import { TerminalError } from '../../../src/engine/errors';
+import { InvalidDefinitionError, type StatesError, TerminalError } from '../../../src/engine/errors';
 import { JsonPathLanguage } from '../../../src/engine/jsonpath/language';
 import type { EvalScope, Evaluator, RawObject } from '../../../src/engine/query-language';
-import { InvalidDefinitionError, type StatesError } from '../../../src/engine/types';
 
 const context = { Execution: { Id: 'exec-arn', Name: 'run-1' }, State: { Name: 'S' } };
 

@@ -1,4 +1,4 @@
-import { InvalidJsonPathDefinitionError, RuntimeError } from '../../../src/engine/jsonpath/errors';
+import { InvalidJsonPathDefinitionError, RuntimeError } from '../../../src/engine/errors';
 import {
   compilePath,
   compileReferencePath,

@@ -1,11 +1,9 @@
+import { InvalidJsonPathDefinitionError, inState, RuntimeError } from '../../../src/engine/errors';
 import {
   compileAssign,
   compileJsonPathState,
   effectiveInput,
   evaluateChoiceRule,
-  InvalidJsonPathDefinitionError,
-  inState,
-  RuntimeError,
   readPath,
   stateOutput,
 } from '../../../src/engine/jsonpath';

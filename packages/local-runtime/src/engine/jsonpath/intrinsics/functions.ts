@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { IntrinsicFailure, json } from '../errors';
+import { IntrinsicFailure, json } from '../../errors';
 
 /**
  * The intrinsic functions of ASL (JSONPath states only), with AWS's documented argument

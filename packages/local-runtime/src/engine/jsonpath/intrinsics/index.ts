@@ -1,4 +1,4 @@
-import { InvalidJsonPathDefinitionError, json, RuntimeError } from '../errors';
+import { InvalidJsonPathDefinitionError, json, RuntimeError } from '../../errors';
 import { NOT_FOUND, type Variables } from '../path';
 import { FUNCTIONS, failure, Problem } from './functions';
 import { type IntrinsicNode, parseIntrinsic } from './parser';

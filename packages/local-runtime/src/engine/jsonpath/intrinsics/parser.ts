@@ -1,4 +1,4 @@
-import { InvalidJsonPathDefinitionError } from '../errors';
+import { InvalidJsonPathDefinitionError } from '../../errors';
 import { type CompiledPath, compilePath } from '../path';
 
 /**
