@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import {
   businessTaskTimeoutSeconds,
+  DEFINITION_DEFAULTS,
   type DefinitionOptions,
   type DuplicateResponse,
   definitionSubstitutions,
@@ -21,12 +22,17 @@ import {
   resolveDefinitionOptions,
   worstCaseRunSeconds,
 } from './definition';
-import { WorkflowOperations } from './operations/workflow-operations';
+import { throwIfProblems } from './errors';
+import { WorkflowOperations, workflowOperationsProblems } from './operations/workflow-operations';
 import { OrphanedLeaseRelease } from './release/orphaned-lease-release';
 import { workflowIdExpression } from './release/release-definition';
-import { EventBridgeSource, type EventBridgeSourceProps } from './sources/eventbridge-source';
-import { SqsPipeSource, type SqsPipeSourceProps } from './sources/sqs-pipe-source';
-import { SyncApiSource, type SyncApiSourceProps } from './sources/sync-api-source';
+import {
+  EventBridgeSource,
+  type EventBridgeSourceProps,
+  eventBridgeSourceProblems,
+} from './sources/eventbridge-source';
+import { SqsPipeSource, type SqsPipeSourceProps, sqsPipeSourceProblems } from './sources/sqs-pipe-source';
+import { SyncApiSource, type SyncApiSourceProps, syncApiSourceProblems } from './sources/sync-api-source';
 
 /** Longest run of an Express execution, in seconds. */
 const EXPRESS_MAX_SECONDS = 300;
@@ -235,8 +241,9 @@ export class IdempotentWorkflow extends Construct {
   private readonly machine: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: IdempotentWorkflowProps) {
-    super(scope, id);
+    // Before super(): a failed validation leaves the scope as it was, without even this construct.
     const options = validateProps(id, props);
+    super(scope, id);
     const workflowType = props.workflowType ?? sfn.StateMachineType.STANDARD;
 
     // --- Storage -------------------------------------------------------------------------
@@ -385,7 +392,13 @@ export class IdempotentWorkflow extends Construct {
   }
 }
 
-/** Validates the props once, before any child is created; one message per problem. */
+/** State machine names as Step Functions (and CDK) accept them. */
+const STATE_MACHINE_NAME = /^[A-Za-z0-9+!@.()\-=_']{1,80}$/;
+
+/**
+ * Validates every prop once, before any construct is created, the event sources' and the
+ * monitoring's included; throws one IdempotencyConfigError listing every problem, one per line.
+ */
 function validateProps(
   id: string,
   props: IdempotentWorkflowProps,
@@ -401,7 +414,9 @@ function validateProps(
     );
   }
   // A Function without an explicit timeout runs with Lambda's default of 3 seconds.
-  const businessTimeoutSeconds = businessTimeout?.toSeconds() ?? 3;
+  const businessTimeoutSeconds =
+    durationSeconds('businessTimeout', businessTimeout, problems) ??
+    DEFINITION_DEFAULTS.businessTimeoutSeconds;
   const workflowType = props.workflowType ?? sfn.StateMachineType.STANDARD;
   if (workflowType === sfn.StateMachineType.EXPRESS) {
     const needed = worstCaseRunSeconds(businessTimeoutSeconds);
@@ -421,7 +436,20 @@ function validateProps(
       'apiSource answers synchronously (StartSyncExecution), which only EXPRESS workflows support: set workflowType to EXPRESS',
     );
   }
+  const name = props.stateMachineName;
+  if (name !== undefined && !Token.isUnresolved(name) && !STATE_MACHINE_NAME.test(name)) {
+    problems.push(
+      `stateMachineName must be 1-80 letters, digits or "+ ! @ . ( ) - = _ '", got ${JSON.stringify(name)}; for example "orders-idempotency"`,
+    );
+  }
+  const monitoring = props.monitoring ?? true;
+  if (!monitoring && props.alarmTopic !== undefined) {
+    problems.push(
+      'alarmTopic is set but monitoring is false, so no alarm would notify it: turn monitoring on, or drop alarmTopic',
+    );
+  }
   const keyPrefix = props.keyPrefix ?? id;
+  problems.push(...prefixProblems(props.table, keyPrefix));
   const options = {
     keyExpression: props.idempotencyKey,
     keyPrefix,
@@ -444,11 +472,24 @@ function validateProps(
     problems.push(...renderedExpressionProblems(resolved));
   } catch (error) {
     if (!(error instanceof IdempotencyConfigError)) throw error;
-    problems.push(...error.message.split('\n'));
+    problems.push(...error.problems);
   }
-  if (problems.length > 0) {
-    throw new IdempotencyConfigError(`invalid IdempotentWorkflow ${id}:\n- ${problems.join('\n- ')}`);
+  // The parts' own checks, on the values the constructor will give them; each line names its prop.
+  const under = (prop: string, found: readonly string[]) => found.map((problem) => `${prop}: ${problem}`);
+  if (monitoring) {
+    problems.push(...workflowOperationsProblems({ alarmTopic: props.alarmTopic }));
   }
+  if (props.eventBridgeSource) {
+    problems.push(...under('eventBridgeSource', eventBridgeSourceProblems(props.eventBridgeSource)));
+  }
+  if (props.sqsSource) {
+    problems.push(...under('sqsSource', sqsPipeSourceProblems({ ...props.sqsSource, workflowType })));
+  }
+  if (props.apiSource) {
+    const invokeTimeout = Duration.seconds(businessTaskTimeoutSeconds(businessTimeoutSeconds));
+    problems.push(...under('apiSource', syncApiSourceProblems({ ...props.apiSource, invokeTimeout })));
+  }
+  throwIfProblems('IdempotentWorkflow', id, problems);
   return options;
 }
 
@@ -494,14 +535,20 @@ function renderedExpressionProblems(options: DefinitionOptions): string[] {
   return [...problems];
 }
 
+/** The clash, when another workflow already uses keyPrefix on this table (a new table has no users yet). */
+function prefixProblems(table: dynamodb.ITable | undefined, keyPrefix: string): string[] {
+  const owner = table === undefined ? undefined : prefixesByTable.get(table)?.get(keyPrefix);
+  return owner === undefined
+    ? []
+    : [
+        `keyPrefix ${JSON.stringify(keyPrefix)} is already used by ${owner} on the same table; give each workflow its own keyPrefix`,
+      ];
+}
+
 function registerPrefix(table: dynamodb.ITable, keyPrefix: string, path: string): void {
+  // validateProps has reported any clash already; this keeps the registry from ever holding one.
+  throwIfProblems('IdempotentWorkflow', path, prefixProblems(table, keyPrefix));
   const prefixes = prefixesByTable.get(table) ?? new Map<string, string>();
-  const owner = prefixes.get(keyPrefix);
-  if (owner !== undefined) {
-    throw new IdempotencyConfigError(
-      `invalid IdempotentWorkflow ${path}: keyPrefix ${JSON.stringify(keyPrefix)} is already used by ${owner} on the same table; give each workflow its own keyPrefix`,
-    );
-  }
   prefixes.set(keyPrefix, path);
   prefixesByTable.set(table, prefixes);
 }

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { throwIfProblems } from '../errors';
 import {
   DUPLICATES,
   IN_PROGRESS_DUPLICATES,
@@ -51,6 +52,45 @@ export interface WorkflowOperationsProps {
   readonly dashboardName?: string;
 }
 
+/**
+ * Every problem of the props, one line each, showing the bad value and the fix ([] when they work).
+ * Pure: IdempotentWorkflow calls it before it creates anything, and so does the constructor.
+ */
+export function workflowOperationsProblems(
+  props: Pick<
+    WorkflowOperationsProps,
+    'alarmTopic' | 'createAlarmTopic' | 'metricNamespace' | 'dashboardName'
+  >,
+): string[] {
+  const problems: string[] = [];
+  if (props.alarmTopic !== undefined && props.createAlarmTopic === true) {
+    problems.push(
+      'alarmTopic and createAlarmTopic are both set: pass your topic, or let the construct create one',
+    );
+  }
+  const namespace = props.metricNamespace;
+  if (
+    namespace !== undefined &&
+    !Token.isUnresolved(namespace) &&
+    (namespace.length < 1 || namespace.length > 255 || namespace.startsWith('AWS/'))
+  ) {
+    problems.push(
+      `metricNamespace must be 1-255 characters and not start with "AWS/" (reserved for AWS), got ${JSON.stringify(namespace)}; for example "Shop/Orders"`,
+    );
+  }
+  const dashboardName = props.dashboardName;
+  if (
+    dashboardName !== undefined &&
+    !Token.isUnresolved(dashboardName) &&
+    !/^[\w-]{1,255}$/.test(dashboardName)
+  ) {
+    problems.push(
+      `dashboardName must be 1-255 letters, digits, "-" or "_", got ${JSON.stringify(dashboardName)}; for example "orders-idempotency"`,
+    );
+  }
+  return problems;
+}
+
 /** Alarms, log-derived metrics and a dashboard for one idempotent workflow. */
 export class WorkflowOperations extends Construct {
   /** Alarm on executions that failed. */
@@ -71,12 +111,8 @@ export class WorkflowOperations extends Construct {
   public readonly duplicatesMetric: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: WorkflowOperationsProps) {
+    throwIfProblems('WorkflowOperations', id, workflowOperationsProblems(props));
     super(scope, id);
-    if (props.alarmTopic !== undefined && props.createAlarmTopic === true) {
-      throw new Error(
-        'alarmTopic and createAlarmTopic are both set: pass your topic, or let the construct create one',
-      );
-    }
     const namespace = props.metricNamespace ?? `IdempotentWorkflow/${this.node.path}`;
 
     const metrics = new Map<string, cloudwatch.Metric>();

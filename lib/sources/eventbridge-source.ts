@@ -4,6 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { throwIfProblems } from '../errors';
 
 /** Props of {@link EventBridgeSource}. */
 export interface EventBridgeSourceProps {
@@ -38,6 +39,45 @@ export interface EventBridgeSourceProps {
   readonly maxEventAge?: Duration;
 }
 
+/** Defaults as data: EventBridge's own maximum retry policy. */
+export const EVENTBRIDGE_SOURCE_DEFAULTS = {
+  retryAttempts: 185,
+  maxEventAge: Duration.hours(24),
+} as const;
+
+/** The longest event age EventBridge accepts on a target's retry policy, and the shortest. */
+const MAX_EVENT_AGE_SECONDS = 24 * 3600;
+const MIN_EVENT_AGE_SECONDS = 60;
+
+/**
+ * Every problem of the props, one line each, showing the bad value and the fix ([] when they work).
+ * Pure: IdempotentWorkflow calls it before it creates anything, and so does the constructor.
+ */
+export function eventBridgeSourceProblems(props: Omit<EventBridgeSourceProps, 'stateMachine'>): string[] {
+  const problems: string[] = [];
+  if (Object.keys(props.eventPattern ?? {}).length === 0) {
+    problems.push(
+      `eventPattern must match on at least one field, got ${JSON.stringify(props.eventPattern ?? null)}; for example { source: ['shop.orders'] }`,
+    );
+  }
+  const retryAttempts = props.retryAttempts ?? EVENTBRIDGE_SOURCE_DEFAULTS.retryAttempts;
+  if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 185) {
+    problems.push(
+      `retryAttempts must be an integer from 0 to 185, got ${retryAttempts}: pick a value in range`,
+    );
+  }
+  const maxEventAge = props.maxEventAge;
+  if (maxEventAge !== undefined) {
+    const seconds = maxEventAge.isUnresolved() ? Number.NaN : maxEventAge.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < MIN_EVENT_AGE_SECONDS || seconds > MAX_EVENT_AGE_SECONDS) {
+      problems.push(
+        `maxEventAge must be whole seconds from 1 minute to 24 hours, got ${maxEventAge.toString()}: EventBridge accepts no other age; omit it for 24 hours`,
+      );
+    }
+  }
+  return problems;
+}
+
 /**
  * Starts the idempotent workflow from an EventBridge rule, with a retry policy and a dead-letter
  * queue on the target.
@@ -52,13 +92,8 @@ export class EventBridgeSource extends Construct {
   public readonly deadLetterQueue: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: EventBridgeSourceProps) {
+    throwIfProblems('EventBridgeSource', id, eventBridgeSourceProblems(props));
     super(scope, id);
-    const retryAttempts = props.retryAttempts ?? 185;
-    if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 185) {
-      throw new Error(
-        `retryAttempts must be an integer from 0 to 185, got ${retryAttempts}: pick a value in range`,
-      );
-    }
     this.deadLetterQueue = props.deadLetterQueue ?? newDeadLetterQueue(this, 'DeadLetterQueue');
     this.rule = new events.Rule(this, 'Rule', {
       eventPattern: props.eventPattern,
@@ -69,8 +104,8 @@ export class EventBridgeSource extends Construct {
       new targets.SfnStateMachine(props.stateMachine, {
         input: props.input,
         deadLetterQueue: this.deadLetterQueue,
-        retryAttempts,
-        maxEventAge: props.maxEventAge ?? Duration.hours(24),
+        retryAttempts: props.retryAttempts ?? EVENTBRIDGE_SOURCE_DEFAULTS.retryAttempts,
+        maxEventAge: props.maxEventAge ?? EVENTBRIDGE_SOURCE_DEFAULTS.maxEventAge,
       }),
     );
   }

@@ -4,6 +4,7 @@ import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { throwIfProblems } from '../errors';
 import { newDeadLetterQueue } from './eventbridge-source';
 
 /** Props of {@link SqsPipeSource}. */
@@ -31,6 +32,42 @@ export interface SqsPipeSourceProps {
   readonly visibilityTimeout?: Duration;
 }
 
+/** Defaults as data. */
+export const SQS_PIPE_SOURCE_DEFAULTS = {
+  maxReceiveCount: 5,
+  visibilityTimeout: Duration.minutes(5),
+} as const;
+
+/** SQS's limits: a redrive policy's maxReceiveCount, and a queue's visibility timeout (12 hours). */
+const MAX_RECEIVE_COUNT = 1000;
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 12 * 3600;
+
+/**
+ * Every problem of the props, one line each, showing the bad value and the fix ([] when they work).
+ * Pure: IdempotentWorkflow calls it before it creates anything, and so does the constructor.
+ */
+export function sqsPipeSourceProblems(props: Omit<SqsPipeSourceProps, 'stateMachine'>): string[] {
+  const problems: string[] = [];
+  const maxReceiveCount = props.maxReceiveCount ?? SQS_PIPE_SOURCE_DEFAULTS.maxReceiveCount;
+  if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > MAX_RECEIVE_COUNT) {
+    problems.push(
+      `maxReceiveCount must be a positive integer, got ${maxReceiveCount}: use 1 to ${MAX_RECEIVE_COUNT} (SQS's limit)`,
+    );
+  }
+  const visibilityTimeout = props.visibilityTimeout;
+  if (visibilityTimeout !== undefined) {
+    const seconds = visibilityTimeout.isUnresolved()
+      ? Number.NaN
+      : visibilityTimeout.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_VISIBILITY_TIMEOUT_SECONDS) {
+      problems.push(
+        `visibilityTimeout must be whole seconds from 0 to 12 hours, got ${visibilityTimeout.toString()}: SQS accepts no other timeout; omit it for 5 minutes`,
+      );
+    }
+  }
+  return problems;
+}
+
 /**
  * An SQS queue whose messages start the idempotent workflow through an EventBridge Pipe: one
  * message per execution (batch size 1) and a dead-letter queue on the source queue. Pipes send
@@ -48,18 +85,16 @@ export class SqsPipeSource extends Construct {
   public readonly pipe: pipes.CfnPipe;
 
   constructor(scope: Construct, id: string, props: SqsPipeSourceProps) {
+    throwIfProblems('SqsPipeSource', id, sqsPipeSourceProblems(props));
     super(scope, id);
-    const maxReceiveCount = props.maxReceiveCount ?? 5;
-    if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
-      throw new Error(`maxReceiveCount must be a positive integer, got ${maxReceiveCount}: use 1 or more`);
-    }
+    const maxReceiveCount = props.maxReceiveCount ?? SQS_PIPE_SOURCE_DEFAULTS.maxReceiveCount;
     const express = props.workflowType === sfn.StateMachineType.EXPRESS;
 
     this.deadLetterQueue = newDeadLetterQueue(this, 'DeadLetterQueue');
     this.queue = new sqs.Queue(this, 'Queue', {
       enforceSSL: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
-      visibilityTimeout: props.visibilityTimeout ?? Duration.minutes(5),
+      visibilityTimeout: props.visibilityTimeout ?? SQS_PIPE_SOURCE_DEFAULTS.visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
 

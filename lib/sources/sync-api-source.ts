@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { throwIfProblems } from '../errors';
 import { startSyncExecutionRequestTemplate, startSyncExecutionResponseTemplate } from './api-templates';
 
 /** Props of {@link SyncApiSource}. */
@@ -68,8 +69,83 @@ export interface SyncApiSourceProps {
 /** API Gateway's default integration timeout, the most a REST API allows without a quota increase. */
 export const DEFAULT_INTEGRATION_TIMEOUT = Duration.seconds(29);
 
+/** Defaults as data. */
+export const SYNC_API_SOURCE_DEFAULTS = {
+  resourcePath: 'events',
+  authorizationType: apigateway.AuthorizationType.IAM,
+  integrationTimeout: DEFAULT_INTEGRATION_TIMEOUT,
+  cloudWatchRole: false,
+} as const;
+
 const PLAIN_FIELD = /^\$\.([A-Za-z_][A-Za-z0-9_]*)$/;
 const KEY_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+$/;
+/** One path part, as API Gateway (and CDK's addResource) accepts it: a name, or a `{parameter}`. */
+const RESOURCE_PATH_PART = /^([A-Za-z0-9:._$-]+|\{[A-Za-z0-9:._$-]+\+?\})$/;
+
+/** The enum member's name, for messages: AuthorizationType.COGNITO rather than COGNITO_USER_POOLS. */
+function authorizationTypeName(type: apigateway.AuthorizationType): string {
+  const entry = Object.entries(apigateway.AuthorizationType).find(([, value]) => value === type);
+  return entry === undefined ? JSON.stringify(type) : entry[0];
+}
+
+/**
+ * Every problem of the props, one line each, showing the bad value and the fix ([] when they work).
+ * Pure: IdempotentWorkflow calls it (with the invoke timeout it derives from the business timeout)
+ * before it creates anything, and so does the constructor.
+ */
+export function syncApiSourceProblems(props: Omit<SyncApiSourceProps, 'stateMachine'>): string[] {
+  const problems: string[] = [];
+  if (props.keyPath !== undefined && !KEY_PATH.test(props.keyPath)) {
+    problems.push(
+      `keyPath must be a simple JSONPath such as '$.orderId' or '$.order.id', got '${props.keyPath}'`,
+    );
+  }
+  const resourcePath = props.resourcePath ?? SYNC_API_SOURCE_DEFAULTS.resourcePath;
+  if (!RESOURCE_PATH_PART.test(resourcePath)) {
+    problems.push(
+      `resourcePath must be one path part of letters, digits and ': . _ - $', got ${JSON.stringify(resourcePath)}; for example 'events'`,
+    );
+  }
+  problems.push(...authorizationProblems(props));
+  const integrationTimeout = props.integrationTimeout ?? SYNC_API_SOURCE_DEFAULTS.integrationTimeout;
+  const integrationSeconds = concreteSeconds(integrationTimeout);
+  if (Number.isNaN(integrationSeconds) || integrationSeconds < 0.05) {
+    problems.push(
+      `integrationTimeout must be a concrete duration of at least 50 ms, got ${integrationTimeout.toString()}: API Gateway's default is 29 s`,
+    );
+  } else if (
+    props.invokeTimeout !== undefined &&
+    concreteSeconds(props.invokeTimeout) >= integrationSeconds
+  ) {
+    problems.push(
+      `the workflow waits up to ${concreteSeconds(props.invokeTimeout)} s for one business invocation (function timeout, Lambda's Init and a margin), which does not fit in the API's integration timeout of ${integrationSeconds} s: a healthy execution could answer 504. Shorten the business function's timeout, or raise integrationTimeout (Regional or private API, after AWS raised the account's integration timeout quota)`,
+    );
+  }
+  return problems;
+}
+
+/** Callers must authenticate, and the authorizer must be of the type the method asks for. */
+function authorizationProblems(props: Omit<SyncApiSourceProps, 'stateMachine'>): string[] {
+  const { COGNITO, CUSTOM, NONE } = apigateway.AuthorizationType;
+  const authorizationType = props.authorizationType ?? SYNC_API_SOURCE_DEFAULTS.authorizationType;
+  if (authorizationType === NONE) {
+    return [
+      'authorizationType NONE would open the workflow to anyone: use IAM (the default), COGNITO or CUSTOM',
+    ];
+  }
+  const authorizerType = props.authorizer?.authorizationType;
+  if (authorizerType !== undefined && authorizerType !== authorizationType) {
+    return [
+      `authorizer is a ${authorizationTypeName(authorizerType)} authorizer but authorizationType is ${authorizationTypeName(authorizationType)}${props.authorizationType === undefined ? ' (the default)' : ''}: set authorizationType to AuthorizationType.${authorizationTypeName(authorizerType)}`,
+    ];
+  }
+  if ((authorizationType === COGNITO || authorizationType === CUSTOM) && props.authorizer === undefined) {
+    return [
+      `authorizationType ${authorizationTypeName(authorizationType)} needs an authorizer: pass authorizer (${authorizationType === COGNITO ? 'a CognitoUserPoolsAuthorizer' : 'a TokenAuthorizer or RequestAuthorizer'}), or use IAM (the default)`,
+    ];
+  }
+  return [];
+}
 
 /**
  * A REST API whose POST starts the EXPRESS idempotent workflow synchronously and answers with the
@@ -85,20 +161,10 @@ export class SyncApiSource extends Construct {
   public readonly accessLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: SyncApiSourceProps) {
+    throwIfProblems('SyncApiSource', id, syncApiSourceProblems(props));
     super(scope, id);
-    if (props.keyPath !== undefined && !KEY_PATH.test(props.keyPath)) {
-      throw new Error(
-        `keyPath must be a simple JSONPath such as '$.orderId' or '$.order.id', got '${props.keyPath}'`,
-      );
-    }
-    const authorizationType = props.authorizationType ?? apigateway.AuthorizationType.IAM;
-    if (authorizationType === apigateway.AuthorizationType.NONE) {
-      throw new Error(
-        'authorizationType NONE would open the workflow to anyone: use IAM (the default), COGNITO or CUSTOM',
-      );
-    }
-    const integrationTimeout = props.integrationTimeout ?? DEFAULT_INTEGRATION_TIMEOUT;
-    checkTimeouts(integrationTimeout, props.invokeTimeout);
+    const authorizationType = props.authorizationType ?? SYNC_API_SOURCE_DEFAULTS.authorizationType;
+    const integrationTimeout = props.integrationTimeout ?? SYNC_API_SOURCE_DEFAULTS.integrationTimeout;
     const worstCase = props.worstCaseRunTime;
     if (worstCase !== undefined && concreteSeconds(worstCase) > concreteSeconds(integrationTimeout)) {
       Annotations.of(this).addWarningV2(
@@ -106,7 +172,7 @@ export class SyncApiSource extends Construct {
         `the workflow can run up to ${concreteSeconds(worstCase)} s when DynamoDB or Lambda calls are retried, longer than the API's integration timeout (${concreteSeconds(integrationTimeout)} s): such a caller gets 504 while the execution goes on, and its retry is a duplicate. Use inProgressPolicy 'FAIL' (the retry gets 409 until the first execution ends), or raise integrationTimeout after a quota increase`,
       );
     }
-    const cloudWatchRole = props.cloudWatchRole ?? false;
+    const cloudWatchRole = props.cloudWatchRole ?? SYNC_API_SOURCE_DEFAULTS.cloudWatchRole;
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
     this.api = new apigateway.RestApi(this, 'Api', {
@@ -178,13 +244,15 @@ export class SyncApiSource extends Construct {
       },
     });
 
-    this.api.root.addResource(props.resourcePath ?? 'events').addMethod('POST', integration, {
-      authorizationType,
-      authorizer: props.authorizer,
-      requestValidatorOptions: { validateRequestBody: true, validateRequestParameters: true },
-      requestModels: { 'application/json': model },
-      methodResponses: ['200', '409', '422', '500', '502', '504'].map((statusCode) => ({ statusCode })),
-    });
+    this.api.root
+      .addResource(props.resourcePath ?? SYNC_API_SOURCE_DEFAULTS.resourcePath)
+      .addMethod('POST', integration, {
+        authorizationType,
+        authorizer: props.authorizer,
+        requestValidatorOptions: { validateRequestBody: true, validateRequestParameters: true },
+        requestModels: { 'application/json': model },
+        methodResponses: ['200', '409', '422', '500', '502', '504'].map((statusCode) => ({ statusCode })),
+      });
   }
 
   private acknowledgeFindings(
@@ -211,21 +279,6 @@ export class SyncApiSource extends Construct {
         "API Gateway's account-level role to push execution logs uses the AWS managed policy " +
         'AmazonAPIGatewayPushToCloudWatchLogs, which is how AWS documents it.',
     });
-  }
-}
-
-/** Fails when the integration timeout is not a concrete duration, or cannot cover one invocation. */
-function checkTimeouts(integrationTimeout: Duration, invokeTimeout: Duration | undefined): void {
-  const integrationSeconds = concreteSeconds(integrationTimeout);
-  if (Number.isNaN(integrationSeconds) || integrationSeconds < 0.05) {
-    throw new Error(
-      `integrationTimeout must be a concrete duration of at least 50 ms, got ${integrationTimeout.toString()}: API Gateway's default is 29 s`,
-    );
-  }
-  if (invokeTimeout !== undefined && concreteSeconds(invokeTimeout) >= integrationSeconds) {
-    throw new Error(
-      `the workflow waits up to ${concreteSeconds(invokeTimeout)} s for one business invocation (function timeout, Lambda's Init and a margin), which does not fit in the API's integration timeout of ${integrationSeconds} s: a healthy execution could answer 504. Shorten the business function's timeout, or raise integrationTimeout (Regional or private API, after AWS raised the account's integration timeout quota)`,
-    );
   }
 }
 
