@@ -1,6 +1,7 @@
 /// <reference path="./asl-validator.d.ts" />
 import aslValidator = require('asl-validator');
 
+import type { AslDefinition, AslMachine, AslState } from './asl';
 import { InvalidDefinitionError } from './errors';
 import { JsonataLanguage } from './jsonata/language';
 import { JsonPathLanguage } from './jsonpath/language';
@@ -18,26 +19,39 @@ import { compileWait } from './states/wait';
 import type { IntegrationRegistry } from './types';
 
 export interface CompiledDefinition {
-  readonly definition: RawObject;
+  readonly definition: AslDefinition;
   readonly root: Branch;
   /** The machine's own `TimeoutSeconds`, if any. */
   readonly timeoutSeconds?: number;
   readonly compiledExpressions: number;
 }
 
-type StateCompiler = (name: string, raw: RawObject, ctx: CompileContext) => StateNode;
-
 /** One module per state type; this is the only list of them. */
-const STATE_TYPES: Record<string, StateCompiler> = {
-  Pass: compilePass,
-  Task: compileTask,
-  Choice: compileChoice,
-  Wait: compileWait,
-  Succeed: compileSucceed,
-  Fail: compileFail,
-  Parallel: compileParallel,
-  Map: compileMap,
-};
+function compileState(name: string, state: AslState, ctx: CompileContext): StateNode {
+  switch (state.Type) {
+    case 'Pass':
+      return compilePass(name, state, ctx);
+    case 'Task':
+      return compileTask(name, state, ctx);
+    case 'Choice':
+      return compileChoice(name, state, ctx);
+    case 'Wait':
+      return compileWait(name, state, ctx);
+    case 'Succeed':
+      return compileSucceed(name, state, ctx);
+    case 'Fail':
+      return compileFail(name, state, ctx);
+    case 'Parallel':
+      return compileParallel(name, state, ctx);
+    case 'Map':
+      return compileMap(name, state, ctx);
+    default: {
+      // The schema admits no other type; this keeps the engine's own message should one get through.
+      const unknownState: { readonly Type: unknown } = state;
+      throw invalid(`unknown state type ${JSON.stringify(unknownState.Type)}`, ctx.location);
+    }
+  }
+}
 
 function isObject(value: unknown): value is RawObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -179,7 +193,8 @@ function withoutOutputs(machine: RawObject): RawObject {
   return machine;
 }
 
-function validateSchema(definition: RawObject): void {
+/** asl-validator's schema check; a definition that passes is read through the types of asl.ts from then on. */
+function validateSchema(definition: RawObject): asserts definition is AslDefinition {
   // The validator writes default QueryLanguage values into what it is given: hand it a copy.
   const { isValid, errors } = aslValidator(withoutOutputs(structuredClone(definition)));
   if (isValid) return;
@@ -277,18 +292,15 @@ export function compileDefinition(
   const jsonpath = new JsonPathLanguage();
   const topLevel = definition.QueryLanguage ?? 'JSONPath';
 
-  const compileBranch = (machine: RawObject, location: string): Branch => {
+  const compileBranch = (machine: AslMachine, location: string): Branch => {
     const states = new Map<string, StateNode>();
-    for (const [name, raw] of Object.entries(machine.States as RawObject)) {
-      const state = raw as RawObject;
+    for (const [name, state] of Object.entries(machine.States)) {
       const where = `${location}/States/${name}`;
-      const compiler = STATE_TYPES[state.Type as string];
-      if (compiler === undefined) throw invalid(`unknown state type ${JSON.stringify(state.Type)}`, where);
       // Inside Parallel/Map the default is the machine's language, not the enclosing state's (ASL).
       // Its fields (and its catchers' and Choice rules') were checked against it by checkQueryLanguages.
       const language = (state.QueryLanguage ?? topLevel) === 'JSONata' ? jsonata : jsonpath;
       const ctx: CompileContext = { language, location: where, integrations, compileBranch };
-      states.set(name, compiler(name, state, ctx));
+      states.set(name, compileState(name, state, ctx));
     }
     for (const [name, node] of states) {
       node.resolve((target, field) => {
@@ -303,7 +315,7 @@ export function compileDefinition(
         return found;
       });
     }
-    const start = states.get(machine.StartAt as string);
+    const start = states.get(machine.StartAt);
     if (start === undefined)
       throw invalid(
         `'StartAt' names ${JSON.stringify(machine.StartAt)}, which is not a state`,
@@ -314,7 +326,10 @@ export function compileDefinition(
   };
 
   const root = compileBranch(definition, '');
-  const timeoutSeconds =
-    typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds : undefined;
-  return { definition, root, timeoutSeconds, compiledExpressions: jsonata.compiledExpressions };
+  return {
+    definition,
+    root,
+    timeoutSeconds: definition.TimeoutSeconds,
+    compiledExpressions: jsonata.compiledExpressions,
+  };
 }

@@ -1,3 +1,5 @@
+import type { AslCatcher, AslState, ChoiceRule, ChoiceState, ValueField } from './asl';
+
 /**
  * The seam between the engine and a query language (JSONata, JSONPath). The engine owns
  * states, transitions, Retry/Catch and the history; a query language turns a state's raw fields into
@@ -15,7 +17,7 @@ export function isVariableName(name: string): boolean {
   return name.length <= 80 && VARIABLE_NAME.test(name);
 }
 
-/** The raw JSON of a state (or a catcher, or a Choice rule) as written in the definition. */
+/** The raw JSON of a state (or a catcher, or a Choice rule) as written, before the definition is validated. */
 export type RawObject = Record<string, unknown>;
 
 export interface EvalScope {
@@ -57,22 +59,25 @@ export type ValueKind =
 
 export interface QueryLanguage {
   readonly name: 'JSONata' | 'JSONPath';
-  /** Throws InvalidDefinitionError for fields that belong to another query language. */
+  /**
+   * Throws InvalidDefinitionError for fields that belong to another query language. Runs before the
+   * schema validator, on the raw JSON.
+   */
   checkFields(raw: RawObject, location: string, kind: 'state' | 'catcher' | 'choiceRule'): void;
   /** Data flow of a state (`Arguments`/`Output`/`Assign` under JSONata). */
-  stateFlow(raw: RawObject, location: string): DataFlow;
+  stateFlow(state: AslState, location: string): DataFlow;
   /**
    * Data flow of a catcher (`Output`/`Assign`), evaluated with `errorOutput` set, or of a Choice rule.
-   * `state` is the raw JSON of the state that holds it (JSONPath needs its InputPath/OutputPath).
+   * `state` is the state that holds it (JSONPath needs its InputPath/OutputPath).
    */
-  catcherFlow(raw: RawObject, location: string, state: RawObject): DataFlow;
-  /** A Choice rule's condition; `state` is the raw Choice state. */
-  condition(rule: RawObject, location: string, state: RawObject): Evaluator<boolean>;
+  catcherFlow(holder: AslCatcher | ChoiceRule, location: string, state: AslState): DataFlow;
+  /** A Choice rule's condition. */
+  condition(rule: ChoiceRule, location: string, state: ChoiceState): Evaluator<boolean>;
   /**
    * A single-value field (`TimeoutSeconds`, Wait `Seconds`/`Timestamp`, Fail `Error`/`Cause`, Map `Items`,
-   * `MaxConcurrency`), or undefined when the field is absent. `field` is the field name in the state.
+   * `MaxConcurrency`), or undefined when the field is absent.
    */
-  value(raw: RawObject, field: string, location: string, kind: ValueKind): Evaluator | undefined;
-  /** A template evaluated against a scope (Map `ItemSelector`); `state` is the raw state that holds it. */
-  template(value: unknown, field: string, location: string, state: RawObject): Evaluator;
+  value(state: AslState, field: ValueField, location: string, kind: ValueKind): Evaluator | undefined;
+  /** A template evaluated against a scope (Map `ItemSelector`); `state` is the state that holds it. */
+  template(value: unknown, field: string, location: string, state: AslState): Evaluator;
 }

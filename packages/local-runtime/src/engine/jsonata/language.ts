@@ -1,3 +1,4 @@
+import type { AslCatcher, AslState, ChoiceRule, ValueField } from '../asl';
 import { InvalidDefinitionError, QueryEvaluationError } from '../errors';
 import {
   type DataFlow,
@@ -182,23 +183,24 @@ export class JsonataLanguage implements QueryLanguage {
     }
   }
 
-  stateFlow(raw: RawObject, location: string): DataFlow {
+  stateFlow(state: AslState, location: string): DataFlow {
     return {
-      effectiveInput: 'Arguments' in raw ? this.template(raw.Arguments, 'Arguments', location) : undefined,
-      output: 'Output' in raw ? this.template(raw.Output, 'Output', location) : undefined,
-      assign: 'Assign' in raw ? this.assign(raw.Assign, location) : undefined,
+      effectiveInput:
+        'Arguments' in state ? this.template(state.Arguments, 'Arguments', location) : undefined,
+      output: 'Output' in state ? this.template(state.Output, 'Output', location) : undefined,
+      assign: 'Assign' in state ? this.assign(state.Assign, location) : undefined,
     };
   }
 
-  catcherFlow(raw: RawObject, location: string): DataFlow {
+  catcherFlow(holder: AslCatcher | ChoiceRule, location: string): DataFlow {
     return {
-      output: 'Output' in raw ? this.template(raw.Output, 'Output', location) : undefined,
-      assign: 'Assign' in raw ? this.assign(raw.Assign, location) : undefined,
+      output: 'Output' in holder ? this.template(holder.Output, 'Output', location) : undefined,
+      assign: 'Assign' in holder ? this.assign(holder.Assign, location) : undefined,
     };
   }
 
-  condition(rule: RawObject, location: string): Evaluator<boolean> {
-    const condition = rule.Condition;
+  condition(rule: ChoiceRule, location: string): Evaluator<boolean> {
+    const condition = 'Condition' in rule ? rule.Condition : undefined;
     if (typeof condition === 'boolean') return () => condition;
     if (!isExpression(condition)) {
       throw new InvalidDefinitionError(
@@ -210,9 +212,10 @@ export class JsonataLanguage implements QueryLanguage {
     return this.checked(condition, 'Condition', location, 'boolean') as Evaluator<boolean>;
   }
 
-  value(raw: RawObject, field: string, location: string, kind: ValueKind): Evaluator | undefined {
-    if (!(field in raw)) return undefined;
-    const value = raw[field];
+  value(state: AslState, field: ValueField, location: string, kind: ValueKind): Evaluator | undefined {
+    const fields: Readonly<Record<string, unknown>> = state;
+    if (!(field in fields)) return undefined;
+    const value = fields[field];
     if (isExpression(value)) return this.checked(value, field, location, kind);
     const [expected, accepts] = KIND_CHECKS[kind];
     if (!accepts(value) || (kind === 'timestamp' && parseTimestamp(value as string) === undefined)) {

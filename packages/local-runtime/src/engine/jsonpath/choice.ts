@@ -6,7 +6,8 @@ import { type CompiledPath, compileReferencePath, NOT_FOUND, type Variables } fr
  * data-test expressions (`Variable` + one comparison operator). Compiled once, evaluated
  * as a plain function of (input, context, variables).
  */
-export type ChoiceRule = Readonly<Record<string, unknown>>;
+/** A rule as written, before `compileChoiceRule` has checked it (the typed form is in ../asl.ts). */
+export type RawChoiceRule = Readonly<Record<string, unknown>>;
 export type CompiledChoiceRule = (
   input: unknown,
   context: unknown,
@@ -157,7 +158,7 @@ function read(
   return value;
 }
 
-function compileDataTest(rule: ChoiceRule, operators: string[], where: string): CompiledChoiceRule {
+function compileDataTest(rule: RawChoiceRule, operators: string[], where: string): CompiledChoiceRule {
   if (operators.length !== 1) {
     invalid(
       where,
@@ -237,7 +238,7 @@ function compileRule(rule: unknown, where: string, topLevel: boolean): CompiledC
   if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
     invalid(where, `a Choice rule must be an object, got ${json(rule)}`);
   }
-  const r = rule as ChoiceRule;
+  const r = rule as RawChoiceRule;
   for (const key of Object.keys(r)) {
     if (key === 'Condition') {
       invalid(
@@ -307,7 +308,7 @@ const cache = new WeakMap<object, CompiledChoiceRule>();
  * for `IsPresent`, which is false.
  */
 export function evaluateChoiceRule(
-  rule: ChoiceRule | CompiledChoiceRule,
+  rule: RawChoiceRule | CompiledChoiceRule,
   input: unknown,
   context?: unknown,
   variables?: Variables,

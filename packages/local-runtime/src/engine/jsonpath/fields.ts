@@ -2,8 +2,7 @@
  * Which ASL fields belong to which query language (ASL "Table of State Types and Fields",
  * JSONPath and JSONata editions), so a mixed machine can be checked at CreateStateMachine.
  */
-export type QueryLanguage = 'JSONPath' | 'JSONata';
-export type StateType = 'Task' | 'Parallel' | 'Map' | 'Pass' | 'Wait' | 'Choice' | 'Succeed' | 'Fail';
+import type { QueryLanguageName as QueryLanguage, StateType } from '../asl';
 
 /** Fields a JSONPath state may use and a JSONata state may not, per state type. */
 export const JSONPATH_ONLY_FIELDS: Readonly<Record<StateType, readonly string[]>> = {

@@ -6,7 +6,7 @@
  */
 import { InvalidJsonPathDefinitionError, json, RuntimeError } from '../errors';
 import { isVariableName } from '../query-language';
-import { type ChoiceRule, type CompiledChoiceRule, compileChoiceRule } from './choice';
+import { type CompiledChoiceRule, compileChoiceRule, type RawChoiceRule } from './choice';
 import {
   applyInputPath,
   applyOutputPath,
@@ -23,13 +23,13 @@ import {
 import { type CompiledPath, compileReferencePath, NOT_FOUND, normalizedPath, type Variables } from './path';
 
 export {
-  type ChoiceRule,
   COMPARISON_OPERATORS,
   type CompiledChoiceRule,
   compileChoiceRule,
   compileStringMatches,
   evaluateChoiceRule,
   parseTimestamp,
+  type RawChoiceRule,
   validateChoiceRule,
 } from './choice';
 export {
@@ -49,10 +49,8 @@ export {
   DOWNGRADE_MESSAGE,
   JSONATA_ONLY_FIELDS,
   JSONPATH_ONLY_FIELDS,
-  type QueryLanguage,
   type QueryLanguageProblem,
   queryLanguageProblems,
-  type StateType,
   stateQueryLanguage,
 } from './fields';
 export { type CompiledIntrinsic, compileIntrinsic, evaluateIntrinsic } from './intrinsics';
@@ -168,7 +166,7 @@ export function compileJsonPathState(
       paths[field] = compileReferencePath(text, at(field));
     }
     const choices = Array.isArray(state.Choices)
-      ? state.Choices.map((rule: ChoiceRule, i: number) => ({
+      ? state.Choices.map((rule: RawChoiceRule, i: number) => ({
           rule: compileChoiceRule(rule, at(`Choices[${i}]`)),
           next: rule.Next as string,
           assign:

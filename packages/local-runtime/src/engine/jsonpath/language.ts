@@ -1,3 +1,4 @@
+import type { AslCatcher, AslState, ChoiceRule, ChoiceState, StateType, ValueField } from '../asl';
 import {
   InvalidDefinitionError,
   InvalidJsonPathDefinitionError,
@@ -25,7 +26,7 @@ import {
   compileResultPath,
   compileTemplate,
 } from './dataflow';
-import { JSONATA_ONLY_FIELDS, type StateType } from './fields';
+import { JSONATA_ONLY_FIELDS } from './fields';
 import {
   type CompiledJsonPathState,
   compileAssign,
@@ -86,7 +87,7 @@ const KIND_CHECKS: Record<ValueKind, [string, (value: unknown) => boolean]> = {
 };
 
 /** The `*Path` twin of a single-value field. */
-const PATH_TWINS: Readonly<Record<string, string>> = {
+const PATH_TWINS: Readonly<Record<ValueField, string>> = {
   TimeoutSeconds: 'TimeoutSecondsPath',
   HeartbeatSeconds: 'HeartbeatSecondsPath',
   Seconds: 'SecondsPath',
@@ -95,8 +96,6 @@ const PATH_TWINS: Readonly<Record<string, string>> = {
   Cause: 'CausePath',
   Items: 'ItemsPath',
   MaxConcurrency: 'MaxConcurrencyPath',
-  ToleratedFailureCount: 'ToleratedFailureCountPath',
-  ToleratedFailurePercentage: 'ToleratedFailurePercentagePath',
 };
 
 /** The value of a single-value field as the engine takes it: a `timestamp` as epoch milliseconds. */
@@ -114,7 +113,7 @@ export class JsonPathLanguage implements QueryLanguage {
   readonly name = 'JSONPath' as const;
   private readonly states = new Map<string, CompiledJsonPathState>();
 
-  private compiled(raw: RawObject, location: string): CompiledJsonPathState {
+  private compiled(raw: AslState, location: string): CompiledJsonPathState {
     let state = this.states.get(location);
     if (!state) {
       try {
@@ -154,9 +153,9 @@ export class JsonPathLanguage implements QueryLanguage {
     }
   }
 
-  stateFlow(raw: RawObject, location: string): DataFlow {
+  stateFlow(raw: AslState, location: string): DataFlow {
     const state = this.compiled(raw, location);
-    const type = raw.Type as StateType;
+    const type = raw.Type;
     const has = (...fields: string[]) => fields.some((f) => f in raw);
     const { inputPath, parameters, resultSelector, resultPath, outputPath, assign } = state;
 
@@ -238,13 +237,16 @@ export class JsonPathLanguage implements QueryLanguage {
     };
   }
 
-  catcherFlow(raw: RawObject, location: string, state: RawObject): DataFlow {
-    const assign = raw.Assign === undefined ? undefined : this.assignOf(raw.Assign, `${location}/Assign`);
+  catcherFlow(holder: AslCatcher | ChoiceRule, location: string, state: AslState): DataFlow {
+    const assign =
+      holder.Assign === undefined ? undefined : this.assignOf(holder.Assign, `${location}/Assign`);
     if (state.Type === 'Choice')
       return JsonPathLanguage.passThroughFlow(this.compiled(state, stateLocationOf(location)), assign);
+    // Only Choice rules have no ResultPath: here the holder is a catcher.
+    const declared = 'ResultPath' in holder ? holder.ResultPath : undefined;
     let resultPath: CompiledResultPath;
     try {
-      resultPath = compileResultPath(raw.ResultPath);
+      resultPath = compileResultPath(declared);
     } catch (error) {
       definitionError(error, location);
     }
@@ -264,7 +266,7 @@ export class JsonPathLanguage implements QueryLanguage {
     }
   }
 
-  condition(rule: RawObject, location: string, state: RawObject): Evaluator<boolean> {
+  condition(rule: ChoiceRule, location: string, state: ChoiceState): Evaluator<boolean> {
     let compiled: ReturnType<typeof compileChoiceRule>;
     try {
       compiled = compileChoiceRule(rule, location);
@@ -276,11 +278,12 @@ export class JsonPathLanguage implements QueryLanguage {
       guarded(scope, () => compiled(JsonPathLanguage.effective(choice, scope), scope.context, scope.vars));
   }
 
-  value(raw: RawObject, field: string, location: string, kind: ValueKind): Evaluator | undefined {
+  value(raw: AslState, field: ValueField, location: string, kind: ValueKind): Evaluator | undefined {
     const [expected, accepts] = KIND_CHECKS[kind];
+    const fields: Readonly<Record<string, unknown>> = raw;
     const pathField = PATH_TWINS[field];
-    const pathText = pathField === undefined ? undefined : raw[pathField];
-    if (pathField !== undefined && pathText !== undefined) {
+    const pathText = fields[pathField];
+    if (pathText !== undefined) {
       const at = `${location}/${pathField}`;
       if (typeof pathText !== 'string') {
         definitionError(
@@ -312,7 +315,7 @@ export class JsonPathLanguage implements QueryLanguage {
       return (scope) => guarded(scope, () => JsonPathLanguage.effective(state, scope));
     }
     if (!(field in raw)) return undefined;
-    const value = raw[field];
+    const value = fields[field];
     if (!accepts(value)) {
       definitionError(
         new InvalidJsonPathDefinitionError(`'${field}' must be ${expected}, got ${json(value)}`),
@@ -349,7 +352,7 @@ export class JsonPathLanguage implements QueryLanguage {
     }
   }
 
-  template(value: unknown, field: string, location: string, state: RawObject): Evaluator {
+  template(value: unknown, field: string, location: string, state: AslState): Evaluator {
     let template: CompiledTemplate;
     try {
       template = compileTemplate(value, `${location}/${field}`);

@@ -1,6 +1,7 @@
+import type { ChoiceState } from '../asl';
 import { ErrorNames, StatesError } from '../errors';
 import type { StateNode } from '../model';
-import type { DataFlow, Evaluator, RawObject } from '../query-language';
+import type { DataFlow, Evaluator } from '../query-language';
 import { baseNode, type CompileContext, finish, invalid } from './common';
 
 interface Rule {
@@ -14,24 +15,24 @@ interface Rule {
  * Choice: the first rule whose `Condition` is true wins, and only its `Output`/`Assign` apply; with no
  * match, the state's own `Output`/`Assign` apply on the way to `Default`, or `States.NoChoiceMatched`.
  */
-export function compileChoice(name: string, raw: RawObject, ctx: CompileContext): StateNode {
-  const choices = raw.Choices;
+export function compileChoice(name: string, state: ChoiceState, ctx: CompileContext): StateNode {
+  const choices = state.Choices;
   if (!Array.isArray(choices) || choices.length === 0)
     throw invalid(`a Choice state needs a non-empty 'Choices' array`, ctx.location);
-  const rules: Rule[] = (choices as RawObject[]).map((rule, i) => {
+  const rules: Rule[] = choices.map((rule, i) => {
     const location = `${ctx.location}/Choices/${i}`;
     if (typeof rule.Next !== 'string') throw invalid(`a Choice rule needs 'Next'`, location);
     return {
-      condition: ctx.language.condition(rule, location, raw),
-      flow: ctx.language.catcherFlow(rule, location, raw),
+      condition: ctx.language.condition(rule, location, state),
+      flow: ctx.language.catcherFlow(rule, location, state),
       nextName: rule.Next,
     };
   });
-  const defaultName = typeof raw.Default === 'string' ? raw.Default : undefined;
+  const defaultName = typeof state.Default === 'string' ? state.Default : undefined;
   let defaultNode: StateNode | undefined;
-  const flow = ctx.language.stateFlow(raw, ctx.location);
+  const flow = ctx.language.stateFlow(state, ctx.location);
   const node: StateNode = {
-    ...baseNode(name, 'Choice', raw),
+    ...baseNode(name, state),
     resolve(lookup) {
       for (const rule of rules) rule.next = lookup(rule.nextName, 'Next');
       if (defaultName !== undefined) defaultNode = lookup(defaultName, 'Default');

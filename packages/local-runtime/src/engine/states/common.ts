@@ -1,6 +1,15 @@
+import type {
+  AslCatcher,
+  AslMachine,
+  AslRetrier,
+  AslState,
+  MapState,
+  ParallelState,
+  TaskState,
+} from '../asl';
 import { InvalidDefinitionError } from '../errors';
 import type { Branch, Catcher, ErrorHandling, Outcome, Retrier, StateNode, StateScope } from '../model';
-import type { DataFlow, QueryLanguage, RawObject } from '../query-language';
+import type { DataFlow, QueryLanguage } from '../query-language';
 import { withRetryAndCatch } from '../retry-catch';
 import type { Run } from '../run';
 import type { IntegrationRegistry } from '../types';
@@ -12,7 +21,7 @@ export interface CompileContext {
   readonly location: string;
   readonly integrations: IntegrationRegistry;
   /** Compiles a nested `{StartAt, States}` (Parallel branch, Map item processor) with its own variable scope. */
-  compileBranch(raw: RawObject, location: string): Branch;
+  compileBranch(machine: AslMachine, location: string): Branch;
 }
 
 export function invalid(
@@ -24,9 +33,9 @@ export function invalid(
 }
 
 /** Rejects the first of `fields` (field name -> why it is not supported) that the state sets. */
-export function rejectUnsupported(raw: RawObject, fields: Record<string, string>, location: string): void {
+export function rejectUnsupported(state: AslState, fields: Record<string, string>, location: string): void {
   for (const [field, reason] of Object.entries(fields)) {
-    if (field in raw)
+    if (field in state)
       throw invalid(`'${field}' is not supported: ${reason}`, `${location}/${field}`, 'UNSUPPORTED_FEATURE');
   }
 }
@@ -44,11 +53,11 @@ export async function finish(
 }
 
 /** The node fields every state shares: name, type, `Next` resolution. */
-export function baseNode(name: string, type: string, raw: RawObject, retryable = false) {
-  const nextName = typeof raw.Next === 'string' ? raw.Next : undefined;
+export function baseNode(name: string, state: AslState, retryable = false) {
+  const nextName = 'Next' in state && typeof state.Next === 'string' ? state.Next : undefined;
   return {
     name,
-    type,
+    type: state.Type,
     retryable,
     next: undefined as StateNode | undefined,
     nextName,
@@ -72,31 +81,37 @@ export function retryableNode(
   return node;
 }
 
-function numberField(raw: RawObject, field: string, fallback: number, location: string, min: number): number {
-  const value = raw[field] ?? fallback;
+function numberField(
+  retrier: AslRetrier,
+  field: 'IntervalSeconds' | 'MaxAttempts' | 'BackoffRate' | 'MaxDelaySeconds',
+  fallback: number,
+  location: string,
+  min: number,
+): number {
+  const value = retrier[field] ?? fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw invalid(`'${field}' must be a number >= ${min}, got ${JSON.stringify(raw[field])}`, location);
+    throw invalid(`'${field}' must be a number >= ${min}, got ${JSON.stringify(retrier[field])}`, location);
   }
   return value;
 }
 
-function errorEquals(raw: RawObject, location: string): string[] {
-  const names = raw.ErrorEquals;
+function errorEquals(holder: AslRetrier | AslCatcher, location: string): readonly string[] {
+  const names = holder.ErrorEquals;
   if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string')) {
     throw invalid(
       `'ErrorEquals' must be a non-empty array of error names, got ${JSON.stringify(names)}`,
       location,
     );
   }
-  return names as string[];
+  return names;
 }
 
 /** `Retry` and `Catch` of a Task/Parallel/Map state, with AWS's defaults (1 s, 3 attempts, rate 2.0, no jitter). */
 export function compileErrorHandling(
-  raw: RawObject,
+  state: TaskState | ParallelState | MapState,
   ctx: CompileContext,
 ): ErrorHandling & { resolve(lookup: (name: string, field: string) => StateNode): void } {
-  const retriers: Retrier[] = ((raw.Retry as RawObject[] | undefined) ?? []).map((r, i) => {
+  const retriers: Retrier[] = (state.Retry ?? []).map((r, i) => {
     const location = `${ctx.location}/Retry/${i}`;
     const jitter = r.JitterStrategy ?? 'NONE';
     if (jitter !== 'FULL' && jitter !== 'NONE')
@@ -111,12 +126,12 @@ export function compileErrorHandling(
       jitter,
     };
   });
-  const catchers: Catcher[] = ((raw.Catch as RawObject[] | undefined) ?? []).map((c, i) => {
+  const catchers: Catcher[] = (state.Catch ?? []).map((c, i) => {
     const location = `${ctx.location}/Catch/${i}`;
     if (typeof c.Next !== 'string') throw invalid(`a catcher needs 'Next'`, location);
     return {
       errorEquals: errorEquals(c, location),
-      flow: ctx.language.catcherFlow(c, location, raw),
+      flow: ctx.language.catcherFlow(c, location, state),
       nextName: c.Next,
     };
   });

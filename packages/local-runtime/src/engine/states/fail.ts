@@ -1,14 +1,14 @@
+import type { FailState } from '../asl';
 import { FailStateError } from '../errors';
 import type { StateNode } from '../model';
-import type { RawObject } from '../query-language';
 import { baseNode, type CompileContext } from './common';
 
 /** Fail: `Error` and `Cause`, literals or expressions that must evaluate to strings. No exit event. */
-export function compileFail(name: string, raw: RawObject, ctx: CompileContext): StateNode {
-  const error = ctx.language.value(raw, 'Error', ctx.location, 'string');
-  const cause = ctx.language.value(raw, 'Cause', ctx.location, 'string');
+export function compileFail(name: string, state: FailState, ctx: CompileContext): StateNode {
+  const error = ctx.language.value(state, 'Error', ctx.location, 'string');
+  const cause = ctx.language.value(state, 'Cause', ctx.location, 'string');
   const node: StateNode = {
-    ...baseNode(name, 'Fail', raw),
+    ...baseNode(name, state),
     resolve() {},
     async execute(_run, scope) {
       const errorValue = error ? ((await error(scope)) as string) : undefined;

@@ -1,6 +1,6 @@
+import type { MapState } from '../asl';
 import { ExecutionInterrupted, StatesError } from '../errors';
 import type { StateNode, StateScope } from '../model';
-import type { RawObject } from '../query-language';
 
 import type { Run } from '../run';
 import {
@@ -30,13 +30,13 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
  * iteration with its own variable scope and `$states.context.Map.Item` in `ItemSelector`; the result is
  * the array of iteration outputs. The first failed iteration fails the state with its error.
  */
-export function compileMap(name: string, raw: RawObject, ctx: CompileContext): StateNode {
-  rejectUnsupported(raw, UNSUPPORTED_FIELDS, ctx.location);
-  const processorField = 'ItemProcessor' in raw ? 'ItemProcessor' : 'Iterator';
-  const processor = raw[processorField] as RawObject | undefined;
+export function compileMap(name: string, state: MapState, ctx: CompileContext): StateNode {
+  rejectUnsupported(state, UNSUPPORTED_FIELDS, ctx.location);
+  const processorField = 'ItemProcessor' in state ? 'ItemProcessor' : 'Iterator';
+  const processor = processorField === 'ItemProcessor' ? state.ItemProcessor : state.Iterator;
   if (processor === undefined || typeof processor !== 'object')
     throw invalid(`a Map state needs 'ItemProcessor'`, ctx.location);
-  const mode = (processor.ProcessorConfig as RawObject | undefined)?.Mode ?? 'INLINE';
+  const mode = processor.ProcessorConfig?.Mode ?? 'INLINE';
   if (mode !== 'INLINE') {
     throw invalid(
       `Map mode ${JSON.stringify(mode)} is not supported: the local engine runs inline Map states only`,
@@ -45,18 +45,23 @@ export function compileMap(name: string, raw: RawObject, ctx: CompileContext): S
     );
   }
   const branch = ctx.compileBranch(processor, `${ctx.location}/${processorField}`);
-  const items = ctx.language.value(raw, 'Items', ctx.location, 'array');
-  const maxConcurrency = ctx.language.value(raw, 'MaxConcurrency', ctx.location, 'nonNegativeInteger');
+  const items = ctx.language.value(state, 'Items', ctx.location, 'array');
+  const maxConcurrency = ctx.language.value(state, 'MaxConcurrency', ctx.location, 'nonNegativeInteger');
   // JSONPath's legacy name for ItemSelector is `Parameters` (used when ItemSelector is absent).
   const selectorField =
-    'ItemSelector' in raw ? 'ItemSelector' : 'Parameters' in raw ? 'Parameters' : undefined;
+    'ItemSelector' in state ? 'ItemSelector' : 'Parameters' in state ? 'Parameters' : undefined;
   const selector =
     selectorField === undefined
       ? undefined
-      : ctx.language.template(raw[selectorField], selectorField, ctx.location, raw);
-  const flow = ctx.language.stateFlow(raw, ctx.location);
-  const handling = compileErrorHandling(raw, ctx);
-  const base = baseNode(name, 'Map', raw, true);
+      : ctx.language.template(
+          selectorField === 'ItemSelector' ? state.ItemSelector : state.Parameters,
+          selectorField,
+          ctx.location,
+          state,
+        );
+  const flow = ctx.language.stateFlow(state, ctx.location);
+  const handling = compileErrorHandling(state, ctx);
+  const base = baseNode(name, state, true);
 
   async function attempt(run: Run, scope: StateScope) {
     const values = items ? ((await items(scope)) as unknown[]) : scope.input;

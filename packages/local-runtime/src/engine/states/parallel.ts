@@ -1,6 +1,7 @@
+import type { ParallelState } from '../asl';
 import { ExecutionInterrupted } from '../errors';
 import type { Branch, Outcome, StateNode, StateScope } from '../model';
-import type { DataFlow, RawObject } from '../query-language';
+import type { DataFlow } from '../query-language';
 
 import type { Run } from '../run';
 import {
@@ -82,16 +83,14 @@ export async function runChildren(
 }
 
 /** Parallel: every branch gets the effective input and its own variable scope; the result is the array of branch outputs. */
-export function compileParallel(name: string, raw: RawObject, ctx: CompileContext): StateNode {
-  const rawBranches = raw.Branches;
-  if (!Array.isArray(rawBranches) || rawBranches.length === 0)
+export function compileParallel(name: string, state: ParallelState, ctx: CompileContext): StateNode {
+  const machines = state.Branches;
+  if (!Array.isArray(machines) || machines.length === 0)
     throw invalid(`a Parallel state needs a non-empty 'Branches' array`, ctx.location);
-  const branches: Branch[] = (rawBranches as RawObject[]).map((b, i) =>
-    ctx.compileBranch(b, `${ctx.location}/Branches/${i}`),
-  );
-  const flow = ctx.language.stateFlow(raw, ctx.location);
-  const handling = compileErrorHandling(raw, ctx);
-  const base = baseNode(name, 'Parallel', raw, true);
+  const branches: Branch[] = machines.map((b, i) => ctx.compileBranch(b, `${ctx.location}/Branches/${i}`));
+  const flow = ctx.language.stateFlow(state, ctx.location);
+  const handling = compileErrorHandling(state, ctx);
+  const base = baseNode(name, state, true);
 
   async function attempt(run: Run, scope: StateScope) {
     const input = flow.effectiveInput ? await flow.effectiveInput(scope) : scope.input;

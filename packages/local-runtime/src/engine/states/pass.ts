@@ -1,11 +1,11 @@
+import type { PassState } from '../asl';
 import type { StateNode } from '../model';
-import type { RawObject } from '../query-language';
 import { baseNode, type CompileContext, finish } from './common';
 
 /** Pass: optional `Output` (default: the input) and `Assign`. */
-export function compilePass(name: string, raw: RawObject, ctx: CompileContext): StateNode {
-  const flow = ctx.language.stateFlow(raw, ctx.location);
-  const base = baseNode(name, 'Pass', raw);
+export function compilePass(name: string, state: PassState, ctx: CompileContext): StateNode {
+  const flow = ctx.language.stateFlow(state, ctx.location);
+  const base = baseNode(name, state);
   const node: StateNode = {
     ...base,
     resolve(lookup) {

@@ -1,3 +1,4 @@
+import type { TaskState } from '../asl';
 import {
   dataLimitCause,
   ErrorNames,
@@ -7,7 +8,6 @@ import {
 } from '../errors';
 import { notTruncated } from '../history';
 import type { StateNode, StateScope } from '../model';
-import type { RawObject } from '../query-language';
 import { toStatesError } from '../retry-catch';
 import { MAX_TIMER_MS, type Run } from '../run';
 import type { Integration } from '../types';
@@ -72,6 +72,12 @@ async function invoke(
   }
 }
 
+/** The schema also admits CloudFormation's `{Ref}` / `{Fn::...}` forms of `Resource`, which cannot run here. */
+function resourceArn(state: TaskState, location: string): string {
+  if (typeof state.Resource !== 'string') throw invalid(`a Task needs a 'Resource' ARN string`, location);
+  return state.Resource;
+}
+
 /** The integration registered for `resource`; an unknown resource is rejected as AWS rejects it. */
 function integrationFor(resource: string, ctx: CompileContext): Integration {
   const integration = ctx.integrations.resolve(resource);
@@ -89,17 +95,16 @@ function integrationFor(resource: string, ctx: CompileContext): Integration {
  * `Resource`, records Task* (or LambdaFunction*) events, applies `TimeoutSeconds`, the 256 KiB
  * result limit, then `Output` (default: the result) and `Assign`; Retry/Catch wrap each attempt.
  */
-export function compileTask(name: string, raw: RawObject, ctx: CompileContext): StateNode {
-  rejectUnsupported(raw, UNSUPPORTED_FIELDS, ctx.location);
-  const resource = raw.Resource;
-  if (typeof resource !== 'string') throw invalid(`a Task needs a 'Resource' ARN string`, ctx.location);
+export function compileTask(name: string, state: TaskState, ctx: CompileContext): StateNode {
+  rejectUnsupported(state, UNSUPPORTED_FIELDS, ctx.location);
+  const resource = resourceArn(state, ctx.location);
   const integration = integrationFor(resource, ctx);
   const legacyLambda = integration.events === 'lambdaFunction';
-  const flow = ctx.language.stateFlow(raw, ctx.location);
-  const timeout = ctx.language.value(raw, 'TimeoutSeconds', ctx.location, 'positiveInteger');
-  const heartbeat = ctx.language.value(raw, 'HeartbeatSeconds', ctx.location, 'positiveInteger');
-  const handling = compileErrorHandling(raw, ctx);
-  const base = baseNode(name, 'Task', raw, true);
+  const flow = ctx.language.stateFlow(state, ctx.location);
+  const timeout = ctx.language.value(state, 'TimeoutSeconds', ctx.location, 'positiveInteger');
+  const heartbeat = ctx.language.value(state, 'HeartbeatSeconds', ctx.location, 'positiveInteger');
+  const handling = compileErrorHandling(state, ctx);
+  const base = baseNode(name, state, true);
   const resourceDetails = { resource: integration.resource, resourceType: integration.resourceType };
 
   async function attempt(run: Run, scope: StateScope) {
@@ -143,7 +148,7 @@ export function compileTask(name: string, raw: RawObject, ctx: CompileContext): 
     try {
       result = await invoke(
         integration,
-        resource as string,
+        resource,
         parameters,
         timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
         run,

@@ -1,15 +1,15 @@
+import type { WaitState } from '../asl';
 import type { StateNode } from '../model';
-import type { RawObject } from '../query-language';
 import { baseNode, type CompileContext, finish, invalid } from './common';
 
 /** Wait: `Seconds` or `Timestamp` (literals or expressions); the pause is multiplied by the run's time scale. */
-export function compileWait(name: string, raw: RawObject, ctx: CompileContext): StateNode {
-  const seconds = ctx.language.value(raw, 'Seconds', ctx.location, 'nonNegativeInteger');
-  const timestamp = ctx.language.value(raw, 'Timestamp', ctx.location, 'timestamp');
+export function compileWait(name: string, state: WaitState, ctx: CompileContext): StateNode {
+  const seconds = ctx.language.value(state, 'Seconds', ctx.location, 'nonNegativeInteger');
+  const timestamp = ctx.language.value(state, 'Timestamp', ctx.location, 'timestamp');
   if (seconds === undefined && timestamp === undefined)
     throw invalid(`a Wait state needs 'Seconds' or 'Timestamp'`, ctx.location);
-  const flow = ctx.language.stateFlow(raw, ctx.location);
-  const base = baseNode(name, 'Wait', raw);
+  const flow = ctx.language.stateFlow(state, ctx.location);
+  const base = baseNode(name, state);
   const node: StateNode = {
     ...base,
     resolve(lookup) {

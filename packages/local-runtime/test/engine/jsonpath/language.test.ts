@@ -1,6 +1,14 @@
+import type {
+  ChoiceState,
+  FailState,
+  JsonPathChoiceRule,
+  MapState,
+  TaskState,
+  WaitState,
+} from '../../../src/engine/asl';
 import { InvalidDefinitionError, type StatesError, TerminalError } from '../../../src/engine/errors';
 import { JsonPathLanguage } from '../../../src/engine/jsonpath/language';
-import type { EvalScope, Evaluator, RawObject } from '../../../src/engine/query-language';
+import type { EvalScope, Evaluator } from '../../../src/engine/query-language';
 
 const context = { Execution: { Id: 'exec-arn', Name: 'run-1' }, State: { Name: 'S' } };
 
@@ -23,7 +31,7 @@ async function failure(evaluator: Evaluator | undefined, s: EvalScope): Promise<
 }
 
 describe('JsonPathLanguage: Task, Parallel and Map data flow', () => {
-  const raw: RawObject = {
+  const raw: TaskState = {
     Type: 'Task',
     Resource: 'arn:aws:states:::lambda:invoke',
     InputPath: '$.order',
@@ -144,20 +152,20 @@ describe('JsonPathLanguage: Pass, Wait, Succeed', () => {
 });
 
 describe('JsonPathLanguage: Choice', () => {
-  const rule: RawObject = {
+  const rule: JsonPathChoiceRule = {
     Variable: '$.n',
     NumericGreaterThan: 1,
     Next: 'Big',
     Assign: { 'seen.$': '$.n' },
   };
-  const raw: RawObject = {
+  const raw: ChoiceState = {
     Type: 'Choice',
     InputPath: '$.data',
     OutputPath: '$.keep',
     Choices: [rule],
     Default: 'Small',
   };
-  const choice: RawObject = { Type: 'Choice', Choices: [], Default: 'X' };
+  const choice: ChoiceState = { Type: 'Choice', Choices: [], Default: 'X' };
 
   it("Given a Choice with InputPath, When a rule is evaluated, Then it sees the state's effective input", async () => {
     const language = new JsonPathLanguage();
@@ -194,7 +202,7 @@ describe('JsonPathLanguage: Choice', () => {
 });
 
 describe('JsonPathLanguage: catchers', () => {
-  const task: RawObject = { Type: 'Task', Resource: 'x', End: true };
+  const task: TaskState = { Type: 'Task', Resource: 'x', End: true };
 
   it('Given a catcher with ResultPath, When the output is built, Then the error output is placed into the raw input', async () => {
     const flow = new JsonPathLanguage().catcherFlow(
@@ -223,7 +231,7 @@ describe('JsonPathLanguage: catchers', () => {
 describe('JsonPathLanguage: single values and templates', () => {
   it('Given SecondsPath, When read, Then the value comes from the effective input', async () => {
     const language = new JsonPathLanguage();
-    const raw = { Type: 'Wait', InputPath: '$.w', SecondsPath: '$.s', Next: 'X' };
+    const raw: WaitState = { Type: 'Wait', InputPath: '$.w', SecondsPath: '$.s', Next: 'X' };
     const seconds = language.value(raw, 'Seconds', '/States/W', 'nonNegativeInteger');
     language.stateFlow(raw, '/States/W');
     expect(await run(seconds, scope({ w: { s: 3 } }))).toBe(3);
@@ -232,7 +240,7 @@ describe('JsonPathLanguage: single values and templates', () => {
   it('fails with a terminal States.Runtime when a *Path value has the wrong type', async () => {
     const language = new JsonPathLanguage();
     const timeout = language.value(
-      { Type: 'Task', TimeoutSecondsPath: '$.t' },
+      { Type: 'Task', Resource: 'x', TimeoutSecondsPath: '$.t' },
       'TimeoutSeconds',
       '/States/T',
       'positiveInteger',
@@ -244,18 +252,22 @@ describe('JsonPathLanguage: single values and templates', () => {
 
   it('Given literals, When read, Then they are checked at definition load', async () => {
     const language = new JsonPathLanguage();
+    const task = (fields: Partial<TaskState>): TaskState => ({ Type: 'Task', Resource: 'x', ...fields });
     expect(
-      await run(language.value({ TimeoutSeconds: 5 }, 'TimeoutSeconds', '/S', 'positiveInteger'), scope({})),
+      await run(
+        language.value(task({ TimeoutSeconds: 5 }), 'TimeoutSeconds', '/S', 'positiveInteger'),
+        scope({}),
+      ),
     ).toBe(5);
-    expect(language.value({}, 'TimeoutSeconds', '/S', 'positiveInteger')).toBeUndefined();
-    expect(() => language.value({ TimeoutSeconds: 0 }, 'TimeoutSeconds', '/S', 'positiveInteger')).toThrow(
-      InvalidDefinitionError,
-    );
+    expect(language.value(task({}), 'TimeoutSeconds', '/S', 'positiveInteger')).toBeUndefined();
+    expect(() =>
+      language.value(task({ TimeoutSeconds: 0 }), 'TimeoutSeconds', '/S', 'positiveInteger'),
+    ).toThrow(InvalidDefinitionError);
   });
 
   it('Given ErrorPath and CausePath on a Fail, When read, Then a path or an intrinsic call is evaluated on the input', async () => {
     const language = new JsonPathLanguage();
-    const raw = { Type: 'Fail', ErrorPath: '$.code', CausePath: "States.Format('bad {}', $.id)" };
+    const raw: FailState = { Type: 'Fail', ErrorPath: '$.code', CausePath: "States.Format('bad {}', $.id)" };
     expect(await run(language.value(raw, 'Error', '/States/F', 'string'), scope({ code: 'E1', id: 7 }))).toBe(
       'E1',
     );
@@ -266,7 +278,7 @@ describe('JsonPathLanguage: single values and templates', () => {
 
   it('Given a Map with ItemsPath and ItemSelector, When read, Then items and each selected item come from the effective input and $$.Map', async () => {
     const language = new JsonPathLanguage();
-    const raw = {
+    const raw: MapState = {
       Type: 'Map',
       InputPath: '$.in',
       ItemsPath: '$.list',
@@ -283,7 +295,7 @@ describe('JsonPathLanguage: single values and templates', () => {
 
   it('Given a Map with InputPath and no ItemsPath, When items are read, Then they are the effective input', async () => {
     const language = new JsonPathLanguage();
-    const raw = { Type: 'Map', InputPath: '$.list' };
+    const raw: MapState = { Type: 'Map', InputPath: '$.list' };
     const items = language.value(raw, 'Items', '/States/M', 'array');
     language.stateFlow(raw, '/States/M');
     expect(await run(items, scope({ list: [1, 2] }))).toEqual([1, 2]);
