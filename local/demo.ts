@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { executionHistory, waitForExecution } from '@sfn-idempotency/local-runtime';
 import type { Order } from '../handlers/payment';
+import { INVALID_KEY_ERROR_PREFIX, StateName } from '../lib/state-machines/names';
 
 export interface DemoEvent {
   /** The order id, or undefined for the invalid event. */
@@ -132,10 +133,10 @@ export function classify(
   const tasksEntered = events.filter((e) => e.type === 'TaskStateEntered').length;
   const transitions = entered.length + (scheduled - tasksEntered);
   let outcome: Outcome = 'other';
-  if (entered.includes('Processed')) outcome = 'new';
-  else if (entered.includes('AlreadyProcessed')) outcome = 'duplicate';
-  else if (description.error?.startsWith('Idempotency.Key')) outcome = 'invalid';
-  else if (entered.includes('BusinessLogicFailed')) outcome = 'failed';
+  if (entered.includes(StateName.Processed)) outcome = 'new';
+  else if (entered.includes(StateName.AlreadyProcessed)) outcome = 'duplicate';
+  else if (description.error?.startsWith(INVALID_KEY_ERROR_PREFIX)) outcome = 'invalid';
+  else if (entered.includes(StateName.BusinessLogicFailed)) outcome = 'failed';
   return { outcome, transitions };
 }
 

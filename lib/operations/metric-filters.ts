@@ -3,6 +3,7 @@
  * Functions writes one JSON line per state entered, naming the state (no execution data needed),
  * so a metric filter per outcome state counts them. Pure data, pinned by tests.
  */
+import { StateName } from '../state-machines/names';
 
 /** A metric the workflow's log group yields through a metric filter. */
 export interface StateEntryMetric {
@@ -10,29 +11,29 @@ export interface StateEntryMetric {
   readonly metricName: string;
   /** The log event type Step Functions writes when the state is entered. */
   readonly eventType: string;
-  /** The state's name in `state-machines/idempotency.asl.json`. */
-  readonly stateName: string;
+  /** The state of the idempotent workflow. */
+  readonly stateName: StateName;
 }
 
 /** New events: the business function was called (entered once per execution, retries included). */
 export const NEW_EVENTS: StateEntryMetric = {
   metricName: 'NewEvents',
   eventType: 'TaskStateEntered',
-  stateName: 'RunBusinessLogic',
+  stateName: StateName.RunBusinessLogic,
 };
 
 /** Duplicates: the key was held, the business function was not called. */
 export const DUPLICATES: StateEntryMetric = {
   metricName: 'Duplicates',
   eventType: 'SucceedStateEntered',
-  stateName: 'AlreadyProcessed',
+  stateName: StateName.AlreadyProcessed,
 };
 
 /** Duplicates turned away while the first execution still runs (inProgressPolicy FAIL). */
 export const IN_PROGRESS_DUPLICATES: StateEntryMetric = {
   metricName: 'InProgressDuplicates',
   eventType: 'FailStateEntered',
-  stateName: 'RejectWhileInProgress',
+  stateName: StateName.RejectWhileInProgress,
 };
 
 /** Every metric the operations construct derives from the log group. */

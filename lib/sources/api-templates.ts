@@ -3,6 +3,7 @@
  * StartSyncExecution and answers with the workflow's output.
  */
 
+import { IdempotencyError, INVALID_KEY_ERROR_PREFIX } from '../state-machines/names';
 import { EXECUTION_NAME_UNSAFE_CHARACTERS, MAX_EXECUTION_NAME_LENGTH } from './execution-name';
 
 /**
@@ -62,11 +63,11 @@ export function startSyncExecutionResponseTemplate(): string {
     '#set($cause = "$!input.path(\'$.cause\')")',
     "#if($status == 'TIMED_OUT')",
     '#set($context.responseOverride.status = 504)',
-    "#elseif($error == 'Idempotency.AlreadyInProgress')",
+    `#elseif($error == '${IdempotencyError.AlreadyInProgress}')`,
     '#set($context.responseOverride.status = 409)',
-    "#elseif($error.startsWith('Idempotency.Key'))",
+    `#elseif($error.startsWith('${INVALID_KEY_ERROR_PREFIX}'))`,
     '#set($context.responseOverride.status = 422)',
-    "#elseif($error == 'Idempotency.PayloadMismatch')",
+    `#elseif($error == '${IdempotencyError.PayloadMismatch}')`,
     '#set($context.responseOverride.status = 422)',
     '#else',
     '#set($context.responseOverride.status = 502)',
