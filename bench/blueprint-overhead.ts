@@ -6,7 +6,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { type IntegrationRegistry, StateMachine, StatesError } from '@sfn-idempotency/local-runtime';
-import { renderDefinition } from '../lib/definition';
+import { renderDefinition } from '../lib/plan';
 import { LOCAL_EXAMPLE, startBlueprintRuntime } from '../local/deploy';
 
 const ARNS = {

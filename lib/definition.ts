@@ -1,46 +1,16 @@
 /**
- * The one module that knows the placeholders of `state-machines/idempotency.asl.json`.
- *
- * Rendering happens in two steps, both pure:
- * 1. `definitionTemplate(options)` applies the structural choice (where a duplicate goes) and drops
- *    the states the options leave unreachable, because Step Functions rejects unreachable states;
- * 2. `definitionSubstitutions(options)` gives the value of every remaining `${Name}`.
- * CDK passes (1) as the definition string and (2) as CloudFormation's DefinitionSubstitutions;
- * the local runtime calls `renderDefinition(options)`, which applies (2) to (1) in process.
- * Both therefore run the exact same file.
+ * The options of the idempotent workflow's definition: their types, defaults and validation
+ * (`resolveDefinitionOptions`), and the time budget derived from them (task timeout, lease,
+ * worst-case run). lib/plan.ts resolves them once and builds the definitions from the result
+ * (lib/state-machines/).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import jsonata from 'jsonata';
-import { IdempotencyConfigError, UnknownPlaceholderError } from './errors';
-
-/** Where the single state machine definition lives. */
-export const DEFINITION_FILE = join(__dirname, '..', 'state-machines', 'idempotency.asl.json');
-
-/** Placeholder names used in the ASL file, written there as `${Name}`. */
-export const Placeholder = {
-  TableName: 'TableName',
-  BusinessFunctionArn: 'BusinessFunctionArn',
-  KeyExpression: 'KeyExpression',
-  KeyPrefix: 'KeyPrefix',
-  RecordIdExpression: 'RecordIdExpression',
-  RecordTtlSeconds: 'RecordTtlSeconds',
-  LeaseSeconds: 'LeaseSeconds',
-  BusinessTaskTimeoutSeconds: 'BusinessTaskTimeoutSeconds',
-  ReturnStoredResult: 'ReturnStoredResult',
-  MaxStoredResultBytes: 'MaxStoredResultBytes',
-  FailWhenInProgress: 'FailWhenInProgress',
-  PayloadValidation: 'PayloadValidation',
-  PayloadValidationExpression: 'PayloadValidationExpression',
-  EnvelopePayload: 'EnvelopePayload',
-  Event: 'Event',
-  ClaimRetryWindowSeconds: 'ClaimRetryWindowSeconds',
-} as const;
-
-/** The placeholder resolved by `definitionTemplate`: the state a duplicate goes to. */
-export const STRUCTURAL_PLACEHOLDER = 'OnDuplicate';
-
-export type PlaceholderName = (typeof Placeholder)[keyof typeof Placeholder];
+import { IdempotencyConfigError } from './errors';
+import {
+  BUSINESS_ATTEMPTS,
+  BUSINESS_RETRY_WAIT_SECONDS,
+  DYNAMODB_RETRY_WAIT_SECONDS,
+} from './state-machines/retries';
 
 /** What a duplicate execution returns. */
 export type DuplicateResponse =
@@ -150,43 +120,14 @@ export function defaultKeyExpression(inputShape: InputShape = DEFINITION_DEFAULT
 export const LAMBDA_INIT_SECONDS = 10;
 /** Time allowed on top of the function's timeout and Init for the invoke round trip. */
 export const INVOKE_MARGIN_SECONDS = 5;
-/**
- * Longest total wait of one DynamoDB task's retrier (4 retries, 1 s doubling, capped at 8 s,
- * full jitter): 1 + 2 + 4 + 8.
- */
-export const DYNAMODB_RETRY_WAIT_SECONDS = 15;
 /** Time reserved after the last invoke attempt for the completion write: its retry waits plus 5 s for its attempts. */
 export const COMPLETION_MARGIN_SECONDS = DYNAMODB_RETRY_WAIT_SECONDS + 5;
 /** How long after the execution started a claim rejected by a non-validation DynamoDB error is tried again. */
 export const CLAIM_RETRY_WINDOW_SECONDS = 15;
 /** Longest pause of WaitBeforeClaimingAgain. */
 export const CLAIM_RETRY_PAUSE_SECONDS = 3;
-/** Attempts of RunBusinessLogic (1 + its Lambda service-error retries) and the longest total retry wait. */
-export const BUSINESS_ATTEMPTS = 3;
-export const BUSINESS_RETRY_WAIT_SECONDS = 3;
 /** Largest result the workflow will store: the record must stay far below DynamoDB's 400 KB item and Step Functions' 256 KiB payload. */
 export const MAX_STORED_RESULT_BYTES_LIMIT = 100_000;
-/** DynamoDB's partition key limit, in UTF-8 bytes. */
-export const MAX_KEY_BYTES = 2048;
-
-/**
- * The JSONata expression (no `{% %}`) computing a record's `id` from `$states.input`:
- * `<keyPrefix>#<key>` for a string or number key, and '' for a key that is missing, of another
- * type, or longer than DynamoDB's partition key limit (DynamoDB rejects '' before writing, and
- * ClassifyRejectedClaim tells the three apart). Defined once because ASL has no functions: the
- * workflow evaluates it in several states and the orphaned-lease release evaluates it on the
- * failed execution's input. The UTF-8 length is read from `$encodeUrlComponent`, where every
- * `%XX` is one byte and every other character one byte.
- */
-export function recordIdExpression(keyExpression: string, keyPrefix: string): string {
-  return (
-    `( $key := (${keyExpression}); ` +
-    "$keyText := $type($key) = 'string' ? $key : ($type($key) = 'number' ? $string($key) : ''); " +
-    `$recordId := $keyText = '' ? '' : '${keyPrefix}#' & $keyText; ` +
-    "( $encoded := $encodeUrlComponent($recordId); 2 * $length($replace($encoded, '%', '')) - $length($encoded) )" +
-    ` > ${MAX_KEY_BYTES} ? '' : $recordId )`
-  );
-}
 
 /**
  * The Task timeout of RunBusinessLogic: the function's timeout, plus Lambda's Init phase (a cold
@@ -324,10 +265,18 @@ function definitionProblems(o: ResolvedDefinitionOptions): string[] {
   return problems;
 }
 
-/** Problems of one user-supplied JSONata expression: syntax, and AWS's "no implicit input" rule. */
+/**
+ * Problems of one user-supplied JSONata expression: syntax, AWS's "no implicit input" rule, and
+ * `${`, which CloudFormation would read as a DefinitionSubstitutions placeholder in the definition.
+ */
 export function expressionProblems(name: string, expression: string): string[] {
   if (expression.trim().length === 0) {
     return [`${name} must not be empty; for example "$states.input.detail.orderId"`];
+  }
+  if (expression.includes('${')) {
+    return [
+      `${name} ${JSON.stringify(expression)} contains "\${", which CloudFormation would take for a placeholder of the definition; write it as two strings, for example '$' & '{'`,
+    ];
   }
   let ast: jsonata.ExprNode;
   try {
@@ -344,126 +293,4 @@ export function expressionProblems(name: string, expression: string): string[] {
     ];
   }
   return [];
-}
-
-/** The `${Name}` → value map for CloudFormation's DefinitionSubstitutions (and renderDefinition). */
-export function definitionSubstitutions(options: DefinitionOptions): Record<PlaceholderName, string> {
-  const o = resolveDefinitionOptions(options);
-  return {
-    TableName: inJsonString(o.tableName),
-    BusinessFunctionArn: inJsonString(o.businessFunctionArn),
-    KeyExpression: inJsonString(o.keyExpression),
-    KeyPrefix: inJsonString(o.keyPrefix),
-    RecordIdExpression: inJsonString(recordIdExpression(o.keyExpression, o.keyPrefix)),
-    RecordTtlSeconds: String(o.recordTtlSeconds),
-    LeaseSeconds: String(o.leaseSeconds),
-    BusinessTaskTimeoutSeconds: String(businessTaskTimeoutSeconds(o.businessTimeoutSeconds)),
-    ReturnStoredResult: String(o.duplicateResponse === 'RETURN_STORED_RESULT'),
-    MaxStoredResultBytes: String(o.maxStoredResultBytes),
-    FailWhenInProgress: String(o.inProgressPolicy === 'FAIL'),
-    PayloadValidation: String(o.payloadValidationExpression !== undefined),
-    // Never evaluated when validation is off (every use is guarded by PayloadValidation).
-    PayloadValidationExpression: inJsonString(o.payloadValidationExpression ?? 'null'),
-    EnvelopePayload: String(o.payloadShape === 'ENVELOPE'),
-    Event: o.inputShape === 'BATCH_OF_ONE' ? '$states.input[0]' : '$states.input',
-    ClaimRetryWindowSeconds: String(CLAIM_RETRY_WINDOW_SECONDS),
-  };
-}
-
-/** Whether duplicates must read the stored record (and so pay one more transition and a read). */
-export function duplicatesReadRecord(options: DefinitionOptions): boolean {
-  const o = resolveDefinitionOptions(options);
-  return (
-    o.duplicateResponse === 'RETURN_STORED_RESULT' ||
-    o.inProgressPolicy === 'FAIL' ||
-    o.payloadValidationExpression !== undefined
-  );
-}
-
-/** Every value lands inside a JSON string literal of the ASL file, so it is escaped for one. */
-function inJsonString(value: string): string {
-  return JSON.stringify(value).slice(1, -1);
-}
-
-/** The raw ASL text, placeholders included. */
-export function loadDefinitionTemplate(): string {
-  return readFileSync(DEFINITION_FILE, 'utf8');
-}
-
-/** Thrown when a template holds a placeholder that has no value (lib/errors.ts). */
-export { UnknownPlaceholderError };
-
-/**
- * Replaces every `${Name}` the way CloudFormation's DefinitionSubstitutions does.
- * With `partial`, unknown placeholders stay as they are.
- */
-export function substitute(
-  template: string,
-  substitutions: Readonly<Record<string, string>>,
-  partial = false,
-): string {
-  return template.replace(/\$\{([A-Za-z0-9_]+)\}/g, (match, name: string) => {
-    const value = substitutions[name];
-    if (value === undefined) {
-      if (partial) return match;
-      throw new UnknownPlaceholderError(
-        `the definition uses \${${name}} but no substitution is given for it; add it to definitionSubstitutions`,
-      );
-    }
-    return value;
-  });
-}
-
-interface AslState {
-  readonly Next?: string;
-  readonly Default?: string;
-  readonly Choices?: ReadonlyArray<{ readonly Next: string }>;
-  readonly Catch?: ReadonlyArray<{ readonly Next: string; Assign?: unknown }>;
-}
-
-interface AslDefinition {
-  readonly StartAt: string;
-  States: Record<string, AslState>;
-}
-
-/** The names of the states reachable from StartAt. */
-export function reachableStates(definition: AslDefinition): Set<string> {
-  const seen = new Set<string>();
-  const pending = [definition.StartAt];
-  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
-    const state = definition.States[name];
-    if (seen.has(name) || state === undefined) continue;
-    seen.add(name);
-    for (const next of [state.Next, state.Default, ...(state.Choices ?? []), ...(state.Catch ?? [])]) {
-      const target = typeof next === 'string' ? next : next?.Next;
-      if (target !== undefined) pending.push(target);
-    }
-  }
-  return seen;
-}
-
-/**
- * The definition with the structural choice applied and only reachable states kept; the value
- * placeholders remain (CloudFormation or `renderDefinition` fills them in).
- */
-export function definitionTemplate(options: DefinitionOptions): string {
-  const onDuplicate = duplicatesReadRecord(options) ? 'LoadExistingRecord' : 'AlreadyProcessed';
-  const text = substitute(loadDefinitionTemplate(), { [STRUCTURAL_PLACEHOLDER]: onDuplicate }, true);
-  const definition = JSON.parse(text) as AslDefinition;
-  const reachable = reachableStates(definition);
-  definition.States = Object.fromEntries(
-    Object.entries(definition.States).filter(([name]) => reachable.has(name)),
-  );
-  if (onDuplicate === 'AlreadyProcessed') {
-    // The duplicate catcher assigns what only LoadExistingRecord and InspectDuplicate read: with
-    // those pruned its Assign is dead, and evaluating it would cost every duplicate two expressions.
-    const catcher = definition.States.ClaimIdempotencyKey?.Catch?.find((c) => c.Next === onDuplicate);
-    if (catcher) delete catcher.Assign;
-  }
-  return JSON.stringify(definition);
-}
-
-/** The ready-to-create definition (JSON text), e.g. for the local runtime's CreateStateMachine. */
-export function renderDefinition(options: DefinitionOptions): string {
-  return substitute(definitionTemplate(options), definitionSubstitutions(options));
 }

@@ -12,20 +12,16 @@ import {
   DEFINITION_DEFAULTS,
   type DefinitionOptions,
   type DuplicateResponse,
-  definitionSubstitutions,
-  definitionTemplate,
-  duplicatesReadRecord,
   IdempotencyConfigError,
   type InProgressPolicy,
   type PayloadShape,
-  renderDefinition,
   resolveDefinitionOptions,
   worstCaseRunSeconds,
 } from './definition';
 import { throwIfProblems } from './errors';
 import { WorkflowOperations, workflowOperationsProblems } from './operations/workflow-operations';
+import { planWorkflow, renderDefinition } from './plan';
 import { OrphanedLeaseRelease } from './release/orphaned-lease-release';
-import { workflowIdExpression } from './release/release-definition';
 import {
   EventBridgeSource,
   type EventBridgeSourceProps,
@@ -260,17 +256,18 @@ export class IdempotentWorkflow extends Construct {
       });
 
     // --- Workflow -------------------------------------------------------------------------
-    const definitionOptions: DefinitionOptions = {
+    const plan = planWorkflow({
       ...options,
       tableName: this.table.tableName,
       businessFunctionArn: props.businessFunction.functionArn,
-    };
-    const resolved = resolveDefinitionOptions(definitionOptions);
+      workflowType,
+      releaseOrphanedLeases: props.releaseOrphanedLeases,
+    });
     this.machine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
       stateMachineType: workflowType,
-      definitionBody: sfn.DefinitionBody.fromString(definitionTemplate(definitionOptions)),
-      definitionSubstitutions: definitionSubstitutions(definitionOptions),
+      definitionBody: sfn.DefinitionBody.fromString(plan.definition),
+      definitionSubstitutions: plan.substitutions,
       logs: {
         destination: this.logGroup,
         level: props.logLevel ?? sfn.LogLevel.ALL,
@@ -281,16 +278,15 @@ export class IdempotentWorkflow extends Construct {
     this.stateMachine = this.machine;
 
     // --- Permissions: a definition from a file gets no inferred task permissions ----------
-    this.grantTaskPermissions(props.businessFunction, duplicatesReadRecord(definitionOptions));
+    this.grantTaskPermissions(props.businessFunction, plan.tableActions);
 
     // --- Orphaned leases: executions that died holding their key ---------------------------
-    if (props.releaseOrphanedLeases ?? workflowType === sfn.StateMachineType.STANDARD) {
+    if (plan.release) {
       this.orphanedLeaseRelease = new OrphanedLeaseRelease(this, 'OrphanedLeaseRelease', {
         workflow: this.machine,
         logRemovalPolicy: props.logRemovalPolicy,
         table: this.table,
-        idExpression: workflowIdExpression(resolved.keyExpression, resolved.keyPrefix),
-        businessTaskTimeoutSeconds: businessTaskTimeoutSeconds(resolved.businessTimeoutSeconds),
+        release: plan.release,
       });
     }
 
@@ -321,8 +317,8 @@ export class IdempotentWorkflow extends Construct {
       this.apiSource = new SyncApiSource(this, 'ApiSource', {
         ...props.apiSource,
         stateMachine: this.machine,
-        invokeTimeout: Duration.seconds(businessTaskTimeoutSeconds(resolved.businessTimeoutSeconds)),
-        worstCaseRunTime: Duration.seconds(worstCaseRunSeconds(resolved.businessTimeoutSeconds)),
+        invokeTimeout: Duration.seconds(plan.timeBudget.businessTaskTimeoutSeconds),
+        worstCaseRunTime: Duration.seconds(plan.timeBudget.worstCaseRunSeconds),
       });
     }
   }
@@ -349,17 +345,12 @@ export class IdempotentWorkflow extends Construct {
     });
   }
 
-  private grantTaskPermissions(businessFunction: lambda.IFunction, readsRecord: boolean): void {
+  private grantTaskPermissions(businessFunction: lambda.IFunction, tableActions: readonly string[]): void {
     const role = this.machine.role;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'IdempotencyRecords',
-        actions: [
-          ...(readsRecord ? ['dynamodb:GetItem'] : []),
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-        ],
+        actions: [...tableActions],
         resources: [this.table.tableArn],
       }),
     );

@@ -1,7 +1,7 @@
 /**
  * Deploys the blueprint into the local runtime: the idempotency table, a business function and the
- * idempotent workflow with its orphaned-lease release, rendered from the same options the construct
- * takes. Development only: nothing here is deployed to AWS.
+ * idempotent workflow with its orphaned-lease release, from the same plan the construct builds
+ * (lib/plan.ts). Development only: nothing here is deployed to AWS.
  */
 import {
   LOCAL_ACCOUNT,
@@ -9,14 +9,8 @@ import {
   type LocalRuntimeOptions,
   startLocalRuntime,
 } from '@sfn-idempotency/local-runtime';
-import {
-  businessTaskTimeoutSeconds,
-  type DefinitionOptions,
-  recordIdExpression,
-  renderDefinition,
-  resolveDefinitionOptions,
-} from '../lib/definition';
-import { ORPHANING_STATUSES, renderReleaseDefinition } from '../lib/release/release-definition';
+import type { DefinitionOptions } from '../lib/definition';
+import { planWorkflow, type WorkflowPlan } from '../lib/plan';
 
 /** The example the local runtime runs: the payment handler behind the blueprint. */
 export const LOCAL_EXAMPLE = {
@@ -34,7 +28,8 @@ export const LOCAL_EXAMPLE = {
 export interface DeployedWorkflow {
   readonly stateMachineArn: string;
   readonly name: string;
-  readonly definition: string;
+  /** What was deployed: the resolved options, the definitions, the time budget. */
+  readonly plan: WorkflowPlan;
   /** The orphaned-lease release workflow, when deployed. */
   readonly releaseStateMachineArn?: string;
 }
@@ -54,39 +49,33 @@ export interface DeployWorkflowOptions extends Partial<Omit<DefinitionOptions, '
   readonly releaseOrphanedLeases?: boolean;
 }
 
-/** Renders the blueprint definition for a local function and table and creates the state machine. */
+/** Plans the workflow for a local function and table and creates its state machines and rule. */
 export async function deployWorkflow(
   runtime: LocalRuntime,
   deploy: DeployWorkflowOptions,
 ): Promise<DeployedWorkflow> {
-  const { name, type = 'STANDARD', functionName, releaseOrphanedLeases, ...definitionOptions } = deploy;
-  const options = resolveDefinitionOptions({
-    ...definitionOptions,
-    tableName: definitionOptions.tableName ?? LOCAL_EXAMPLE.tableName,
+  const { name, type = 'STANDARD', functionName, ...options } = deploy;
+  const plan = planWorkflow({
+    ...options,
+    tableName: options.tableName ?? LOCAL_EXAMPLE.tableName,
     businessFunctionArn: runtime.lambda.functionArn(functionName),
+    workflowType: type,
   });
-  const definition = renderDefinition(options);
-  const stateMachineArn = await runtime.deployStateMachine({ name, type, definition });
-  if (type !== 'STANDARD' || releaseOrphanedLeases === false) return { stateMachineArn, name, definition };
+  const { definition, substitutions, release } = plan;
+  const stateMachineArn = await runtime.deployStateMachine({ name, type, definition, substitutions });
+  if (!release) return { stateMachineArn, name, plan };
 
   const releaseStateMachineArn = await runtime.deployStateMachine({
     name: `${name}-release`,
-    definition: renderReleaseDefinition({
-      tableName: options.tableName,
-      idExpression: recordIdExpression(options.keyExpression, options.keyPrefix),
-      businessTaskTimeoutSeconds: businessTaskTimeoutSeconds(options.businessTimeoutSeconds),
-    }),
+    definition: release.definition,
+    substitutions: release.substitutions,
   });
   runtime.deployRule({
     name: `${name}-orphaned-leases`,
-    pattern: {
-      source: ['aws.states'],
-      'detail-type': ['Step Functions Execution Status Change'],
-      detail: { status: [...ORPHANING_STATUSES], stateMachineArn: [stateMachineArn] },
-    },
+    pattern: release.eventPattern(stateMachineArn),
     targetStateMachineArn: releaseStateMachineArn,
   });
-  return { stateMachineArn, name, definition, releaseStateMachineArn };
+  return { stateMachineArn, name, plan, releaseStateMachineArn };
 }
 
 /** The blueprint's project root: handler paths such as `handlers/payment.ts#handler` are relative to it. */

@@ -6,25 +6,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { ReleasePlan } from '../plan';
 import { newDeadLetterQueue } from '../sources/eventbridge-source';
-import { ORPHANING_STATUSES, releaseDefinitionTemplate, releaseSubstitutions } from './release-definition';
 
 /** Props of {@link OrphanedLeaseRelease}. */
 export interface OrphanedLeaseReleaseProps {
   /** The idempotent workflow (STANDARD: only STANDARD workflows emit status-change events). */
   readonly workflow: sfn.IStateMachine;
-  /** The idempotency table the workflow writes. */
+  /** The idempotency table the workflow writes (the one the plan was made for). */
   readonly table: dynamodb.ITable;
-  /**
-   * The JSONata expression (without `{% %}`) computing the record `id` from `$states.input`, the
-   * workflow's input: the very expression the workflow uses, so the same key is found.
-   */
-  readonly idExpression: string;
-  /**
-   * The workflow's business task timeout: the release waits this long after the execution stopped,
-   * so an invocation it left running has ended before the key is freed.
-   */
-  readonly businessTaskTimeoutSeconds: number;
+  /** The workflow plan's release: its definition, substitutions, actions and rule pattern. */
+  readonly release: ReleasePlan;
   /**
    * What happens to the release workflow's log group when it leaves the stack (its name is fixed).
    * @default RemovalPolicy.RETAIN
@@ -55,11 +47,7 @@ export class OrphanedLeaseRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: OrphanedLeaseReleaseProps) {
     super(scope, id);
-    const substitutions = releaseSubstitutions({
-      tableName: props.table.tableName,
-      idExpression: props.idExpression,
-      businessTaskTimeoutSeconds: props.businessTaskTimeoutSeconds,
-    });
+    const { release } = props;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       // Under /aws/vendedlogs/, log delivery adds nothing to the account's CloudWatch Logs resource
@@ -73,13 +61,13 @@ export class OrphanedLeaseRelease extends Construct {
       description: 'Deletes an orphaned INPROGRESS idempotency record',
     });
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [props.table.tableArn] }),
+      new iam.PolicyStatement({ actions: [...release.tableActions], resources: [props.table.tableArn] }),
     );
     props.table.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*');
 
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      definitionBody: sfn.DefinitionBody.fromString(releaseDefinitionTemplate()),
-      definitionSubstitutions: substitutions,
+      definitionBody: sfn.DefinitionBody.fromString(release.definition),
+      definitionSubstitutions: release.substitutions,
       stateMachineType: sfn.StateMachineType.STANDARD,
       role,
       tracingEnabled: true,
@@ -94,12 +82,13 @@ export class OrphanedLeaseRelease extends Construct {
         'PutTraceSegments/PutTelemetryRecords, which AWS only accepts on resource "*"; DeleteItem is scoped to the table.',
     });
 
+    const pattern = release.eventPattern(props.workflow.stateMachineArn);
     this.rule = new events.Rule(this, 'Rule', {
       description: 'Failed, timed-out and aborted executions of the idempotent workflow',
       eventPattern: {
-        source: ['aws.states'],
-        detailType: ['Step Functions Execution Status Change'],
-        detail: { status: [...ORPHANING_STATUSES], stateMachineArn: [props.workflow.stateMachineArn] },
+        source: [...pattern.source],
+        detailType: [...pattern['detail-type']],
+        detail: pattern.detail,
       },
     });
     this.rule.addTarget(

@@ -1,8 +1,10 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { IdempotencyBlueprintStack } from '../../lib/blueprint-stack';
+import { planWorkflow } from '../../lib/plan';
 
 // Skip esbuild bundling: these tests read the template, not the bundle.
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -58,14 +60,17 @@ describe('the blueprint stack', () => {
   });
 
   it('wraps the payment handler in the idempotent workflow, keyed on the order id, with the envelope payload', () => {
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: Match.objectLike({
-        KeyExpression: '$states.input.detail.orderId',
-        KeyPrefix: 'payments',
-        EnvelopePayload: 'true',
-        BusinessTaskTimeoutSeconds: '25',
-      }),
-    });
+    const machine = stack.workflow.stateMachine.node.defaultChild as sfn.CfnStateMachine;
+    expect(template.toJSON().Resources[stack.getLogicalId(machine)].Properties.DefinitionString).toBe(
+      planWorkflow({
+        tableName: 'any',
+        businessFunctionArn: 'any',
+        keyExpression: '$states.input.detail.orderId',
+        keyPrefix: 'payments',
+        payloadShape: 'ENVELOPE',
+        businessTimeoutSeconds: 10,
+      }).definition,
+    );
   });
 
   it('outputs the state machine ARN, the table name and a console link', () => {

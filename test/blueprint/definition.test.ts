@@ -1,38 +1,52 @@
+/**
+ * The idempotent workflow's definition, executed on the local engine with stub services: each test
+ * runs the definition the plan renders for some options and reads the states entered, the calls
+ * made to DynamoDB and Lambda, and the execution's output or error.
+ */
 import { createHash } from 'node:crypto';
-import jsonata from 'jsonata';
+import { StatesError } from '@sfn-idempotency/local-runtime';
 import {
-  BUSINESS_RETRY_WAIT_SECONDS,
-  businessTaskTimeoutSeconds,
   CLAIM_BUDGET_SECONDS,
-  CLAIM_RETRY_WINDOW_SECONDS,
   COMPLETION_MARGIN_SECONDS,
   DEFINITION_DEFAULTS,
   type DefinitionOptions,
-  DYNAMODB_RETRY_WAIT_SECONDS,
   defaultKeyExpression,
   defaultLeaseSeconds,
-  definitionSubstitutions,
-  definitionTemplate,
   IdempotencyConfigError,
-  loadDefinitionTemplate,
-  Placeholder,
-  renderDefinition,
-  STRUCTURAL_PLACEHOLDER,
-  substitute,
-  UnknownPlaceholderError,
+  resolveDefinitionOptions,
   worstCaseRunSeconds,
 } from '../../lib/definition';
-import { catcherFor, type Definition, evaluate, expressions, state } from './asl';
+import { planWorkflow } from '../../lib/plan';
+import type { StateMachineDefinition, TaskState, WaitState } from '../../lib/state-machines/asl';
+import { recordIdExpression } from '../../lib/state-machines/fragments';
+import { IdempotencyError, StateName } from '../../lib/state-machines/names';
+import { placeholder } from '../../lib/state-machines/placeholders';
+import {
+  BUSINESS_ATTEMPTS,
+  BUSINESS_RETRY_WAIT_SECONDS,
+  CONDITIONAL_CHECK_FAILED,
+  DYNAMODB_RETRY_WAIT_SECONDS,
+  longestRetryWaitSeconds,
+  UNMODELED_DYNAMODB_ERROR,
+} from '../../lib/state-machines/retries';
+import {
+  type Answers,
+  claimLikeDynamoDb,
+  compile,
+  conditionFailed,
+  evaluate,
+  failing,
+  firstTimes,
+  run,
+  SAMPLE,
+  unmodeled,
+} from '../support/engine';
 
-// asl-validator ships no type declarations.
-const aslValidator: (definition: unknown) => {
-  isValid: boolean;
-  errors: unknown[];
-} = require('asl-validator');
-
-const BASE: DefinitionOptions = {
-  tableName: 'idempotency-records',
-  businessFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:payment',
+const BASE: DefinitionOptions = SAMPLE;
+const ORDER_KEY: DefinitionOptions = {
+  ...BASE,
+  keyExpression: '$states.input.detail.orderId',
+  keyPrefix: 'payments',
 };
 const ALL_OPTIONS: DefinitionOptions = {
   ...BASE,
@@ -51,176 +65,189 @@ const VARIANTS: Record<string, DefinitionOptions> = {
   'payload validation': { ...BASE, payloadValidationExpression: '$states.input.detail' },
   envelope: { ...BASE, payloadShape: 'ENVELOPE' },
   'batch of one': { ...BASE, inputShape: 'BATCH_OF_ONE' },
-  'all options': ALL_OPTIONS,
+  'all options': { ...ALL_OPTIONS, inputShape: 'BATCH_OF_ONE' },
 };
 
-/** `${Name}`, written without tripping the template-literal lint. */
-const placeholder = (name: string) => `\${${name}}`;
+const definitionOf = (options: DefinitionOptions): string => planWorkflow(options).definition;
+const parsed = (options: DefinitionOptions): StateMachineDefinition => JSON.parse(definitionOf(options));
+const task = (options: DefinitionOptions, name: StateName): TaskState =>
+  parsed(options).States[name] as TaskState;
 
-function render(options: DefinitionOptions = BASE): Definition {
-  return JSON.parse(renderDefinition(options)) as Definition;
+/** Runs the workflow for `options` on one event; the claim is answered as DynamoDB would. */
+const runWorkflow = (options: DefinitionOptions, input: unknown, answers: Answers = {}, startTime?: Date) =>
+  run(definitionOf(options), input, { putItem: claimLikeDynamoDb, ...answers }, startTime);
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const order = (orderId: unknown) => ({ detail: { orderId } });
+
+/** Every string value of a JSON value. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
 }
 
-const ORDER_KEY = { ...BASE, keyExpression: '$states.input.detail.orderId', keyPrefix: 'payments' };
+/** Every `{% %}` expression of a JSON value. */
+const expressionsIn = (value: unknown): string[] =>
+  stringsIn(value).filter((text) => /^\{%[\s\S]*%\}$/.test(text));
 
-async function claimedId(options: DefinitionOptions, input: unknown): Promise<string> {
-  const item = (await evaluate(state(render(options), 'ClaimIdempotencyKey').Arguments?.Item, { input })) as {
-    id: { S: string };
-  };
-  return item.id.S;
-}
-
-/** The error Step Functions reports when DynamoDB answers with a code it has no exception class for. */
-function dynamoDbError(code: string) {
-  return {
-    Error: 'DynamoDB.AmazonDynamoDBException',
-    Cause: `Something went wrong (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ${code}; Request ID: R1; Proxy: null)`,
-  };
-}
-
-/** Follows ClassifyRejectedClaim like the Choice state does: first true condition wins. */
-async function classify(
-  options: DefinitionOptions,
-  input: unknown,
-  claimError: unknown = dynamoDbError('ValidationException'),
-  executionStartTime = new Date().toISOString(),
-): Promise<string> {
-  const choice = state(render(options), 'ClassifyRejectedClaim');
-  const scope = { input, variables: { claimError }, executionStartTime };
-  for (const rule of choice.Choices ?? []) {
-    if ((await evaluate(rule.Condition, scope)) === true) return rule.Next;
-  }
-  return choice.Default ?? 'none';
-}
-
-describe('the ASL file', () => {
-  it('uses exactly the placeholders the definition module substitutes', () => {
-    const used = new Set([...loadDefinitionTemplate().matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]));
-    expect([...used].sort()).toEqual([...Object.values(Placeholder), STRUCTURAL_PLACEHOLDER].sort());
-  });
-
-  it.each(Object.entries(VARIANTS))('renders valid ASL with %s', (_name, options) => {
-    const result = aslValidator(render(options));
-    expect(result.errors).toEqual([]);
-    expect(result.isValid).toBe(true);
-  });
+describe('the definition', () => {
+  it.each(Object.entries(VARIANTS))(
+    'compiles on the engine (schema and every expression) with %s',
+    (_name, options) => {
+      expect(() => compile(definitionOf(options))).not.toThrow();
+    },
+  );
 
   it.each(Object.entries(VARIANTS))(
-    'holds only JSONata expressions that parse, with %s',
+    'leaves only the table and the function to CloudFormation, each a whole string value, with %s',
     (_name, options) => {
-      const found = expressions(render(options));
-      expect(found.length).toBeGreaterThan(20);
-      for (const { at, text } of found) {
-        expect(() => jsonata(text)).not.toThrow();
-        expect(at).not.toBe('');
+      const withPlaceholders = stringsIn(parsed(options)).filter((text) => text.includes('$' + '{'));
+      expect(new Set(withPlaceholders)).toEqual(
+        new Set([placeholder('TableName'), placeholder('BusinessFunctionArn')]),
+      );
+    },
+  );
+
+  it.each(Object.entries(VARIANTS))(
+    'ships no branch decided at synth and computes no constant at run time, with %s',
+    (_name, options) => {
+      for (const expression of expressionsIn(parsed(options))) {
+        expect(expression).not.toMatch(/\b(true|false)\b/);
+        expect(expression).not.toMatch(/\d\s*\*\s*\d/);
+        expect(expression).not.toMatch(/\$max\(\[\d/);
       }
     },
   );
 
   it('uses the JSONata query language and none of the JSONPath-only fields', () => {
-    const text = renderDefinition(ALL_OPTIONS);
-    expect(render(ALL_OPTIONS).QueryLanguage).toBe('JSONata');
+    const text = definitionOf(ALL_OPTIONS);
+    expect(parsed(ALL_OPTIONS).QueryLanguage).toBe('JSONata');
     for (const field of ['Parameters', 'ResultPath', 'InputPath', 'OutputPath', 'ResultSelector', '.$"']) {
       expect(text).not.toContain(`"${field}`);
     }
   });
 
-  it('keeps only the states the options can reach (Step Functions rejects unreachable states)', () => {
-    expect(Object.keys(render(BASE).States)).not.toContain('LoadExistingRecord');
-    expect(Object.keys(render(ALL_OPTIONS).States)).toEqual(
-      expect.arrayContaining([
-        'LoadExistingRecord',
-        'InspectDuplicate',
-        'RejectPayloadMismatch',
-        'RejectWhileInProgress',
-      ]),
-    );
+  it.each<[string, DefinitionOptions, StateName[], StateName[]]>([
+    [
+      'the defaults',
+      BASE,
+      [],
+      [
+        StateName.LoadExistingRecord,
+        StateName.InspectDuplicate,
+        StateName.RejectPayloadMismatch,
+        StateName.RejectWhileInProgress,
+      ],
+    ],
+    [
+      'the stored result',
+      VARIANTS['stored result'] as DefinitionOptions,
+      [StateName.LoadExistingRecord, StateName.InspectDuplicate],
+      [StateName.RejectPayloadMismatch, StateName.RejectWhileInProgress],
+    ],
+    [
+      'the in-progress policy FAIL',
+      VARIANTS['in-progress fails'] as DefinitionOptions,
+      [StateName.LoadExistingRecord, StateName.InspectDuplicate, StateName.RejectWhileInProgress],
+      [StateName.RejectPayloadMismatch],
+    ],
+    [
+      'payload validation',
+      VARIANTS['payload validation'] as DefinitionOptions,
+      [StateName.LoadExistingRecord, StateName.InspectDuplicate, StateName.RejectPayloadMismatch],
+      [StateName.RejectWhileInProgress],
+    ],
+  ])('emits the states an option needs only with it: %s', (_name, options, present, absent) => {
+    const names = Object.keys(parsed(options).States);
+    expect(names).toEqual(expect.arrayContaining(present));
+    for (const name of absent) expect(names).not.toContain(name);
   });
 
-  it('computes the same record id in every place it is derived', () => {
-    const definition = render({ ...ORDER_KEY, duplicateResponse: 'RETURN_STORED_RESULT' });
-    const claim = state(definition, 'ClaimIdempotencyKey');
-    const fromAssign = claim.Assign?.idempotencyKey as string;
-    const duplicate = catcherFor(
-      definition,
-      'ClaimIdempotencyKey',
-      'DynamoDB.ConditionalCheckFailedException',
-    );
-    expect(duplicate.Assign?.idempotencyKey).toBe(fromAssign);
-    expect((duplicate.Output as { idempotencyKey: string }).idempotencyKey).toBe(fromAssign);
-    expect(claim.Arguments?.Item).toContain(fromAssign.slice(3, -3));
+  it('renders the record-id fragment wherever the id is derived, and only that', () => {
+    const id = recordIdExpression('$states.input.detail.orderId', 'payments');
+    const occurrences = (options: DefinitionOptions) => definitionOf(options).split(id).length - 1;
+    // The claim's Item and Assign, the duplicate's output, ClassifyRejectedClaim.
+    expect(occurrences(ORDER_KEY)).toBe(4);
+    // ... and the duplicate's Assign, for LoadExistingRecord.
+    expect(occurrences({ ...ORDER_KEY, inProgressPolicy: 'FAIL' })).toBe(5);
+  });
+
+  it('renders the key expression, prefix, TTL, lease and task timeout at synth', () => {
+    const text = definitionOf({
+      ...ORDER_KEY,
+      recordTtlSeconds: 600,
+      businessTimeoutSeconds: 30,
+      leaseSeconds: 500,
+    });
+    expect(text).toContain("'payments#' & $keyText");
+    expect(text).toContain('$string($floor($now / 1000) + 600)');
+    expect(text).toContain('$string($now + 500000)');
+    expect(text).toContain('"TimeoutSeconds": 45');
+    expect(text).toContain('The idempotency key expression $states.input.detail.orderId yielded nothing');
   });
 });
 
-describe('the duplicate catcher', () => {
-  it('assigns nothing when duplicates do not read the record (the variables would be dead)', () => {
-    const duplicate = catcherFor(
-      render(ORDER_KEY),
-      'ClaimIdempotencyKey',
-      'DynamoDB.ConditionalCheckFailedException',
-    );
-    expect(duplicate.Assign).toBeUndefined();
-    expect(duplicate.Next).toBe('AlreadyProcessed');
+describe('transition budget, default setting', () => {
+  it('a duplicate enters 2 states, makes 1 write, invokes nothing, and evaluates 3 expressions', async () => {
+    const duplicate = await runWorkflow(ORDER_KEY, order('o-1'), { putItem: conditionFailed });
+    expect(duplicate.entered).toEqual([StateName.ClaimIdempotencyKey, StateName.AlreadyProcessed]);
+    expect(duplicate.result.stateTransitions).toBe(2);
+    expect(duplicate.parametersOf('putItem')).toHaveLength(1);
+    expect(duplicate.parametersOf('invoke')).toHaveLength(0);
+    expect(duplicate.output).toEqual({ duplicate: true, idempotencyKey: 'payments#o-1' });
+    // The claim's Item and ExpressionAttributeValues, and the duplicate's output.
+    const claim = task(ORDER_KEY, StateName.ClaimIdempotencyKey);
+    const catcher = claim.Catch?.find((c) => c.ErrorEquals.includes(CONDITIONAL_CHECK_FAILED));
+    expect(catcher?.Assign).toBeUndefined();
+    expect([...expressionsIn(claim.Arguments), ...expressionsIn(catcher)]).toHaveLength(3);
   });
 
-  it('assigns the record id and payload hash when LoadExistingRecord reads them', () => {
-    const duplicate = catcherFor(
-      render({ ...ORDER_KEY, inProgressPolicy: 'FAIL' }),
-      'ClaimIdempotencyKey',
-      'DynamoDB.ConditionalCheckFailedException',
-    );
-    expect(Object.keys(duplicate.Assign ?? {})).toEqual(['idempotencyKey', 'payloadHash']);
-    expect(duplicate.Next).toBe('LoadExistingRecord');
-  });
-});
-
-describe('transition budget (design.md §3), default settings', () => {
-  const WRITES = ['putItem', 'updateItem', 'deleteItem'].map((a) => `arn:aws:states:::dynamodb:${a}`);
-
-  it('a duplicate costs 2 transitions and 1 write: ClaimIdempotencyKey -> AlreadyProcessed', () => {
-    const definition = render();
-    const path = [definition.StartAt];
-    path.push(catcherFor(definition, definition.StartAt, 'DynamoDB.ConditionalCheckFailedException').Next);
-    expect(path).toEqual(['ClaimIdempotencyKey', 'AlreadyProcessed']);
-    expect(state(definition, 'AlreadyProcessed').Type).toBe('Succeed');
-    expect(path.filter((name) => WRITES.includes(state(definition, name).Resource ?? ''))).toHaveLength(1);
+  it('a new event enters 4 states, makes 2 writes and one invocation', async () => {
+    const processed = await runWorkflow(ORDER_KEY, order('o-1'));
+    expect(processed.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.RecordCompletion,
+      StateName.Processed,
+    ]);
+    expect(processed.result.stateTransitions).toBe(4);
+    expect(processed.parametersOf('putItem')).toHaveLength(1);
+    expect(processed.parametersOf('updateItem')).toHaveLength(1);
+    expect(processed.parametersOf('invoke')).toHaveLength(1);
   });
 
-  it('a new event costs 4 transitions and 2 writes', () => {
-    const definition = render();
-    const path: string[] = [];
-    for (
-      let name: string | undefined = definition.StartAt;
-      name !== undefined;
-      name = state(definition, name).Next
-    ) {
-      path.push(name);
-    }
-    expect(path).toEqual(['ClaimIdempotencyKey', 'RunBusinessLogic', 'RecordCompletion', 'Processed']);
-    expect(path.filter((name) => WRITES.includes(state(definition, name).Resource ?? ''))).toHaveLength(2);
-  });
-
-  it('options that need the stored record add one read and one Choice to duplicates only', () => {
-    const definition = render(ALL_OPTIONS);
-    expect(
-      catcherFor(definition, 'ClaimIdempotencyKey', 'DynamoDB.ConditionalCheckFailedException').Next,
-    ).toBe('LoadExistingRecord');
-    expect(state(definition, 'LoadExistingRecord').Resource).toBe('arn:aws:states:::dynamodb:getItem');
-    expect(state(definition, 'LoadExistingRecord').Arguments?.ConsistentRead).toBe(true);
-    expect(state(definition, 'LoadExistingRecord').Next).toBe('InspectDuplicate');
-    expect(state(definition, 'ClaimIdempotencyKey').Next).toBe('RunBusinessLogic');
+  it('options that need the stored record add one read and one Choice to duplicates only', async () => {
+    const input = { detail: { 'order-id': 'o-1', amount: 10 } };
+    const record = { status: { S: 'COMPLETED' }, validation: { S: sha256('10') }, data: { S: '{"a":1}' } };
+    const duplicate = await runWorkflow(ALL_OPTIONS, input, {
+      putItem: conditionFailed,
+      getItem: () => ({ Item: record }),
+    });
+    expect(duplicate.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.LoadExistingRecord,
+      StateName.InspectDuplicate,
+      StateName.AlreadyProcessed,
+    ]);
+    expect(duplicate.parametersOf('getItem')).toEqual([
+      { TableName: SAMPLE.tableName, Key: { id: { S: 'payments#o-1' } }, ConsistentRead: true },
+    ]);
+    const processed = await runWorkflow(ALL_OPTIONS, input);
+    expect(processed.result.stateTransitions).toBe(4);
   });
 });
 
 describe('ClaimIdempotencyKey', () => {
-  it('is one conditional PutItem: key absent, record expired, lease run out, or held INPROGRESS by this execution', () => {
-    const claim = state(render(), 'ClaimIdempotencyKey');
-    expect(claim.Resource).toBe('arn:aws:states:::dynamodb:putItem');
-    expect(claim.Arguments?.TableName).toBe('idempotency-records');
-    expect(claim.Arguments?.ConditionExpression).toBe(
+  it('is one conditional PutItem: key absent, record expired, lease run out, or held INPROGRESS by this execution', async () => {
+    const { parametersOf } = await runWorkflow(BASE, order('o-1'));
+    const [claim] = parametersOf('putItem');
+    expect(claim?.TableName).toBe(SAMPLE.tableName);
+    expect(claim?.ConditionExpression).toBe(
       'attribute_not_exists(#id) OR #expiration < :now OR (#status = :inprogress AND #in_progress_expiration < :now_ms) OR (#execution = :me AND #status = :inprogress)',
     );
-    expect(claim.Arguments?.ExpressionAttributeNames).toEqual({
+    expect(claim?.ExpressionAttributeNames).toEqual({
       '#id': 'id',
       '#expiration': 'expiration',
       '#status': 'status',
@@ -230,265 +257,296 @@ describe('ClaimIdempotencyKey', () => {
   });
 
   it('writes an INPROGRESS record with Powertools attribute names, TTL in seconds and lease in milliseconds', async () => {
-    const claim = state(
-      render({ ...ORDER_KEY, recordTtlSeconds: 600, leaseSeconds: 60 }),
-      'ClaimIdempotencyKey',
-    );
     const before = Date.now();
-    const item = (await evaluate(claim.Arguments?.Item, {
-      input: { detail: { orderId: 'o-1' } },
-      executionId: 'arn:exec',
-    })) as Record<string, { S?: string; N?: string }>;
-    const values = (await evaluate(claim.Arguments?.ExpressionAttributeValues, {
-      input: {},
-      executionId: 'arn:exec',
-    })) as Record<string, { S?: string; N?: string }>;
+    const { parametersOf, executionArn } = await runWorkflow(
+      { ...ORDER_KEY, recordTtlSeconds: 600, leaseSeconds: 60 },
+      order('o-1'),
+    );
     const after = Date.now();
+    const [claim] = parametersOf('putItem');
+    const item = claim?.Item as Record<string, { S?: string; N?: string }>;
+    const values = claim?.ExpressionAttributeValues as Record<string, { S?: string; N?: string }>;
     expect(Object.keys(item)).toEqual(['id', 'status', 'expiration', 'in_progress_expiration', 'execution']);
     expect(item.id).toEqual({ S: 'payments#o-1' });
     expect(item.status).toEqual({ S: 'INPROGRESS' });
-    expect(item.execution).toEqual({ S: 'arn:exec' });
+    expect(item.execution).toEqual({ S: executionArn });
     const expiration = Number(item.expiration?.N);
     expect(expiration).toBeGreaterThanOrEqual(Math.floor(before / 1000) + 600);
     expect(expiration).toBeLessThanOrEqual(Math.floor(after / 1000) + 600);
     const lease = Number(item.in_progress_expiration?.N);
     expect(lease).toBeGreaterThanOrEqual(before + 60_000);
     expect(lease).toBeLessThanOrEqual(after + 60_000);
-    expect(values[':me']).toEqual({ S: 'arn:exec' });
+    expect(values[':me']).toEqual({ S: executionArn });
     expect(values[':inprogress']).toEqual({ S: 'INPROGRESS' });
     expect(Number(values[':now_ms']?.N)).toBeGreaterThanOrEqual(before);
     expect(Number(values[':now']?.N)).toBe(Math.floor(Number(values[':now_ms']?.N) / 1000));
   });
 
   it('keeps an INPROGRESS record alive for the whole lease even when the TTL is shorter', async () => {
-    const claim = state(
-      render({ ...ORDER_KEY, recordTtlSeconds: 5, leaseSeconds: 300 }),
-      'ClaimIdempotencyKey',
+    const { parametersOf } = await runWorkflow(
+      { ...ORDER_KEY, recordTtlSeconds: 5, leaseSeconds: 300 },
+      order('o-1'),
     );
-    const item = (await evaluate(claim.Arguments?.Item, { input: { detail: { orderId: 'o-1' } } })) as Record<
-      string,
-      { N?: string }
-    >;
+    const item = parametersOf('putItem')[0]?.Item as Record<string, { N?: string }>;
     expect(Number(item.expiration?.N)).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 299);
   });
 
   it('stores the validation hash only when payload validation is on', async () => {
     const input = { detail: { orderId: 'o-1', amount: 10 } };
-    const withValidation = { ...ORDER_KEY, payloadValidationExpression: '$states.input.detail.amount' };
-    const item = (await evaluate(state(render(withValidation), 'ClaimIdempotencyKey').Arguments?.Item, {
+    const validated = await runWorkflow(
+      { ...ORDER_KEY, payloadValidationExpression: '$states.input.detail.amount' },
       input,
-    })) as Record<string, { S?: string }>;
-    expect(item.validation).toEqual({ S: createHash('sha256').update('10').digest('hex') });
-    const plain = (await evaluate(state(render(ORDER_KEY), 'ClaimIdempotencyKey').Arguments?.Item, {
-      input,
-    })) as Record<string, unknown>;
-    expect(plain).not.toHaveProperty('validation');
+    );
+    expect(validated.parametersOf('putItem')[0]?.Item).toHaveProperty('validation', { S: sha256('10') });
+    const plain = await runWorkflow(ORDER_KEY, input);
+    expect(plain.parametersOf('putItem')[0]?.Item).not.toHaveProperty('validation');
+  });
+
+  it('hashes a validated string as its JSON text, and a missing part as "undefined"', async () => {
+    const options = { ...ORDER_KEY, payloadValidationExpression: '$states.input.detail.note' };
+    const withNote = await runWorkflow(options, { detail: { orderId: 'o-1', note: 'a "b"' } });
+    expect(withNote.parametersOf('putItem')[0]?.Item).toHaveProperty('validation', {
+      S: sha256('"a \\"b\\""'),
+    });
+    const without = await runWorkflow(options, order('o-2'));
+    expect(without.parametersOf('putItem')[0]?.Item).toHaveProperty('validation', { S: sha256('undefined') });
   });
 
   it('keys on the SHA-256 of the whole event by default', async () => {
-    const input = { detail: { orderId: 'o-1' } };
-    const digest = createHash('sha256').update(JSON.stringify(input)).digest('hex');
-    expect(await claimedId(BASE, input)).toBe(`idempotency#${digest}`);
+    const input = order('o-1');
+    const { parametersOf } = await runWorkflow(BASE, input);
+    expect(parametersOf('putItem')[0]?.Item).toHaveProperty('id', {
+      S: `idempotency#${sha256(JSON.stringify(input))}`,
+    });
   });
 
   it('accepts number keys as their decimal text', async () => {
-    expect(await claimedId(ORDER_KEY, { detail: { orderId: 42 } })).toBe('payments#42');
+    const { parametersOf } = await runWorkflow(ORDER_KEY, order(42));
+    expect(parametersOf('putItem')[0]?.Item).toHaveProperty('id', { S: 'payments#42' });
   });
 
   it('escapes expressions for the JSON file: quoted field names work', async () => {
     const options = { ...BASE, keyExpression: '$states.input.detail."order-id"', keyPrefix: 'p' };
-    expect(await claimedId(options, { detail: { 'order-id': 'x' } })).toBe('p#x');
+    const { parametersOf } = await runWorkflow(options, { detail: { 'order-id': 'x' } });
+    expect(parametersOf('putItem')[0]?.Item).toHaveProperty('id', { S: 'p#x' });
   });
 
   it.each([
-    ['the key is missing', { detail: {} }, 'RejectEventWithoutKey'],
-    ['the key is null', { detail: { orderId: null } }, 'RejectEventWithoutKey'],
-    ['the key is an empty string', { detail: { orderId: '' } }, 'RejectEventWithoutKey'],
-    ['the key is an object', { detail: { orderId: { a: 1 } } }, 'RejectEventWithInvalidKey'],
-    ['the key is a boolean', { detail: { orderId: true } }, 'RejectEventWithInvalidKey'],
-    ['the key is an array', { detail: { orderId: ['a', 'b'] } }, 'RejectEventWithInvalidKey'],
+    ['the key is missing', { detail: {} }, StateName.RejectEventWithoutKey, IdempotencyError.KeyMissing],
+    ['the key is null', order(null), StateName.RejectEventWithoutKey, IdempotencyError.KeyMissing],
+    ['the key is an empty string', order(''), StateName.RejectEventWithoutKey, IdempotencyError.KeyMissing],
+    [
+      'the key is an object',
+      order({ a: 1 }),
+      StateName.RejectEventWithInvalidKey,
+      IdempotencyError.KeyInvalidType,
+    ],
+    [
+      'the key is a boolean',
+      order(true),
+      StateName.RejectEventWithInvalidKey,
+      IdempotencyError.KeyInvalidType,
+    ],
+    [
+      'the key is an array',
+      order(['a', 'b']),
+      StateName.RejectEventWithInvalidKey,
+      IdempotencyError.KeyInvalidType,
+    ],
     [
       'the record id is over 2048 bytes',
-      { detail: { orderId: 'x'.repeat(2048 - 8) } },
-      'RejectEventWithKeyTooLong',
+      order('x'.repeat(2048 - 8)),
+      StateName.RejectEventWithKeyTooLong,
+      IdempotencyError.KeyTooLong,
     ],
     [
       'the record id is over 2048 bytes in UTF-8',
-      { detail: { orderId: 'é'.repeat(1020) } },
-      'RejectEventWithKeyTooLong',
+      order('é'.repeat(1020)),
+      StateName.RejectEventWithKeyTooLong,
+      IdempotencyError.KeyTooLong,
     ],
   ])(
-    'writes an empty id, which DynamoDB rejects, when %s; then names the reason',
-    async (_why, input, failState) => {
-      expect(await claimedId(ORDER_KEY, input)).toBe('');
-      const rejected = catcherFor(
-        render(ORDER_KEY),
-        'ClaimIdempotencyKey',
-        'DynamoDB.AmazonDynamoDBException',
-      );
-      expect(rejected.Next).toBe('ClassifyRejectedClaim');
-      expect(await evaluate(rejected.Output, { input })).toEqual(input);
-      expect(await classify(ORDER_KEY, input)).toBe(failState);
+    'writes an empty id, which DynamoDB rejects, when %s; then names the reason, the expression and the prefix',
+    async (_why, input, failState, error) => {
+      const rejected = await runWorkflow(ORDER_KEY, input);
+      expect(rejected.parametersOf('putItem')[0]?.Item).toHaveProperty('id', { S: '' });
+      expect(rejected.entered).toEqual([
+        StateName.ClaimIdempotencyKey,
+        StateName.ClassifyRejectedClaim,
+        failState,
+      ]);
+      expect(rejected.result.error).toBe(error);
+      expect(rejected.result.cause).toContain('$states.input.detail.orderId');
+      if (error === IdempotencyError.KeyTooLong) expect(rejected.result.cause).toContain("'payments#'");
+      expect(rejected.parametersOf('invoke')).toHaveLength(0);
     },
   );
 
   it('accepts a record id of exactly 2048 bytes', async () => {
     const key = `${'é'.repeat(1019)}x`; // "payments#" is 9 bytes: 9 + 2038 + 1 = 2048
-    expect(await claimedId(ORDER_KEY, { detail: { orderId: key } })).toBe(`payments#${key}`);
-  });
-
-  it('sends a DynamoDB validation error with a valid key to ClaimFailed, carrying its error', async () => {
-    expect(await classify(ORDER_KEY, { detail: { orderId: 'o-1' } })).toBe('ClaimFailed');
-    const failed = state(render(ORDER_KEY), 'ClaimFailed');
-    const claimError = dynamoDbError('ValidationException');
-    expect(await evaluate(failed.Error, { input: {}, variables: { claimError } })).toBe(claimError.Error);
-    expect(await evaluate(failed.Cause, { input: {}, variables: { claimError } })).toBe(claimError.Cause);
+    const { parametersOf } = await runWorkflow(ORDER_KEY, order(key));
+    expect(parametersOf('putItem')[0]?.Item).toHaveProperty('id', { S: `payments#${key}` });
   });
 
   it.each([
-    ['ThrottlingException', 'a valid key', { detail: { orderId: 'o-1' } }],
-    ['InternalFailure', 'a valid key', { detail: { orderId: 'o-1' } }],
-    ['ServiceUnavailable', 'a missing key', { detail: {} }],
+    ['a validation error with a valid key', 'ValidationException', order('o-1'), 0],
+    ['throttling past the retry window, with a missing key', 'ThrottlingException', { detail: {} }, 16_000],
+    ['throttling past the retry window, with a valid key', 'ThrottlingException', order('o-1'), 16_000],
   ])(
-    'claims again after a pause when DynamoDB rejects the claim with %s (not a validation error), for %s',
-    async (code, _key, input) => {
-      const definition = render(ORDER_KEY);
-      expect(await classify(ORDER_KEY, input, dynamoDbError(code))).toBe('WaitBeforeClaimingAgain');
-      const wait = state(definition, 'WaitBeforeClaimingAgain');
-      expect(wait.Type).toBe('Wait');
-      expect(wait.Next).toBe('ClaimIdempotencyKey');
-      for (let i = 0; i < 20; i++) {
-        const seconds = await evaluate(wait.Seconds, { input });
-        expect([1, 2, 3]).toContain(seconds);
-      }
+    'fails in ClaimFailed with DynamoDB’s own error and cause, not as an invalid key, on %s',
+    async (_why, code, input, startedAgo) => {
+      const error = unmodeled(code);
+      const failed = await runWorkflow(
+        ORDER_KEY,
+        input,
+        { putItem: failing(error) },
+        new Date(Date.now() - startedAgo),
+      );
+      expect(failed.entered).toEqual([
+        StateName.ClaimIdempotencyKey,
+        StateName.ClassifyRejectedClaim,
+        StateName.ClaimFailed,
+      ]);
+      expect(failed.result.error).toBe(UNMODELED_DYNAMODB_ERROR);
+      expect(failed.result.cause).toBe(error.cause);
     },
   );
 
-  it('fails with DynamoDB’s own error, not as an invalid key, when the claim is still throttled after the retry window', async () => {
-    const started = new Date(Date.now() - (CLAIM_RETRY_WINDOW_SECONDS + 1) * 1000).toISOString();
-    const throttled = dynamoDbError('ThrottlingException');
-    expect(await classify(ORDER_KEY, { detail: {} }, throttled, started)).toBe('ClaimFailed');
-    expect(await classify(ORDER_KEY, { detail: { orderId: 'o-1' } }, throttled, started)).toBe('ClaimFailed');
+  it.each([
+    ['ThrottlingException', 'a valid key', order('o-1'), [StateName.RunBusinessLogic]],
+    ['InternalFailure', 'a valid key', order('o-1'), [StateName.RunBusinessLogic]],
+    [
+      'ServiceUnavailable',
+      'a missing key',
+      { detail: {} },
+      [StateName.ClassifyRejectedClaim, StateName.RejectEventWithoutKey],
+    ],
+  ])(
+    'claims again after a pause when DynamoDB rejects the claim with %s (not a validation error), for %s',
+    async (code, _key, input, then) => {
+      const retried = await runWorkflow(ORDER_KEY, input, {
+        putItem: firstTimes(1, failing(unmodeled(code, 500)), claimLikeDynamoDb),
+      });
+      expect(retried.entered.slice(0, 4 + then.length)).toEqual([
+        StateName.ClaimIdempotencyKey,
+        StateName.ClassifyRejectedClaim,
+        StateName.WaitBeforeClaimingAgain,
+        StateName.ClaimIdempotencyKey,
+        ...then,
+      ]);
+    },
+  );
+
+  it('pauses 1 to 3 s, at random, before claiming again', async () => {
+    const wait = parsed(ORDER_KEY).States[StateName.WaitBeforeClaimingAgain] as WaitState;
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 30; i++) seen.add(await evaluate(String(wait.Seconds)));
+    expect([...seen].every((seconds) => [1, 2, 3].includes(seconds as number))).toBe(true);
+    expect(seen.size).toBeGreaterThan(1);
   });
 
   it('treats a rejected claim without a cause as not a validation error', async () => {
-    const noCause = { Error: 'DynamoDB.AmazonDynamoDBException' };
-    expect(await classify(ORDER_KEY, { detail: { orderId: 'o-1' } }, noCause)).toBe(
-      'WaitBeforeClaimingAgain',
-    );
-  });
-
-  it('fails invalid events with named errors and causes that show the expression', () => {
-    const definition = render(ORDER_KEY);
-    expect(state(definition, 'RejectEventWithoutKey').Error).toBe('Idempotency.KeyMissing');
-    expect(state(definition, 'RejectEventWithInvalidKey').Error).toBe('Idempotency.KeyInvalidType');
-    expect(state(definition, 'RejectEventWithKeyTooLong').Error).toBe('Idempotency.KeyTooLong');
-    expect(state(definition, 'RejectEventWithoutKey').Cause).toContain('$states.input.detail.orderId');
+    const retried = await runWorkflow(ORDER_KEY, order('o-1'), {
+      putItem: firstTimes(1, failing(new StatesError(UNMODELED_DYNAMODB_ERROR)), claimLikeDynamoDb),
+    });
+    expect(retried.entered).toContain(StateName.WaitBeforeClaimingAgain);
+    expect(retried.result.status).toBe('SUCCEEDED');
   });
 
   it('treats a conditional failure as a duplicate: no retry, Succeed with a marker', async () => {
-    const definition = render(ORDER_KEY);
-    const retried = state(definition, 'ClaimIdempotencyKey').Retry?.flatMap((r) => r.ErrorEquals) ?? [];
-    expect(retried).not.toContain('DynamoDB.ConditionalCheckFailedException');
+    const retried = task(ORDER_KEY, StateName.ClaimIdempotencyKey).Retry?.flatMap((r) => r.ErrorEquals);
+    expect(retried).not.toContain(CONDITIONAL_CHECK_FAILED);
     expect(retried).not.toContain('States.ALL');
-    const duplicate = catcherFor(
-      definition,
-      'ClaimIdempotencyKey',
-      'DynamoDB.ConditionalCheckFailedException',
-    );
-    expect(await evaluate(duplicate.Output, { input: { detail: { orderId: 'o-1' } } })).toEqual({
-      duplicate: true,
-      idempotencyKey: 'payments#o-1',
-    });
+    const duplicate = await runWorkflow(ORDER_KEY, order('o-1'), { putItem: conditionFailed });
+    expect(duplicate.parametersOf('putItem')).toHaveLength(1);
+    expect(duplicate.result.status).toBe('SUCCEEDED');
   });
 
-  it('retries DynamoDB throttling and internal errors with backoff and full jitter', () => {
+  it('retries DynamoDB throttling with backoff and full jitter, and is then processed', async () => {
+    const throttled = await runWorkflow(ORDER_KEY, order('o-1'), {
+      putItem: firstTimes(
+        2,
+        failing(new StatesError('DynamoDB.ThrottlingException', 'slow down')),
+        claimLikeDynamoDb,
+      ),
+    });
+    expect(throttled.parametersOf('putItem')).toHaveLength(3);
+    expect(throttled.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.RecordCompletion,
+      StateName.Processed,
+    ]);
+  });
+
+  it.each([
+    StateName.ClaimIdempotencyKey,
+    StateName.RecordCompletion,
+    StateName.ReleaseIdempotencyKey,
+    StateName.LoadExistingRecord,
+  ])('%s retries DynamoDB throttling and internal errors within the retry budget the margins use', (name) => {
+    const [retry] = task(ALL_OPTIONS, name).Retry ?? [];
+    expect(retry).toMatchObject({
+      BackoffRate: 2,
+      JitterStrategy: 'FULL',
+      IntervalSeconds: 1,
+      MaxAttempts: 4,
+    });
+    expect(retry?.ErrorEquals).toEqual(
+      expect.arrayContaining([
+        'DynamoDB.ProvisionedThroughputExceededException',
+        'DynamoDB.ThrottlingException',
+        'DynamoDB.RequestLimitExceeded',
+        'DynamoDB.InternalServerErrorException',
+      ]),
+    );
+    expect(retry && longestRetryWaitSeconds(retry)).toBe(DYNAMODB_RETRY_WAIT_SECONDS);
+  });
+
+  it('retries unmodeled DynamoDB errors (AmazonDynamoDBException) after the claim, where the key is known to be valid', async () => {
     for (const name of [
-      'ClaimIdempotencyKey',
-      'RecordCompletion',
-      'ReleaseIdempotencyKey',
-      'LoadExistingRecord',
+      StateName.RecordCompletion,
+      StateName.ReleaseIdempotencyKey,
+      StateName.LoadExistingRecord,
     ]) {
-      const [retry] = state(render(ALL_OPTIONS), name).Retry ?? [];
-      expect(retry).toMatchObject({
-        BackoffRate: 2,
-        JitterStrategy: 'FULL',
-        IntervalSeconds: 1,
-        MaxAttempts: 4,
-      });
-      expect(retry?.ErrorEquals).toEqual(
-        expect.arrayContaining([
-          'DynamoDB.ProvisionedThroughputExceededException',
-          'DynamoDB.ThrottlingException',
-          'DynamoDB.RequestLimitExceeded',
-          'DynamoDB.InternalServerErrorException',
-        ]),
+      expect(task(ALL_OPTIONS, name).Retry?.flatMap((r) => r.ErrorEquals)).toContain(
+        UNMODELED_DYNAMODB_ERROR,
       );
     }
-  });
-
-  it('retries unmodeled DynamoDB errors (AmazonDynamoDBException) after the claim, where the key is known to be valid', () => {
-    for (const name of ['RecordCompletion', 'ReleaseIdempotencyKey', 'LoadExistingRecord']) {
-      const retried = state(render(ALL_OPTIONS), name).Retry?.flatMap((r) => r.ErrorEquals) ?? [];
-      expect(retried).toContain('DynamoDB.AmazonDynamoDBException');
-    }
     // On the claim it may be a validation error (an invalid key): caught and classified instead.
-    const claimRetried = state(render(), 'ClaimIdempotencyKey').Retry?.flatMap((r) => r.ErrorEquals) ?? [];
-    expect(claimRetried).not.toContain('DynamoDB.AmazonDynamoDBException');
-  });
-
-  it('retries within the DynamoDB retry budget the margins are computed from', () => {
-    for (const name of [
-      'ClaimIdempotencyKey',
-      'RecordCompletion',
-      'ReleaseIdempotencyKey',
-      'LoadExistingRecord',
-    ]) {
-      const [retry] = state(render(ALL_OPTIONS), name).Retry ?? [];
-      const { IntervalSeconds, MaxAttempts, BackoffRate, MaxDelaySeconds } = retry as Record<string, number>;
-      let total = 0;
-      for (let attempt = 0; attempt < (MaxAttempts ?? 0); attempt++) {
-        total += Math.min(
-          (IntervalSeconds ?? 0) * (BackoffRate ?? 1) ** attempt,
-          MaxDelaySeconds ?? Infinity,
-        );
-      }
-      expect(total).toBe(DYNAMODB_RETRY_WAIT_SECONDS);
-    }
+    expect(task(BASE, StateName.ClaimIdempotencyKey).Retry?.flatMap((r) => r.ErrorEquals)).not.toContain(
+      UNMODELED_DYNAMODB_ERROR,
+    );
+    const completed = await runWorkflow(ORDER_KEY, order('o-1'), {
+      updateItem: firstTimes(1, failing(unmodeled('ThrottlingException')), () => ({})),
+    });
+    expect(completed.parametersOf('updateItem')).toHaveLength(2);
+    expect(completed.result.status).toBe('SUCCEEDED');
   });
 });
 
 describe('RunBusinessLogic', () => {
-  const event = { detail: { orderId: 'o-1' } };
+  const event = order('o-1');
 
-  it('passes the raw event by default', async () => {
-    const run = state(render(ORDER_KEY), 'RunBusinessLogic');
-    expect(run.Resource).toBe('arn:aws:states:::lambda:invoke');
-    expect(run.Arguments?.FunctionName).toBe(BASE.businessFunctionArn);
-    expect(
-      await evaluate(run.Arguments?.Payload, { input: event, variables: { idempotencyKey: 'payments#o-1' } }),
-    ).toEqual(event);
+  it('passes the raw event by default, to the function CloudFormation substitutes', async () => {
+    const { parametersOf } = await runWorkflow(ORDER_KEY, event);
+    expect(parametersOf('invoke')).toEqual([{ FunctionName: SAMPLE.businessFunctionArn, Payload: event }]);
   });
 
   it('passes { idempotencyKey, event } with the ENVELOPE payload shape', async () => {
-    const run = state(render({ ...ORDER_KEY, payloadShape: 'ENVELOPE' }), 'RunBusinessLogic');
-    expect(
-      await evaluate(run.Arguments?.Payload, { input: event, variables: { idempotencyKey: 'payments#o-1' } }),
-    ).toEqual({
-      idempotencyKey: 'payments#o-1',
-      event,
-    });
+    const { parametersOf } = await runWorkflow({ ...ORDER_KEY, payloadShape: 'ENVELOPE' }, event);
+    expect(parametersOf('invoke')[0]?.Payload).toEqual({ idempotencyKey: 'payments#o-1', event });
   });
 
-  it('times out after the business timeout plus Lambda’s 10 s Init phase plus the invoke margin', async () => {
-    const run = state(render({ ...BASE, businessTimeoutSeconds: 30 }), 'RunBusinessLogic');
-    expect(await evaluate(run.TimeoutSeconds, { input: {} })).toBe(30 + 10 + 5);
-    expect(businessTaskTimeoutSeconds(30)).toBe(45);
+  it('times out after the business timeout plus Lambda’s 10 s Init phase plus the invoke margin', () => {
+    expect(task({ ...BASE, businessTimeoutSeconds: 30 }, StateName.RunBusinessLogic).TimeoutSeconds).toBe(45);
+    expect(planWorkflow({ ...BASE, businessTimeoutSeconds: 30 }).timeBudget.businessTaskTimeoutSeconds).toBe(
+      45,
+    );
   });
 
-  it('retries Lambda service errors and throttling with full jitter, and nothing else', () => {
-    const retry = state(render(), 'RunBusinessLogic').Retry;
-    expect(retry).toEqual([
+  it('retries Lambda service errors and throttling with full jitter, and nothing else', async () => {
+    expect(task(BASE, StateName.RunBusinessLogic).Retry).toEqual([
       expect.objectContaining({
         ErrorEquals: [
           'Lambda.ServiceException',
@@ -500,13 +558,22 @@ describe('RunBusinessLogic', () => {
         MaxAttempts: 2,
       }),
     ]);
+    const throttled = await runWorkflow(ORDER_KEY, event, {
+      invoke: firstTimes(
+        1,
+        failing(new StatesError('Lambda.TooManyRequestsException', 'Rate exceeded')),
+        () => ({ Payload: { ok: true }, StatusCode: 200 }),
+      ),
+    });
+    expect(throttled.parametersOf('invoke')).toHaveLength(2);
+    expect(throttled.result.status).toBe('SUCCEEDED');
   });
 
   it('outputs the function result payload', async () => {
-    const run = state(render(), 'RunBusinessLogic');
-    expect(
-      await evaluate(run.Output, { input: event, result: { Payload: { ok: 1 }, StatusCode: 200 } }),
-    ).toEqual({ ok: 1 });
+    const { output } = await runWorkflow(ORDER_KEY, event, {
+      invoke: () => ({ Payload: { paymentId: 'p-1' }, StatusCode: 200 }),
+    });
+    expect(output).toEqual({ paymentId: 'p-1' });
   });
 
   it.each([
@@ -514,149 +581,158 @@ describe('RunBusinessLogic', () => {
     ['a string', 'done "quoted" é'],
     ['null', null],
     ['a number', 12.5],
-  ])('stores %s as JSON that $parse turns back into the result', async (_what, payload) => {
-    const options = { ...BASE, duplicateResponse: 'RETURN_STORED_RESULT' as const };
-    const stored = await evaluate(state(render(options), 'RunBusinessLogic').Assign?.storedResult, {
-      input: event,
-      result: { Payload: payload },
+    ['an array', [1, 'a']],
+    ['false', false],
+  ])('stores %s as JSON that a duplicate turns back into the result', async (_what, payload) => {
+    const options = { ...ORDER_KEY, duplicateResponse: 'RETURN_STORED_RESULT' as const };
+    const first = await runWorkflow(options, event, {
+      invoke: () => ({ Payload: payload, StatusCode: 200 }),
     });
-    expect(typeof stored).toBe('string');
-    expect(JSON.parse(stored as string)).toEqual(payload);
+    const [completion] = first.parametersOf('updateItem');
+    expect(completion?.UpdateExpression).toBe(
+      'SET #status = :completed, #expiration = :expiration, #data = :data',
+    );
+    const data = (completion?.ExpressionAttributeValues as Record<string, { S: string }> | undefined)?.[
+      ':data'
+    ];
+    expect(JSON.parse(data?.S ?? '')).toEqual(payload);
+    const duplicate = await runWorkflow(options, event, {
+      putItem: conditionFailed,
+      getItem: () => ({ Item: { status: { S: 'COMPLETED' }, data } }),
+    });
+    expect(duplicate.output).toEqual(payload);
   });
 
   it('does not store a result larger than the cap (in UTF-8 bytes)', async () => {
-    const options = { ...BASE, duplicateResponse: 'RETURN_STORED_RESULT' as const, maxStoredResultBytes: 9 };
-    const assign = state(render(options), 'RunBusinessLogic').Assign?.storedResult;
-    expect(await evaluate(assign, { input: event, result: { Payload: 'ééé' } })).toBe('"ééé"'); // 8 bytes
-    expect(await evaluate(assign, { input: event, result: { Payload: 'éééé' } })).toBeNull(); // 10 bytes
+    const options = {
+      ...ORDER_KEY,
+      duplicateResponse: 'RETURN_STORED_RESULT' as const,
+      maxStoredResultBytes: 9,
+    };
+    const completionFor = async (payload: string) =>
+      (
+        await runWorkflow(options, event, { invoke: () => ({ Payload: payload, StatusCode: 200 }) })
+      ).parametersOf('updateItem')[0];
+    const fits = await completionFor('ééé'); // "ééé" is 8 bytes
+    expect(fits?.ExpressionAttributeValues).toHaveProperty([':data'], { S: '"ééé"' });
+    const tooLarge = await completionFor('éééé'); // 10 bytes
+    expect(tooLarge?.UpdateExpression).toBe(
+      'SET #status = :completed, #expiration = :expiration REMOVE #data',
+    );
+    expect(tooLarge?.ExpressionAttributeValues).not.toHaveProperty([':data']);
   });
 
   it('does not store results unless the duplicate response returns them', async () => {
-    const assign = state(render(), 'RunBusinessLogic').Assign?.storedResult;
-    expect(await evaluate(assign, { input: event, result: { Payload: { a: 1 } } })).toBeNull();
+    const { parametersOf } = await runWorkflow(ORDER_KEY, event);
+    const [completion] = parametersOf('updateItem');
+    expect(completion?.UpdateExpression).toBe(
+      'SET #status = :completed, #expiration = :expiration REMOVE #data',
+    );
+    expect(Object.keys(completion?.ExpressionAttributeValues as object)).toEqual([
+      ':completed',
+      ':expiration',
+      ':me',
+    ]);
+    expect(task(ORDER_KEY, StateName.RunBusinessLogic).Assign).toBeUndefined();
   });
 
   it('on a function error or a Lambda service error releases the key, then fails with the business error name and cause', async () => {
-    const definition = render();
-    const failure = catcherFor(definition, 'RunBusinessLogic', 'States.ALL');
-    expect(state(definition, 'RunBusinessLogic').Catch?.at(-1)).toBe(failure);
-    expect(failure.Next).toBe('ReleaseIdempotencyKey');
-    const release = state(definition, 'ReleaseIdempotencyKey');
-    expect(release.Resource).toBe('arn:aws:states:::dynamodb:deleteItem');
-    expect(release.Arguments?.ConditionExpression).toBe('#execution = :me');
-    expect(release.Next).toBe('BusinessLogicFailed');
-    expect(catcherFor(definition, 'ReleaseIdempotencyKey', 'States.ALL').Next).toBe('BusinessLogicFailed');
-    const businessError = { Error: 'PaymentDeclined', Cause: '{"errorType":"PaymentDeclined"}' };
-    const failed = state(definition, 'BusinessLogicFailed');
-    expect(await evaluate(failed.Error, { input: {}, variables: { businessError } })).toBe('PaymentDeclined');
-    expect(await evaluate(failed.Cause, { input: {}, variables: { businessError } })).toBe(
-      businessError.Cause,
-    );
+    const cause = '{"errorType":"PaymentDeclined"}';
+    const declined: Answers = {
+      invoke: failing(new StatesError('PaymentDeclined', cause)),
+    };
+    const failed = await runWorkflow(ORDER_KEY, event, declined);
+    expect(failed.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.ReleaseIdempotencyKey,
+      StateName.BusinessLogicFailed,
+    ]);
+    expect(failed.result).toMatchObject({ status: 'FAILED', error: 'PaymentDeclined', cause });
+    expect(failed.parametersOf('deleteItem')).toEqual([
+      {
+        TableName: SAMPLE.tableName,
+        Key: { id: { S: 'payments#o-1' } },
+        ConditionExpression: '#execution = :me',
+        ExpressionAttributeNames: { '#execution': 'execution' },
+        ExpressionAttributeValues: { ':me': { S: failed.executionArn } },
+      },
+    ]);
+    // Not ours any more: nothing is deleted, the business error is still what the sender sees.
+    const taken = await runWorkflow(ORDER_KEY, event, { ...declined, deleteItem: conditionFailed });
+    expect(taken.entered.at(-1)).toBe(StateName.BusinessLogicFailed);
+    expect(taken.result).toMatchObject({ error: 'PaymentDeclined', cause });
   });
 });
 
 describe('RunBusinessLogic when the outcome of the invocation is unknown', () => {
-  const UNKNOWN_OUTCOME = [
+  it.each([
     'States.Timeout',
     'Lambda.ClientExecutionTimeoutException',
     'States.DataLimitExceeded',
     'States.QueryEvaluationError',
-  ];
-
-  it.each(UNKNOWN_OUTCOME)(
-    'keeps the key claimed on %s: fails in BusinessOutcomeUnknown without releasing',
-    (error) => {
-      const definition = render();
-      const catchers = state(definition, 'RunBusinessLogic').Catch ?? [];
-      const first = catchers.find(
-        (c) => c.ErrorEquals.includes(error) || c.ErrorEquals.includes('States.ALL'),
-      );
-      expect(first?.Next).toBe('BusinessOutcomeUnknown');
-      expect(state(definition, 'BusinessOutcomeUnknown').Type).toBe('Fail');
+  ])(
+    'keeps the key claimed on %s: fails with Idempotency.BusinessOutcomeUnknown, naming the error, without a retry or a release',
+    async (error) => {
+      const unknown = await runWorkflow(ORDER_KEY, order('o-1'), {
+        invoke: failing(new StatesError(error, 'gave up after 18 s')),
+      });
+      expect(unknown.entered).toEqual([
+        StateName.ClaimIdempotencyKey,
+        StateName.RunBusinessLogic,
+        StateName.BusinessOutcomeUnknown,
+      ]);
+      expect(unknown.parametersOf('invoke')).toHaveLength(1);
+      expect(unknown.parametersOf('deleteItem')).toHaveLength(0);
+      expect(unknown.result.error).toBe(IdempotencyError.BusinessOutcomeUnknown);
+      for (const part of [error, 'gave up after 18 s', 'INPROGRESS', '(77 s)']) {
+        expect(unknown.result.cause).toContain(part);
+      }
     },
   );
 
-  it('fails with Idempotency.BusinessOutcomeUnknown, naming the original error and cause', async () => {
-    const failed = state(render(), 'BusinessOutcomeUnknown');
-    const businessError = { Error: 'States.Timeout', Cause: 'timed out after 18 s' };
-    expect(failed.Error).toBe('Idempotency.BusinessOutcomeUnknown');
-    const cause = await evaluate(failed.Cause, { input: {}, variables: { businessError } });
-    expect(cause).toContain('States.Timeout');
-    expect(cause).toContain('timed out after 18 s');
-    expect(cause).toContain('INPROGRESS');
-    expect(
-      await evaluate(failed.Cause, { input: {}, variables: { businessError: { Error: 'X' } } }),
-    ).toContain('X');
-  });
-
-  it('does not retry those errors: a new invocation could run next to the one still running', () => {
-    const retried = state(render(), 'RunBusinessLogic').Retry?.flatMap((r) => r.ErrorEquals) ?? [];
-    for (const error of UNKNOWN_OUTCOME) expect(retried).not.toContain(error);
+  it('names the error when it came without a cause', async () => {
+    const unknown = await runWorkflow(ORDER_KEY, order('o-1'), {
+      invoke: failing(new StatesError('States.Timeout')),
+    });
+    expect(unknown.result.cause).toMatch(/^RunBusinessLogic ended with States\.Timeout although/);
   });
 });
 
 describe('RecordCompletion', () => {
   it('marks the record COMPLETED, fenced on this execution, with a fresh TTL', async () => {
-    const complete = state(render({ ...BASE, recordTtlSeconds: 120 }), 'RecordCompletion');
-    expect(complete.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
-    expect(complete.Arguments?.ConditionExpression).toBe('#execution = :me');
-    const scope = {
-      input: { ok: true },
-      variables: { storedResult: null, idempotencyKey: 'k' },
-      executionId: 'arn:me',
-    };
-    expect(await evaluate(complete.Arguments?.Key, scope)).toEqual({ id: { S: 'k' } });
-    expect(await evaluate(complete.Arguments?.UpdateExpression, scope)).toBe(
-      'SET #status = :completed, #expiration = :expiration REMOVE #data',
-    );
-    const values = (await evaluate(complete.Arguments?.ExpressionAttributeValues, scope)) as Record<
-      string,
-      { N?: string }
-    >;
-    expect(Object.keys(values)).toEqual([':completed', ':expiration', ':me']);
-    expect(values[':me']).toEqual({ S: 'arn:me' });
-    expect(Number(values[':expiration']?.N)).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 119);
-    expect(await evaluate(complete.Output, scope)).toEqual({ ok: true });
-    expect(complete.Next).toBe('Processed');
-  });
-
-  it('stores the result as data when it was kept', async () => {
-    const complete = state(render(), 'RecordCompletion');
-    const scope = { input: {}, variables: { storedResult: '{"a":1}', idempotencyKey: 'k' } };
-    expect(await evaluate(complete.Arguments?.UpdateExpression, scope)).toBe(
-      'SET #status = :completed, #expiration = :expiration, #data = :data',
-    );
-    expect(await evaluate(complete.Arguments?.ExpressionAttributeValues, scope)).toMatchObject({
-      ':data': { S: '{"a":1}' },
+    const completed = await runWorkflow({ ...ORDER_KEY, recordTtlSeconds: 120 }, order('o-1'));
+    const [completion] = completed.parametersOf('updateItem');
+    expect(completion).toMatchObject({
+      TableName: SAMPLE.tableName,
+      Key: { id: { S: 'payments#o-1' } },
+      ConditionExpression: '#execution = :me',
     });
+    const values = completion?.ExpressionAttributeValues as Record<string, { S?: string; N?: string }>;
+    expect(values[':completed']).toEqual({ S: 'COMPLETED' });
+    expect(values[':me']).toEqual({ S: completed.executionArn });
+    expect(Number(values[':expiration']?.N)).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 119);
+    expect(completed.output).toEqual({ ok: true });
   });
 
-  it('fails with Idempotency.LeaseLost when another execution took the key over', () => {
-    const definition = render();
-    expect(catcherFor(definition, 'RecordCompletion', 'DynamoDB.ConditionalCheckFailedException').Next).toBe(
-      'LeaseLost',
-    );
-    expect(state(definition, 'LeaseLost').Error).toBe('Idempotency.LeaseLost');
+  it('fails with Idempotency.LeaseLost when another execution took the key over', async () => {
+    const lost = await runWorkflow(ORDER_KEY, order('o-1'), { updateItem: conditionFailed });
+    expect(lost.entered.slice(-2)).toEqual([StateName.RecordCompletion, StateName.LeaseLost]);
+    expect(lost.result.error).toBe(IdempotencyError.LeaseLost);
+    expect(lost.result.cause).toContain('its lease (77 s) ran out');
   });
 });
 
 describe('inputShape BATCH_OF_ONE (EventBridge Pipes deliver [event] even with batch size 1)', () => {
   const event = { detail: { orderId: 'o-1', amount: 10 } };
   const BATCH = { ...ORDER_KEY, inputShape: 'BATCH_OF_ONE' as const };
-
-  /** What RunBusinessLogic sends: the claim's output becomes its input. */
-  async function payloadFor(options: DefinitionOptions, input: unknown): Promise<unknown> {
-    const definition = render(options);
-    const claimed = await evaluate(state(definition, 'ClaimIdempotencyKey').Output, { input });
-    return evaluate(state(definition, 'RunBusinessLogic').Arguments?.Payload, {
-      input: claimed,
-      variables: { idempotencyKey: 'payments#o-1' },
-    });
-  }
+  const payloadFor = async (options: DefinitionOptions, input: unknown) =>
+    (await runWorkflow(options, input)).parametersOf('invoke')[0]?.Payload;
 
   it('passes the business function the event, not the one-element array, at no extra transition', async () => {
-    expect(await payloadFor(BATCH, [event])).toEqual(event);
-    expect(state(render(BATCH), 'ClaimIdempotencyKey').Next).toBe('RunBusinessLogic');
+    const processed = await runWorkflow(BATCH, [event]);
+    expect(processed.parametersOf('invoke')[0]?.Payload).toEqual(event);
+    expect(processed.result.stateTransitions).toBe(4);
   });
 
   it('passes a non-array input as it is, so other sources of the same workflow keep working', async () => {
@@ -672,105 +748,101 @@ describe('inputShape BATCH_OF_ONE (EventBridge Pipes deliver [event] even with b
 
   it('reads the array as the event only with this shape: the default passes the input unchanged', async () => {
     expect(await payloadFor(ORDER_KEY, [event])).toEqual([event]);
-    expect(definitionSubstitutions(BATCH).Event).toBe('$states.input[0]');
   });
 
   it('finds the same key with a path expression, which maps over the one element', async () => {
-    expect(await claimedId(BATCH, [event])).toBe('payments#o-1');
-    expect(await claimedId(BATCH, event)).toBe('payments#o-1');
+    for (const input of [[event], event]) {
+      const { parametersOf } = await runWorkflow(BATCH, input);
+      expect(parametersOf('putItem')[0]?.Item).toHaveProperty('id', { S: 'payments#o-1' });
+    }
   });
 
   it('hashes the event, not the array, by default: a message body and the same event from a rule share one key', async () => {
-    const options = { ...BASE, inputShape: 'BATCH_OF_ONE' as const };
-    const digest = createHash('sha256').update(JSON.stringify(event)).digest('hex');
+    const expected = { S: `idempotency#${sha256(JSON.stringify(event))}` };
     expect(defaultKeyExpression('BATCH_OF_ONE')).toBe("$hash($string($states.input[0]), 'SHA-256')");
-    expect(await claimedId(options, [event])).toBe(`idempotency#${digest}`);
-    expect(await claimedId(options, event)).toBe(`idempotency#${digest}`);
-    expect(await claimedId(BASE, event)).toBe(`idempotency#${digest}`);
+    const batch = { ...BASE, inputShape: 'BATCH_OF_ONE' as const };
+    for (const [options, input] of [
+      [batch, [event]],
+      [batch, event],
+      [BASE, event],
+    ] as const) {
+      const { parametersOf } = await runWorkflow(options, input);
+      expect(parametersOf('putItem')[0]?.Item).toHaveProperty('id', expected);
+    }
   });
 
   it('still names the reason of an invalid key in a batch', async () => {
-    expect(await classify(BATCH, [{ detail: {} }])).toBe('RejectEventWithoutKey');
-    expect(await classify(BATCH, [{ detail: { orderId: true } }])).toBe('RejectEventWithInvalidKey');
+    expect((await runWorkflow(BATCH, [{ detail: {} }])).result.error).toBe(IdempotencyError.KeyMissing);
+    expect((await runWorkflow(BATCH, [order(true)])).result.error).toBe(IdempotencyError.KeyInvalidType);
   });
 });
 
 describe('duplicates with options that read the record', () => {
-  const definition = render(ALL_OPTIONS);
   const input = { detail: { 'order-id': 'o-1', amount: 10 } };
-  const hashOf10 = createHash('sha256').update('10').digest('hex');
+  const hashOf10 = sha256('10');
 
-  async function route(
-    existingRecord: unknown,
-    payloadHash = hashOf10,
-  ): Promise<{ next: string; output?: unknown }> {
-    const choice = state(definition, 'InspectDuplicate');
-    const scope = { input: { duplicate: true }, variables: { existingRecord, payloadHash } };
-    for (const rule of choice.Choices ?? []) {
-      if ((await evaluate(rule.Condition, scope)) === true) {
-        return {
-          next: rule.Next,
-          output: rule.Output === undefined ? undefined : await evaluate(rule.Output, scope),
-        };
-      }
-    }
-    return { next: choice.Default ?? 'none' };
-  }
+  /** A duplicate of `input` that finds `record` (undefined: the record is gone). */
+  const duplicateFinding = (record: Record<string, unknown> | undefined, answers: Answers = {}) =>
+    runWorkflow(ALL_OPTIONS, input, {
+      putItem: conditionFailed,
+      getItem: () => (record === undefined ? {} : { Item: record }),
+      ...answers,
+    });
 
-  it('computes the payload hash of the duplicate from its own event', async () => {
-    const duplicate = catcherFor(
-      definition,
-      'ClaimIdempotencyKey',
-      'DynamoDB.ConditionalCheckFailedException',
-    );
-    expect(await evaluate(duplicate.Assign?.payloadHash, { input })).toBe(hashOf10);
-  });
-
-  it('returns the stored result of a completed record', async () => {
-    const record = {
+  it('returns the stored result of a completed record whose payload matches', async () => {
+    const found = await duplicateFinding({
       status: { S: 'COMPLETED' },
       validation: { S: hashOf10 },
       data: { S: '{"paymentId":"p1"}' },
-    };
-    expect(await route(record)).toEqual({ next: 'AlreadyProcessed', output: { paymentId: 'p1' } });
+    });
+    expect(found.entered.at(-1)).toBe(StateName.AlreadyProcessed);
+    expect(found.output).toEqual({ paymentId: 'p1' });
   });
 
   it('succeeds with the marker when a completed record has no stored result', async () => {
-    expect(await route({ status: { S: 'COMPLETED' }, validation: { S: hashOf10 } })).toEqual({
-      next: 'AlreadyProcessed',
-    });
+    const found = await duplicateFinding({ status: { S: 'COMPLETED' }, validation: { S: hashOf10 } });
+    expect(found.output).toEqual({ duplicate: true, idempotencyKey: 'payments#o-1' });
   });
 
   it('fails with Idempotency.AlreadyInProgress while the first execution runs', async () => {
-    expect(await route({ status: { S: 'INPROGRESS' }, validation: { S: hashOf10 } })).toEqual({
-      next: 'RejectWhileInProgress',
-    });
-    expect(state(definition, 'RejectWhileInProgress').Error).toBe('Idempotency.AlreadyInProgress');
+    const found = await duplicateFinding({ status: { S: 'INPROGRESS' }, validation: { S: hashOf10 } });
+    expect(found.entered.at(-1)).toBe(StateName.RejectWhileInProgress);
+    expect(found.result.error).toBe(IdempotencyError.AlreadyInProgress);
   });
 
   it('fails with Idempotency.PayloadMismatch when the stored record has no validation hash', async () => {
-    expect(await route({ status: { S: 'COMPLETED' }, data: { S: '{"paymentId":"p1"}' } })).toEqual({
-      next: 'RejectPayloadMismatch',
-    });
+    const found = await duplicateFinding({ status: { S: 'COMPLETED' }, data: { S: '{"paymentId":"p1"}' } });
+    expect(found.entered.at(-1)).toBe(StateName.RejectPayloadMismatch);
+    expect(found.result.error).toBe(IdempotencyError.PayloadMismatch);
   });
 
-  it('fails with Idempotency.PayloadMismatch when the validated part differs', async () => {
-    expect(await route({ status: { S: 'COMPLETED' }, validation: { S: 'other' } })).toEqual({
-      next: 'RejectPayloadMismatch',
-    });
-    expect(state(definition, 'RejectPayloadMismatch').Error).toBe('Idempotency.PayloadMismatch');
+  it('fails with Idempotency.PayloadMismatch, naming the validated part, when it differs', async () => {
+    const found = await duplicateFinding({ status: { S: 'COMPLETED' }, validation: { S: sha256('11') } });
+    expect(found.result.error).toBe(IdempotencyError.PayloadMismatch);
+    expect(found.result.cause).toContain('($states.input.detail.amount)');
   });
 
   it('claims again, with the original event, when the record vanished after the claim failed', async () => {
-    const choice = state(definition, 'InspectDuplicate');
-    const rule = choice.Choices?.[0];
-    expect(rule?.Next).toBe('ClaimIdempotencyKey');
-    expect(rule?.Output).toBe('{% $states.context.Execution.Input %}');
-    expect((await route(null)).next).toBe('ClaimIdempotencyKey');
+    const found = await duplicateFinding(undefined, {
+      putItem: firstTimes(1, conditionFailed, claimLikeDynamoDb),
+    });
+    expect(found.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.LoadExistingRecord,
+      StateName.InspectDuplicate,
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.RecordCompletion,
+      StateName.Processed,
+    ]);
+    expect(found.parametersOf('invoke')[0]?.Payload).toEqual({
+      idempotencyKey: 'payments#o-1',
+      event: input,
+    });
   });
 });
 
-describe('definitionSubstitutions', () => {
+describe('the definition options', () => {
   it('pins the defaults', () => {
     expect(DEFINITION_DEFAULTS).toEqual({
       keyExpression: "$hash($string($states.input), 'SHA-256')",
@@ -783,25 +855,6 @@ describe('definitionSubstitutions', () => {
       maxStoredResultBytes: 32768,
       inputShape: 'EVENT',
     });
-    expect(definitionSubstitutions(BASE)).toEqual({
-      TableName: 'idempotency-records',
-      BusinessFunctionArn: BASE.businessFunctionArn,
-      KeyExpression: "$hash($string($states.input), 'SHA-256')",
-      KeyPrefix: 'idempotency',
-      RecordIdExpression:
-        "( $key := ($hash($string($states.input), 'SHA-256')); $keyText := $type($key) = 'string' ? $key : ($type($key) = 'number' ? $string($key) : ''); $recordId := $keyText = '' ? '' : 'idempotency#' & $keyText; ( $encoded := $encodeUrlComponent($recordId); 2 * $length($replace($encoded, '%', '')) - $length($encoded) ) > 2048 ? '' : $recordId )",
-      RecordTtlSeconds: '3600',
-      LeaseSeconds: '77',
-      BusinessTaskTimeoutSeconds: '18',
-      ReturnStoredResult: 'false',
-      MaxStoredResultBytes: '32768',
-      FailWhenInProgress: 'false',
-      PayloadValidation: 'false',
-      PayloadValidationExpression: 'null',
-      EnvelopePayload: 'false',
-      Event: '$states.input',
-      ClaimRetryWindowSeconds: '15',
-    });
   });
 
   it('derives the default lease from every invoke attempt, retry waits and the completion write', () => {
@@ -809,7 +862,10 @@ describe('definitionSubstitutions', () => {
     expect(defaultLeaseSeconds(60)).toBe(3 * 75 + 3 + 20);
   });
 
-  it('reserves for the completion write at least its own retry budget', () => {
+  it('takes the retry budgets from the retriers: 1 + 2 + 4 + 8 s for DynamoDB, 3 invoke attempts and 1 + 2 s', () => {
+    expect(DYNAMODB_RETRY_WAIT_SECONDS).toBe(15);
+    expect(BUSINESS_ATTEMPTS).toBe(3);
+    expect(BUSINESS_RETRY_WAIT_SECONDS).toBe(3);
     expect(COMPLETION_MARGIN_SECONDS).toBeGreaterThanOrEqual(DYNAMODB_RETRY_WAIT_SECONDS);
   });
 
@@ -818,19 +874,6 @@ describe('definitionSubstitutions', () => {
     expect(worstCaseRunSeconds(3)).toBe(
       CLAIM_BUDGET_SECONDS + 3 * 18 + BUSINESS_RETRY_WAIT_SECONDS + COMPLETION_MARGIN_SECONDS,
     );
-  });
-
-  it('leaves value placeholders for CloudFormation in the template and fills them in renderDefinition', () => {
-    const template = definitionTemplate(BASE);
-    expect(template).toContain(placeholder('TableName'));
-    expect(template).not.toContain(placeholder(STRUCTURAL_PLACEHOLDER));
-    expect(renderDefinition(BASE)).not.toMatch(/\$\{[A-Za-z]+\}/);
-  });
-
-  it('fails when a placeholder has no value', () => {
-    const template = `{"a": "${placeholder('Missing')}"}`;
-    expect(() => substitute(template, {})).toThrow(UnknownPlaceholderError);
-    expect(() => substitute(template, {})).toThrow(placeholder('Missing'));
   });
 
   it.each<[string, Partial<DefinitionOptions>, string]>([
@@ -846,6 +889,11 @@ describe('definitionSubstitutions', () => {
     ],
     ['the key expression is $', { keyExpression: '$' }, 'start from $states.input'],
     ['the key expression is empty', { keyExpression: ' ' }, 'keyExpression must not be empty'],
+    [
+      'the key expression holds ${, which CloudFormation would substitute',
+      { keyExpression: `$states.input.id & '${placeholder('TableName')}'` },
+      'CloudFormation would take for a placeholder',
+    ],
     [
       'the validation expression does not parse',
       { payloadValidationExpression: '{' },
@@ -871,7 +919,7 @@ describe('definitionSubstitutions', () => {
     ['the in-progress policy is unknown', { inProgressPolicy: 'WAIT' as never }, 'inProgressPolicy'],
     ['the payload shape is unknown', { payloadShape: 'RAW' as never }, 'payloadShape'],
   ])('fails when %s', (_why, change, message) => {
-    expect(() => definitionSubstitutions({ ...BASE, ...change })).toThrow(IdempotencyConfigError);
-    expect(() => definitionSubstitutions({ ...BASE, ...change })).toThrow(message);
+    expect(() => resolveDefinitionOptions({ ...BASE, ...change })).toThrow(IdempotencyConfigError);
+    expect(() => planWorkflow({ ...BASE, ...change })).toThrow(message);
   });
 });

@@ -1,12 +1,12 @@
-import { definitionSubstitutions, substitute } from '../../lib/definition';
+import { resolveDefinitionOptions } from '../../lib/definition';
 import {
   IdempotencyBlueprintError,
   IdempotencyConfigError,
   ReleaseDefinitionError,
   UnknownPlaceholderError,
 } from '../../lib/errors';
-import { releaseSubstitutions } from '../../lib/release/release-definition';
 import { ExecutionNameKeyEmptyError, executionNameForKey } from '../../lib/sources/execution-name';
+import { substitute } from '../../lib/state-machines/placeholders';
 
 /** What `fn` threw. */
 function thrownBy(fn: () => unknown): unknown {
@@ -22,9 +22,8 @@ describe('the blueprint error family', () => {
   test.each<[string, () => unknown]>([
     [
       'IdempotencyConfigError',
-      () => definitionSubstitutions({ tableName: 't', businessFunctionArn: 'f', keyPrefix: 'a#b' }),
+      () => resolveDefinitionOptions({ tableName: 't', businessFunctionArn: 'f', keyPrefix: 'a#b' }),
     ],
-    ['ReleaseDefinitionError', () => releaseSubstitutions({ tableName: 't', idExpression: ' ' })],
     ['UnknownPlaceholderError', () => substitute(`"\${Missing}"`, {})],
   ])('%s is an IdempotencyBlueprintError with its own name', (name, fn) => {
     const error = thrownBy(fn);

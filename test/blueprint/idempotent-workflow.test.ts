@@ -5,8 +5,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { definitionTemplate, IdempotencyConfigError } from '../../lib/definition';
+import { type DefinitionOptions, IdempotencyConfigError } from '../../lib/definition';
 import { IdempotentWorkflow, type IdempotentWorkflowProps } from '../../lib/idempotent-workflow';
+import { planWorkflow } from '../../lib/plan';
 
 function newStack(): { stack: Stack; fn: lambda.Function } {
   const stack = new Stack(new App(), 'Test');
@@ -47,7 +48,24 @@ function policyStatements(template: Template): unknown[] {
   return (policy.Properties as { PolicyDocument: { Statement: unknown[] } }).PolicyDocument.Statement;
 }
 
-const FUNCTION_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Business'), 'Arn'] };
+/** The definition the construct should ship for these options (its function times out after 30 s). */
+function planned(options: Partial<DefinitionOptions> = {}): string {
+  return planWorkflow({
+    tableName: 'any',
+    businessFunctionArn: 'any',
+    keyPrefix: 'Orders',
+    businessTimeoutSeconds: 30,
+    ...options,
+  }).definition;
+}
+
+interface Definition {
+  States: Record<string, { TimeoutSeconds?: number; Output?: string; Assign?: Record<string, string> }>;
+}
+
+function definitionOf(template: Template): Definition {
+  return JSON.parse(stateMachineProps(template).DefinitionString as string);
+}
 
 describe('IdempotentWorkflow with default settings', () => {
   const { template, workflow } = synth();
@@ -68,32 +86,18 @@ describe('IdempotentWorkflow with default settings', () => {
     });
   });
 
-  it('creates a STANDARD state machine from the ASL file with the substitutions', () => {
+  it('creates a STANDARD state machine from the planned definition; CloudFormation fills in only the table and the function', () => {
     const props = stateMachineProps(template);
     expect(props.StateMachineType).toBe('STANDARD');
-    expect(JSON.parse(props.DefinitionString as string)).toEqual(
-      JSON.parse(definitionTemplate({ tableName: 't', businessFunctionArn: 'f' })),
-    );
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: {
-        TableName: { Ref: Match.stringLikeRegexp('^OrdersTable') },
-        BusinessFunctionArn: FUNCTION_ARN,
-        KeyExpression: "$hash($string($states.input), 'SHA-256')",
-        KeyPrefix: 'Orders',
-        RecordIdExpression: Match.stringLikeRegexp("'Orders#' & \\$keyText"),
-        RecordTtlSeconds: '3600',
-        LeaseSeconds: String(3 * 45 + 3 + 20),
-        BusinessTaskTimeoutSeconds: '45',
-        ReturnStoredResult: 'false',
-        MaxStoredResultBytes: '32768',
-        FailWhenInProgress: 'false',
-        PayloadValidation: 'false',
-        PayloadValidationExpression: 'null',
-        EnvelopePayload: 'false',
-        Event: '$states.input',
-        ClaimRetryWindowSeconds: '15',
-      },
+    expect(props.DefinitionString).toBe(planned());
+    expect(props.DefinitionSubstitutions).toEqual({
+      TableName: { Ref: expect.stringMatching(/^OrdersTable/) },
+      BusinessFunctionArn: { 'Fn::GetAtt': [expect.stringMatching(/^Business/), 'Arn'] },
     });
+    expect(definitionOf(template).States.RunBusinessLogic?.TimeoutSeconds).toBe(45);
+    expect(props.DefinitionString).toContain(
+      `'in_progress_expiration': {'N': $string($now + ${(3 * 45 + 3 + 20) * 1000})}`,
+    );
   });
 
   it('logs ALL events without execution data to a vended-logs group, and traces with X-Ray', () => {
@@ -183,43 +187,35 @@ describe('IdempotentWorkflow options', () => {
       payloadShape: 'ENVELOPE',
       stateMachineName: 'orders-idempotent',
     });
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineName: 'orders-idempotent',
-      DefinitionSubstitutions: Match.objectLike({
-        KeyExpression: '$states.input.detail.orderId',
-        KeyPrefix: 'orders-v2',
-        RecordTtlSeconds: '86400',
-        LeaseSeconds: '300',
-        EnvelopePayload: 'true',
+    expect(stateMachineProps(template).StateMachineName).toBe('orders-idempotent');
+    expect(stateMachineProps(template).DefinitionString).toBe(
+      planned({
+        keyExpression: '$states.input.detail.orderId',
+        keyPrefix: 'orders-v2',
+        recordTtlSeconds: 86_400,
+        leaseSeconds: 300,
+        payloadShape: 'ENVELOPE',
       }),
-    });
+    );
   });
 
   it('derives the task timeout and lease from businessTimeout when given', () => {
     const { template } = synth({ businessTimeout: Duration.seconds(10) });
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: Match.objectLike({
-        BusinessTaskTimeoutSeconds: '25',
-        LeaseSeconds: String(3 * 25 + 3 + 20),
-      }),
-    });
+    expect(stateMachineProps(template).DefinitionString).toBe(planned({ businessTimeoutSeconds: 10 }));
+    expect(definitionOf(template).States.RunBusinessLogic?.TimeoutSeconds).toBe(25);
+    expect(stateMachineProps(template).DefinitionString).toContain(`its lease (${3 * 25 + 3 + 20} s)`);
   });
 
   it('reads the event as the first element of the input with an SQS source (Pipes deliver [body])', () => {
     const { template } = synth({ sqsSource: {} });
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: Match.objectLike({
-        Event: '$states.input[0]',
-        KeyExpression: "$hash($string($states.input[0]), 'SHA-256')",
-      }),
-    });
+    const claim = definitionOf(template).States.ClaimIdempotencyKey;
+    expect(claim?.Output).toBe('{% $states.input[0] %}');
+    expect(claim?.Assign?.idempotencyKey).toContain("$hash($string($states.input[0]), 'SHA-256')");
   });
 
   it('reads the input as the event without an SQS source', () => {
     const { template } = synth({ eventBridgeSource: { eventPattern: { source: ['orders'] } } });
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: Match.objectLike({ Event: '$states.input' }),
-    });
+    expect(definitionOf(template).States.ClaimIdempotencyKey?.Output).toBe('{% $states.input %}');
   });
 
   it('uses Lambda’s 3-second default when the function sets no timeout', () => {
@@ -230,30 +226,25 @@ describe('IdempotentWorkflow options', () => {
       runtime: lambda.Runtime.NODEJS_22_X,
     });
     new IdempotentWorkflow(stack, 'Orders', { businessFunction: fn });
-    Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: Match.objectLike({ BusinessTaskTimeoutSeconds: '18' }),
-    });
+    expect(definitionOf(Template.fromStack(stack)).States.RunBusinessLogic?.TimeoutSeconds).toBe(18);
   });
 
-  it.each<[string, Partial<IdempotentWorkflowProps>, Record<string, string>]>([
+  it.each<[string, Partial<IdempotentWorkflowProps>, Partial<DefinitionOptions>]>([
     [
       'returning the stored result',
       { duplicateResponse: 'RETURN_STORED_RESULT', maxStoredResultBytes: 1000 },
-      { ReturnStoredResult: 'true', MaxStoredResultBytes: '1000' },
+      { duplicateResponse: 'RETURN_STORED_RESULT', maxStoredResultBytes: 1000 },
     ],
-    ['failing in-progress duplicates', { inProgressPolicy: 'FAIL' }, { FailWhenInProgress: 'true' }],
+    ['failing in-progress duplicates', { inProgressPolicy: 'FAIL' }, { inProgressPolicy: 'FAIL' }],
     [
       'payload validation',
       { payloadValidation: '$states.input.detail.amount' },
-      { PayloadValidation: 'true', PayloadValidationExpression: '$states.input.detail.amount' },
+      { payloadValidationExpression: '$states.input.detail.amount' },
     ],
-  ])('reads the record on duplicates (GetItem granted) when %s', (_name, props, substitutions) => {
+  ])('reads the record on duplicates (GetItem granted) when %s', (_name, props, options) => {
     const { template } = synth(props);
-    const definition = JSON.parse(stateMachineProps(template).DefinitionString as string);
-    expect(Object.keys(definition.States)).toContain('LoadExistingRecord');
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: Match.objectLike(substitutions),
-    });
+    expect(Object.keys(definitionOf(template).States)).toContain('LoadExistingRecord');
+    expect(stateMachineProps(template).DefinitionString).toBe(planned(options));
     expect(policyStatements(template)).toContainEqual({
       Sid: 'IdempotencyRecords',
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -309,10 +300,10 @@ describe('IdempotentWorkflow options', () => {
     });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
-    const substitutions = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))
-      .map((machine) => machine.Properties.DefinitionSubstitutions?.KeyPrefix)
-      .filter((prefix) => prefix !== undefined);
-    expect(substitutions).toEqual(['orders', 'refunds']);
+    const prefixes = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).flatMap(
+      (machine) => /'([^']+)#' & \$keyText/.exec(machine.Properties.DefinitionString)?.[1] ?? [],
+    );
+    expect([...new Set(prefixes)]).toEqual(['orders', 'refunds']);
   });
 
   it('grants StartExecution and StartSyncExecution on the state machine only', () => {

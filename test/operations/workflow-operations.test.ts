@@ -4,7 +4,6 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { loadDefinitionTemplate } from '../../lib/definition';
 import {
   DUPLICATES,
   NEW_EVENTS,
@@ -12,6 +11,7 @@ import {
   stateEntryFilterPattern,
 } from '../../lib/operations/metric-filters';
 import { WorkflowOperations } from '../../lib/operations/workflow-operations';
+import { planWorkflow } from '../../lib/plan';
 import { nagApp, nagFindings, removeOutput } from '../security/nag';
 import { stackWithWorkflow } from '../sources/fixtures';
 
@@ -143,7 +143,9 @@ describe('stateEntryFilterPattern', () => {
 });
 
 describe('STATE_ENTRY_METRICS', () => {
-  const states = JSON.parse(loadDefinitionTemplate()).States as Record<string, { Type: string }>;
+  // inProgressPolicy FAIL: the definition that holds RejectWhileInProgress too.
+  const { definition } = planWorkflow({ tableName: 't', businessFunctionArn: 'f', inProgressPolicy: 'FAIL' });
+  const states = JSON.parse(definition).States as Record<string, { Type: string }>;
 
   test.each(STATE_ENTRY_METRICS.map((metric) => [metric.stateName, metric]))(
     'then state %s exists in the workflow with the type its log event names',

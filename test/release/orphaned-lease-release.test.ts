@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { planWorkflow } from '../../lib/plan';
 import { OrphanedLeaseRelease } from '../../lib/release/orphaned-lease-release';
 import { nagApp, nagFindings, removeOutput } from '../security/nag';
 import { STATE_MACHINE_ARN, stackWithWorkflow } from '../sources/fixtures';
@@ -8,12 +9,15 @@ describe('OrphanedLeaseRelease', () => {
   const app = nagApp();
   const { stack, stateMachine } = stackWithWorkflow(app);
   const table = dynamodb.Table.fromTableName(stack, 'Table', 'idempotency');
-  new OrphanedLeaseRelease(stack, 'Release', {
-    workflow: stateMachine,
-    table,
-    idExpression: `'orders#' & $states.input.orderId`,
-    businessTaskTimeoutSeconds: 75,
+  const { release } = planWorkflow({
+    tableName: table.tableName,
+    businessFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:orders',
+    keyExpression: '$states.input.orderId',
+    keyPrefix: 'orders',
+    businessTimeoutSeconds: 60,
   });
+  if (release === undefined) throw new Error('a STANDARD workflow plans its release');
+  new OrphanedLeaseRelease(stack, 'Release', { workflow: stateMachine, table, release });
   const findings = nagFindings(app);
   const template = Template.fromStack(stack);
   afterAll(() => removeOutput(app));
@@ -35,16 +39,13 @@ describe('OrphanedLeaseRelease', () => {
     });
   });
 
-  test('then the release workflow is STANDARD, traced, logs without execution data, substitutes table, key and task timeout', () => {
+  test('then the release workflow is STANDARD, traced, logs without execution data, runs the planned definition and substitutes the table only', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
-      DefinitionSubstitutions: {
-        TableName: 'idempotency',
-        IdempotencyIdExpression: `'orders#' & $states.input.orderId`,
-        BusinessTaskTimeoutSeconds: '75',
-      },
+      DefinitionString: release.definition,
+      DefinitionSubstitutions: { TableName: 'idempotency' },
     });
   });
 

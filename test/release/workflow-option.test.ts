@@ -2,9 +2,9 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { defaultKeyExpression } from '../../lib/definition';
+import type { DefinitionOptions } from '../../lib/definition';
 import { IdempotentWorkflow, type IdempotentWorkflowProps } from '../../lib/idempotent-workflow';
-import { workflowIdExpression } from '../../lib/release/release-definition';
+import { planWorkflow } from '../../lib/plan';
 
 function build(props: Partial<IdempotentWorkflowProps> = {}): { stack: Stack; workflow: IdempotentWorkflow } {
   const stack = new Stack(new App(), 'Release');
@@ -15,6 +15,19 @@ function build(props: Partial<IdempotentWorkflowProps> = {}): { stack: Stack; wo
   });
   const workflow = new IdempotentWorkflow(stack, 'Orders', { businessFunction, ...props });
   return { stack, workflow };
+}
+
+/** The release definition the workflow Orders should ship for these options (a 3 s function). */
+function plannedRelease(options: Partial<DefinitionOptions> = {}): string | undefined {
+  return planWorkflow({ tableName: 'any', businessFunctionArn: 'any', keyPrefix: 'Orders', ...options })
+    .release?.definition;
+}
+
+/** The DefinitionString of the release workflow in the stack. */
+function releaseDefinitionOf(workflow: IdempotentWorkflow): unknown {
+  const machine = workflow.orphanedLeaseRelease?.stateMachine.node.defaultChild as sfn.CfnStateMachine;
+  return Template.fromStack(Stack.of(workflow)).toJSON().Resources[Stack.of(workflow).getLogicalId(machine)]
+    .Properties.DefinitionString;
 }
 
 describe('IdempotentWorkflow (STANDARD) releases orphaned leases by default', () => {
@@ -34,33 +47,24 @@ describe('IdempotentWorkflow (STANDARD) releases orphaned leases by default', ()
   });
 
   test('then the release workflow computes the record id with the same key expression and prefix', () => {
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: Match.objectLike({
-        IdempotencyIdExpression: JSON.stringify(
-          workflowIdExpression('$states.input.detail.orderId', 'orders'),
-        ).slice(1, -1),
-      }),
-    });
+    expect(releaseDefinitionOf(workflow)).toBe(
+      plannedRelease({ keyExpression: '$states.input.detail.orderId', keyPrefix: 'orders' }),
+    );
+    expect(releaseDefinitionOf(workflow)).toContain("'orders#' & $keyText");
   });
 });
 
 describe('IdempotentWorkflow (STANDARD) release timing and key', () => {
   test('then the release workflow waits out the business task timeout of this workflow', () => {
-    const { stack } = build({ businessTimeout: Duration.seconds(40) });
-    Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: Match.objectLike({ BusinessTaskTimeoutSeconds: String(40 + 10 + 5) }),
-    });
+    const { workflow } = build({ businessTimeout: Duration.seconds(40) });
+    expect(releaseDefinitionOf(workflow)).toBe(plannedRelease({ businessTimeoutSeconds: 40 }));
+    expect(releaseDefinitionOf(workflow)).toContain(`$stoppedAt + ${(40 + 10 + 5) * 1000} - $millis()`);
   });
 
   test('given an SQS source and the default key, then the release computes the key from the unwrapped event, like the workflow', () => {
-    const { stack } = build({ sqsSource: {} });
-    Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: Match.objectLike({
-        IdempotencyIdExpression: JSON.stringify(
-          workflowIdExpression(defaultKeyExpression('BATCH_OF_ONE'), 'Orders'),
-        ).slice(1, -1),
-      }),
-    });
+    const { workflow } = build({ sqsSource: {} });
+    expect(releaseDefinitionOf(workflow)).toBe(plannedRelease({ inputShape: 'BATCH_OF_ONE' }));
+    expect(releaseDefinitionOf(workflow)).toContain("$hash($string($states.input[0]), 'SHA-256')");
   });
 });
 

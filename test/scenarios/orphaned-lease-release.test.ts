@@ -1,7 +1,6 @@
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS_CONFIG, StateMachine, useLocalServices } from '@sfn-idempotency/local-runtime';
-import { renderDefinition } from '../../lib/definition';
-import { renderReleaseDefinition, workflowIdExpression } from '../../lib/release/release-definition';
+import { planWorkflow, renderDefinition, rendered } from '../../lib/plan';
 
 const TABLE = 'idempotency';
 const WORKFLOW_ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:payments';
@@ -53,11 +52,15 @@ describe('the release workflow on the local runtime', () => {
 
   beforeAll(() => {
     client = new DynamoDBClient({ ...LOCAL_AWS_CONFIG, endpoint: services().dynamodb?.endpoint });
-    const definition = renderReleaseDefinition({
+    // The default 3 s function: a business task timeout of TASK_TIMEOUT_SECONDS.
+    const { release } = planWorkflow({
       tableName: TABLE,
-      idExpression: workflowIdExpression('$states.input.detail.orderId', 'payments'),
-      businessTaskTimeoutSeconds: TASK_TIMEOUT_SECONDS,
+      businessFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:payments',
+      keyExpression: '$states.input.detail.orderId',
+      keyPrefix: 'payments',
     });
+    if (release === undefined) throw new Error('a STANDARD workflow plans its release');
+    const definition = rendered(release);
     machine = StateMachine.create(definition, { integrations: services().integrations });
   });
   afterAll(() => client.destroy());

@@ -14,13 +14,8 @@ import {
   type TaskCall,
   useLocalServices,
 } from '@sfn-idempotency/local-runtime';
-import {
-  type DefinitionOptions,
-  definitionSubstitutions,
-  definitionTemplate,
-  renderDefinition,
-  substitute,
-} from '../../lib/definition';
+import type { DefinitionOptions } from '../../lib/definition';
+import { renderDefinition } from '../../lib/plan';
 import { getRecord } from './support';
 
 const TABLE = 'faults';
@@ -234,10 +229,9 @@ describe('the blueprint under service faults, on the local engine', () => {
     // An invocation that outlives the task timeout: it never answers.
     business = () => new Promise(() => {});
     // The same definition with a 1 s task timeout (the engine does not scale task timeouts).
-    const definition = substitute(definitionTemplate(OPTIONS), {
-      ...definitionSubstitutions(OPTIONS),
-      BusinessTaskTimeoutSeconds: '1',
-    });
+    const parsed = JSON.parse(renderDefinition(OPTIONS));
+    parsed.States.RunBusinessLogic.TimeoutSeconds = 1;
+    const definition = JSON.stringify(parsed);
 
     const execution = await run(definition, { orderId: 'timeout-1' });
     const redelivery = await run(renderDefinition(OPTIONS), { orderId: 'timeout-1' });

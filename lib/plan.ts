@@ -1,0 +1,120 @@
+/**
+ * One plan from the options: they are resolved (defaults applied, validated) once, and everything
+ * the construct, the local deployment and the tests need is derived from that one resolution: the
+ * definitions and their substitutions, the IAM actions, the time budget, the release workflow.
+ */
+import {
+  businessTaskTimeoutSeconds,
+  type DefinitionOptions,
+  type ResolvedDefinitionOptions,
+  resolveDefinitionOptions,
+  worstCaseRunSeconds,
+} from './definition';
+import { toDefinitionText } from './state-machines/asl';
+import { duplicatesReadRecord, idempotencyDefinition } from './state-machines/idempotency';
+import { substitute, substitutionValue } from './state-machines/placeholders';
+import {
+  ORPHANING_STATUSES,
+  type OrphaningStatus,
+  releaseDefinition,
+  type StatusChangePattern,
+  statusChangePattern,
+} from './state-machines/release-orphaned-lease';
+
+export type WorkflowType = 'STANDARD' | 'EXPRESS';
+
+export interface WorkflowPlanOptions extends DefinitionOptions {
+  /** @default 'STANDARD' */
+  readonly workflowType?: WorkflowType;
+  /**
+   * Plan the orphaned-lease release (its workflow and the rule that starts it).
+   * @default true for STANDARD (EXPRESS workflows emit no status-change events)
+   */
+  readonly releaseOrphanedLeases?: boolean;
+}
+
+/** How long the workflow's parts may take, in seconds. */
+export interface TimeBudget {
+  /** RunBusinessLogic's TimeoutSeconds: the function's timeout, Lambda's Init, the invoke margin. */
+  readonly businessTaskTimeoutSeconds: number;
+  /** How long an execution holds the key before another may take it over. */
+  readonly leaseSeconds: number;
+  /** The longest run of an execution whose DynamoDB calls and invocations all use their retries. */
+  readonly worstCaseRunSeconds: number;
+}
+
+/** The orphaned-lease release: its definition, what it needs, and what starts it. */
+export interface ReleasePlan {
+  /** The definition text, with `${TableName}` for CloudFormation. */
+  readonly definition: string;
+  /** CloudFormation's DefinitionSubstitutions, escaped for the JSON strings they land in. */
+  readonly substitutions: { readonly TableName: string };
+  readonly tableActions: readonly string[];
+  readonly orphaningStatuses: readonly OrphaningStatus[];
+  /** The pattern of the rule that starts the release for the workflow `stateMachineArn`. */
+  eventPattern(stateMachineArn: string): StatusChangePattern;
+}
+
+export interface WorkflowPlan {
+  readonly options: ResolvedDefinitionOptions;
+  readonly workflowType: WorkflowType;
+  /** The definition text, with `${TableName}` and `${BusinessFunctionArn}` for CloudFormation. */
+  readonly definition: string;
+  /** CloudFormation's DefinitionSubstitutions, escaped for the JSON strings they land in. */
+  readonly substitutions: { readonly TableName: string; readonly BusinessFunctionArn: string };
+  /** Whether duplicates read the stored record (one more state and a read on their path). */
+  readonly duplicatesReadRecord: boolean;
+  /** The DynamoDB actions the definition calls on the table: GetItem only when duplicates read. */
+  readonly tableActions: readonly string[];
+  readonly timeBudget: TimeBudget;
+  /** The orphaned-lease release, unless it is turned off (or the workflow is EXPRESS). */
+  readonly release?: ReleasePlan;
+}
+
+export function planWorkflow(options: WorkflowPlanOptions): WorkflowPlan {
+  const { workflowType = 'STANDARD', releaseOrphanedLeases, ...definitionOptions } = options;
+  const resolved = resolveDefinitionOptions(definitionOptions);
+  const readsRecord = duplicatesReadRecord(resolved);
+  const tableName = substitutionValue(resolved.tableName);
+  return {
+    options: resolved,
+    workflowType,
+    definition: toDefinitionText(idempotencyDefinition(resolved)),
+    substitutions: {
+      TableName: tableName,
+      BusinessFunctionArn: substitutionValue(resolved.businessFunctionArn),
+    },
+    duplicatesReadRecord: readsRecord,
+    tableActions: [
+      ...(readsRecord ? ['dynamodb:GetItem'] : []),
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
+    timeBudget: {
+      businessTaskTimeoutSeconds: businessTaskTimeoutSeconds(resolved.businessTimeoutSeconds),
+      leaseSeconds: resolved.leaseSeconds,
+      worstCaseRunSeconds: worstCaseRunSeconds(resolved.businessTimeoutSeconds),
+    },
+    release:
+      (releaseOrphanedLeases ?? workflowType === 'STANDARD')
+        ? {
+            definition: toDefinitionText(releaseDefinition(resolved)),
+            substitutions: { TableName: tableName },
+            tableActions: ['dynamodb:DeleteItem'],
+            orphaningStatuses: ORPHANING_STATUSES,
+            eventPattern: statusChangePattern,
+          }
+        : undefined,
+  };
+}
+
+/** A definition with CloudFormation's values filled in: what the local runtime and the tests run. */
+export function rendered(part: Pick<WorkflowPlan | ReleasePlan, 'definition' | 'substitutions'>): string {
+  return substitute(part.definition, part.substitutions);
+}
+
+/** The workflow's definition for these options, ready to create (e.g. on the local runtime). */
+export function renderDefinition(options: DefinitionOptions): string {
+  return rendered(planWorkflow(options));
+}
