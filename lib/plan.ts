@@ -57,7 +57,6 @@ export interface ReleasePlan {
 
 export interface WorkflowPlan {
   readonly options: ResolvedDefinitionOptions;
-  readonly workflowType: WorkflowType;
   /** The definition text, with `${TableName}` and `${BusinessFunctionArn}` for CloudFormation. */
   readonly definition: string;
   /** CloudFormation's DefinitionSubstitutions, escaped for the JSON strings they land in. */
@@ -71,6 +70,7 @@ export interface WorkflowPlan {
   readonly release?: ReleasePlan;
 }
 
+/** Resolves the options (IdempotencyConfigError lists every problem) and derives the rest from them. */
 export function planWorkflow(options: WorkflowPlanOptions): WorkflowPlan {
   const { workflowType = 'STANDARD', releaseOrphanedLeases, ...definitionOptions } = options;
   const resolved = resolveDefinitionOptions(definitionOptions);
@@ -78,7 +78,6 @@ export function planWorkflow(options: WorkflowPlanOptions): WorkflowPlan {
   const tableName = substitutionValue(resolved.tableName);
   return {
     options: resolved,
-    workflowType,
     definition: toDefinitionText(idempotencyDefinition(resolved)),
     substitutions: {
       TableName: tableName,

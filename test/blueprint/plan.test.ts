@@ -33,7 +33,6 @@ describe('planWorkflow', () => {
   it('keeps the resolved options', () => {
     const plan = planWorkflow({ ...SAMPLE, keyPrefix: 'orders' });
     expect(plan.options).toEqual(definition.resolveDefinitionOptions({ ...SAMPLE, keyPrefix: 'orders' }));
-    expect(plan.workflowType).toBe('STANDARD');
   });
 
   it('leaves the table and the function to CloudFormation, escaped for the JSON strings they land in', () => {
