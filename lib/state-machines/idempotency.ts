@@ -98,6 +98,8 @@ function claim(o: ResolvedDefinitionOptions, recordId: string): TaskState {
     validation === undefined ? '' : `, 'validation': {'S': ${payloadHashExpression(validation)}}`;
   // While INPROGRESS the record must outlive the lease, so a short TTL cannot expire a running claim.
   const inProgressTtl = Math.max(o.recordTtlSeconds, o.leaseSeconds);
+  // The Item and its values are one expression each, not objects of expressions: every duplicate
+  // evaluates them, and each reads $millis() once, so TTL and lease start at the same instant.
   const item =
     `( $now := $millis(); { 'id': {'S': ${recordId}}, 'status': {'S': '${RecordStatus.InProgress}'}, ` +
     `'expiration': {'N': $string($floor($now / 1000) + ${inProgressTtl})}, ` +
