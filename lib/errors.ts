@@ -4,7 +4,6 @@
  *
  *     IdempotencyBlueprintError
  *     ├─ IdempotencyConfigError    props of IdempotentWorkflow, its sources and its operations
- *     ├─ ReleaseDefinitionError    values for the release workflow's placeholders
  *     └─ UnknownPlaceholderError   a `${Name}` of a definition that has no value
  *
  * Not in the family: `ExecutionNameKeyEmptyError` (lib/sources/execution-name.ts) is raised at run
@@ -43,11 +42,6 @@ export class IdempotencyConfigError extends IdempotencyBlueprintError {
 /** Throws one IdempotencyConfigError with every problem, when there is any. */
 export function throwIfProblems(construct: string, id: string, problems: readonly string[]): void {
   if (problems.length > 0) throw IdempotencyConfigError.forConstruct(construct, id, problems);
-}
-
-/** A placeholder of the release definition would be left unsubstituted. */
-export class ReleaseDefinitionError extends IdempotencyBlueprintError {
-  override readonly name = 'ReleaseDefinitionError';
 }
 
 /** A template holds a placeholder that has no value. */

@@ -10,17 +10,15 @@ import jsonata from 'jsonata';
 import {
   businessTaskTimeoutSeconds,
   DEFINITION_DEFAULTS,
-  type DefinitionOptions,
   type DuplicateResponse,
   IdempotencyConfigError,
   type InProgressPolicy,
   type PayloadShape,
-  resolveDefinitionOptions,
   worstCaseRunSeconds,
 } from './definition';
 import { throwIfProblems } from './errors';
 import { WorkflowOperations, workflowOperationsProblems } from './operations/workflow-operations';
-import { planWorkflow, renderDefinition } from './plan';
+import { planWorkflow, type WorkflowPlan } from './plan';
 import { OrphanedLeaseRelease } from './release/orphaned-lease-release';
 import {
   EventBridgeSource,
@@ -238,13 +236,13 @@ export class IdempotentWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: IdempotentWorkflowProps) {
     // Before super(): a failed validation leaves the scope as it was, without even this construct.
-    const options = validateProps(id, props);
+    const validated = validateProps(id, props);
     super(scope, id);
     const workflowType = props.workflowType ?? sfn.StateMachineType.STANDARD;
 
     // --- Storage -------------------------------------------------------------------------
     this.table = props.table ?? this.createTable(props.tableProps);
-    registerPrefix(this.table, options.keyPrefix ?? id, this.node.path);
+    registerPrefix(this.table, validated.options.keyPrefix, this.node.path);
 
     // --- Observability --------------------------------------------------------------------
     this.logGroup =
@@ -256,12 +254,9 @@ export class IdempotentWorkflow extends Construct {
       });
 
     // --- Workflow -------------------------------------------------------------------------
-    const plan = planWorkflow({
-      ...options,
+    const plan = validated.bindTo({
       tableName: this.table.tableName,
       businessFunctionArn: props.businessFunction.functionArn,
-      workflowType,
-      releaseOrphanedLeases: props.releaseOrphanedLeases,
     });
     this.machine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
@@ -390,10 +385,7 @@ const STATE_MACHINE_NAME = /^[A-Za-z0-9+!@.()\-=_']{1,80}$/;
  * Validates every prop once, before any construct is created, the event sources' and the
  * monitoring's included; throws one IdempotencyConfigError listing every problem, one per line.
  */
-function validateProps(
-  id: string,
-  props: IdempotentWorkflowProps,
-): Omit<DefinitionOptions, 'tableName' | 'businessFunctionArn'> {
+function validateProps(id: string, props: IdempotentWorkflowProps): WorkflowPlan {
   const problems: string[] = [];
   if (props.table && props.tableProps) {
     problems.push('give either table (an existing table) or tableProps (settings for a new table), not both');
@@ -454,13 +446,17 @@ function validateProps(
     maxStoredResultBytes: props.maxStoredResultBytes,
     inputShape: props.sqsSource ? ('BATCH_OF_ONE' as const) : undefined,
   };
+  let plan: WorkflowPlan | undefined;
   try {
-    const resolved = resolveDefinitionOptions({
+    // The table may not exist yet: the constructor binds its name once it does (plan.bindTo).
+    plan = planWorkflow({
       ...options,
       tableName: 'table',
-      businessFunctionArn: 'function',
+      businessFunctionArn: props.businessFunction.functionArn,
+      workflowType,
+      releaseOrphanedLeases: props.releaseOrphanedLeases,
     });
-    problems.push(...renderedExpressionProblems(resolved));
+    problems.push(...expressionProblemsOf(plan));
   } catch (error) {
     if (!(error instanceof IdempotencyConfigError)) throw error;
     problems.push(...error.problems);
@@ -481,7 +477,8 @@ function validateProps(
     problems.push(...under('apiSource', syncApiSourceProblems({ ...props.apiSource, invokeTimeout })));
   }
   throwIfProblems('IdempotentWorkflow', id, problems);
-  return options;
+  // No problem means the plan was made (planWorkflow throws nothing but config problems).
+  return plan as WorkflowPlan;
 }
 
 function durationSeconds(name: string, value: Duration | undefined, problems: string[]): number | undefined {
@@ -502,8 +499,8 @@ function durationSeconds(name: string, value: Duration | undefined, problems: st
  * Parses every JSONata expression of the rendered definition: a user expression that parses on
  * its own can still break the expression it is embedded in (for example an unbalanced parenthesis).
  */
-function renderedExpressionProblems(options: DefinitionOptions): string[] {
-  const rendered = renderDefinition(options);
+function expressionProblemsOf(plan: WorkflowPlan): string[] {
+  const { options } = plan;
   const problems = new Set<string>();
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
@@ -522,7 +519,8 @@ function renderedExpressionProblems(options: DefinitionOptions): string[] {
       Object.values(value).forEach(visit);
     }
   };
-  visit(JSON.parse(rendered));
+  // CloudFormation's placeholders sit in plain strings, never in JSONata: the text parses as it is.
+  visit(JSON.parse(plan.definition));
   return [...problems];
 }
 

@@ -6,6 +6,7 @@
 import {
   businessTaskTimeoutSeconds,
   type DefinitionOptions,
+  IdempotencyConfigError,
   type ResolvedDefinitionOptions,
   resolveDefinitionOptions,
   worstCaseRunSeconds,
@@ -68,6 +69,18 @@ export interface WorkflowPlan {
   readonly timeBudget: TimeBudget;
   /** The orphaned-lease release, unless it is turned off (or the workflow is EXPRESS). */
   readonly release?: ReleasePlan;
+  /**
+   * The same plan for another table and business function: only CloudFormation's values change,
+   * nothing is resolved again. The construct plans (and so validates) before it creates the table
+   * whose name it then binds.
+   */
+  bindTo(values: CloudFormationValues): WorkflowPlan;
+}
+
+/** The values CloudFormation fills in: the only ones the definitions leave as placeholders. */
+export interface CloudFormationValues {
+  readonly tableName: string;
+  readonly businessFunctionArn: string;
 }
 
 /** Resolves the options (IdempotencyConfigError lists every problem) and derives the rest from them. */
@@ -75,37 +88,45 @@ export function planWorkflow(options: WorkflowPlanOptions): WorkflowPlan {
   const { workflowType = 'STANDARD', releaseOrphanedLeases, ...definitionOptions } = options;
   const resolved = resolveDefinitionOptions(definitionOptions);
   const readsRecord = duplicatesReadRecord(resolved);
-  const tableName = substitutionValue(resolved.tableName);
-  return {
-    options: resolved,
-    definition: toDefinitionText(idempotencyDefinition(resolved)),
-    substitutions: {
-      TableName: tableName,
-      BusinessFunctionArn: substitutionValue(resolved.businessFunctionArn),
-    },
-    duplicatesReadRecord: readsRecord,
-    tableActions: [
-      ...(readsRecord ? ['dynamodb:GetItem'] : []),
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    ],
-    timeBudget: {
-      businessTaskTimeoutSeconds: businessTaskTimeoutSeconds(resolved.businessTimeoutSeconds),
-      leaseSeconds: resolved.leaseSeconds,
-      worstCaseRunSeconds: worstCaseRunSeconds(resolved.businessTimeoutSeconds),
-    },
-    release:
-      (releaseOrphanedLeases ?? workflowType === 'STANDARD')
-        ? {
-            definition: toDefinitionText(releaseDefinition(resolved)),
-            substitutions: { TableName: tableName },
-            tableActions: ['dynamodb:DeleteItem'],
-            orphaningStatuses: ORPHANING_STATUSES,
-            eventPattern: statusChangePattern,
-          }
-        : undefined,
+  const release =
+    (releaseOrphanedLeases ?? workflowType === 'STANDARD') ? releaseDefinition(resolved) : undefined;
+  const plan = (values: CloudFormationValues): WorkflowPlan => {
+    if (values.tableName.length === 0 || values.businessFunctionArn.length === 0) {
+      throw new IdempotencyConfigError('tableName and businessFunctionArn must not be empty');
+    }
+    const tableName = substitutionValue(values.tableName);
+    return {
+      options: { ...resolved, ...values },
+      definition,
+      substitutions: {
+        TableName: tableName,
+        BusinessFunctionArn: substitutionValue(values.businessFunctionArn),
+      },
+      duplicatesReadRecord: readsRecord,
+      tableActions: [
+        ...(readsRecord ? ['dynamodb:GetItem'] : []),
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
+      timeBudget,
+      release: release && {
+        definition: toDefinitionText(release),
+        substitutions: { TableName: tableName },
+        tableActions: ['dynamodb:DeleteItem'],
+        orphaningStatuses: ORPHANING_STATUSES,
+        eventPattern: statusChangePattern,
+      },
+      bindTo: plan,
+    };
   };
+  const definition = toDefinitionText(idempotencyDefinition(resolved));
+  const timeBudget: TimeBudget = {
+    businessTaskTimeoutSeconds: businessTaskTimeoutSeconds(resolved.businessTimeoutSeconds),
+    leaseSeconds: resolved.leaseSeconds,
+    worstCaseRunSeconds: worstCaseRunSeconds(resolved.businessTimeoutSeconds),
+  };
+  return plan(resolved);
 }
 
 /** A definition with CloudFormation's values filled in: what the local runtime and the tests run. */

@@ -1,10 +1,5 @@
 import { resolveDefinitionOptions } from '../../lib/definition';
-import {
-  IdempotencyBlueprintError,
-  IdempotencyConfigError,
-  ReleaseDefinitionError,
-  UnknownPlaceholderError,
-} from '../../lib/errors';
+import { IdempotencyBlueprintError, IdempotencyConfigError, UnknownPlaceholderError } from '../../lib/errors';
 import { ExecutionNameKeyEmptyError, executionNameForKey } from '../../lib/sources/execution-name';
 import { substitute } from '../../lib/state-machines/placeholders';
 
@@ -35,12 +30,8 @@ describe('the blueprint error family', () => {
   });
 
   test('each class is one branch: no error is an instance of a sibling', () => {
-    const errors = [
-      new IdempotencyConfigError('x'),
-      new ReleaseDefinitionError('x'),
-      new UnknownPlaceholderError('x'),
-    ];
-    const classes = [IdempotencyConfigError, ReleaseDefinitionError, UnknownPlaceholderError];
+    const errors = [new IdempotencyConfigError('x'), new UnknownPlaceholderError('x')];
+    const classes = [IdempotencyConfigError, UnknownPlaceholderError];
     errors.forEach((error, i) => {
       classes.forEach((cls, j) => {
         expect(error instanceof cls).toBe(i === j);

@@ -3,7 +3,10 @@
  * consume (definitions, substitutions, IAM actions, time budget, the release and its rule) derived
  * from that one resolution.
  */
+import { Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as definition from '../../lib/definition';
+import { IdempotentWorkflow } from '../../lib/idempotent-workflow';
 import { planWorkflow, rendered } from '../../lib/plan';
 import type { StateMachineDefinition, TaskState } from '../../lib/state-machines/asl';
 import { recordIdExpression } from '../../lib/state-machines/fragments';
@@ -95,6 +98,46 @@ describe('the release in the plan', () => {
       source: ['aws.states'],
       'detail-type': ['Step Functions Execution Status Change'],
       detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [arn] },
+    });
+  });
+});
+
+describe('IdempotentWorkflow and the plan', () => {
+  it('resolves the options once per construct: validation plans, the constructor binds the table to that plan', () => {
+    const resolve = jest.spyOn(definition, 'resolveDefinitionOptions');
+    try {
+      const stack = new Stack();
+      const fn = new lambda.Function(stack, 'Fn', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+      });
+      new IdempotentWorkflow(stack, 'Orders', {
+        businessFunction: fn,
+        duplicateResponse: 'RETURN_STORED_RESULT',
+      });
+      expect(resolve).toHaveBeenCalledTimes(1);
+    } finally {
+      resolve.mockRestore();
+    }
+  });
+
+  it('bindTo changes only the values CloudFormation fills in', () => {
+    const plan = planWorkflow({ ...SAMPLE, keyPrefix: 'orders' });
+    const bound = plan.bindTo({
+      tableName: 'other',
+      businessFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:f',
+    });
+    expect(bound.definition).toBe(plan.definition);
+    expect(bound.substitutions).toEqual({
+      TableName: 'other',
+      BusinessFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:f',
+    });
+    expect(bound.release?.substitutions).toEqual({ TableName: 'other' });
+    expect(bound.options).toEqual({
+      ...plan.options,
+      tableName: 'other',
+      businessFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:f',
     });
   });
 });
