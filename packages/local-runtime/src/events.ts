@@ -2,20 +2,28 @@
  * A local stand-in for the part of Amazon EventBridge the blueprint relies on: Step Functions
  * "Execution Status Change" events, matched against rules, delivered to state machine targets.
  * On AWS the orphaned-lease release hangs off exactly this; locally the same release workflow runs
- * on the same events, so a stopped or timed-out execution frees its key here too.
+ * on the same events, so a stopped or timed-out execution frees its key here too. Events sent with
+ * PutEvents (src/eventbridge/) go through the same rules, on the bus they name.
  */
 import { randomUUID } from 'node:crypto';
+import { JSONPath } from 'jsonpath-plus';
 import type { ExecutionRecord, ServiceEvent, StepFunctionsApi } from './sfn';
 
 /** An EventBridge event pattern (the subset documented below). */
 export type EventPattern = { readonly [field: string]: EventPattern | readonly PatternValue[] };
-/** A literal to match, or one of the content filters `prefix`, `exists`, `anything-but`. */
+/**
+ * A literal to match, or one of the content filters `prefix`, `suffix`, `equals-ignore-case`,
+ * `wildcard`, `exists`, `anything-but`.
+ */
 export type PatternValue =
   | string
   | number
   | boolean
   | null
   | { readonly prefix: string }
+  | { readonly suffix: string }
+  | { readonly 'equals-ignore-case': string }
+  | { readonly wildcard: string }
   | { readonly exists: boolean }
   | { readonly 'anything-but': readonly (string | number)[] };
 
@@ -108,18 +116,34 @@ export function statusChangeEvent(
 
 const unsupportedFilter = (filter: unknown): InvalidEventPatternError =>
   new InvalidEventPatternError(
-    `the local event bus supports literal values, prefix, exists and anything-but; got ${JSON.stringify(filter)}`,
+    `the local event bus supports literal values, prefix, suffix, equals-ignore-case, wildcard, exists and anything-but; got ${JSON.stringify(filter)}`,
   );
+
+/** EventBridge's wildcard filter: `*` matches any run of characters, `\\*` a literal star. */
+function wildcardMatches(pattern: string, value: string): boolean {
+  const source = pattern
+    .split(/(\\\*|\*)/)
+    .map((part) =>
+      part === '*' ? '.*' : part === '\\*' ? '\\*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
 
 function matchesValue(filter: PatternValue, value: unknown, present: boolean): boolean {
   if (filter === null || typeof filter !== 'object') return present && value === filter;
   if ('prefix' in filter) return typeof value === 'string' && value.startsWith(filter.prefix);
+  if ('suffix' in filter) return typeof value === 'string' && value.endsWith(filter.suffix);
+  if ('equals-ignore-case' in filter) {
+    return typeof value === 'string' && value.toLowerCase() === filter['equals-ignore-case'].toLowerCase();
+  }
+  if ('wildcard' in filter) return typeof value === 'string' && wildcardMatches(filter.wildcard, value);
   if ('exists' in filter) return present === filter.exists;
   if ('anything-but' in filter) return present && !filter['anything-but'].includes(value as string | number);
   throw unsupportedFilter(filter);
 }
 
-const SUPPORTED_FILTERS = ['prefix', 'exists', 'anything-but'];
+const SUPPORTED_FILTERS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'exists', 'anything-but'];
 
 /** Rejects filters the local bus does not implement, so a rule fails when it is put, not at its first event. */
 export function validatePattern(pattern: EventPattern): void {
@@ -159,7 +183,37 @@ export interface EventRule {
   readonly pattern: EventPattern;
   /** The state machine started with the event as its input. */
   readonly targetStateMachineArn: string;
+  /** The bus the rule watches (a name). @default 'default', where the status-change events go */
+  readonly eventBusName?: string;
+  /** The target's `Input`: this JSON text is the execution input instead of the event. */
+  readonly input?: string;
+  /** The target's `InputPath`: the part of the event (a JSONPath such as `$.detail`) that is the input. */
+  readonly inputPath?: string;
 }
+
+/** The default bus: AWS services' events (the status changes here) and PutEvents without a bus name. */
+export const DEFAULT_EVENT_BUS = 'default';
+
+/**
+ * The execution input a rule's target receives for an event, as EventBridge builds it: the whole
+ * event, or the target's constant `Input`, or the part of the event its `InputPath` selects.
+ * Undefined when the InputPath selects nothing.
+ */
+export function targetInput(
+  rule: Pick<EventRule, 'input' | 'inputPath'>,
+  event: unknown,
+): string | undefined {
+  if (rule.input !== undefined) return rule.input;
+  if (rule.inputPath === undefined) return JSON.stringify(event);
+  const selected = JSONPath({ path: rule.inputPath, json: event as object, wrap: false });
+  return selected === undefined ? undefined : JSON.stringify(selected);
+}
+
+/** How a rule is keyed on the local bus: its name on the default bus, `<bus>|<name>` on another. */
+export const ruleKey = (rule: Pick<EventRule, 'name' | 'eventBusName'>): string =>
+  (rule.eventBusName ?? DEFAULT_EVENT_BUS) === DEFAULT_EVENT_BUS
+    ? rule.name
+    : `${rule.eventBusName}|${rule.name}`;
 
 /**
  * Publishes the Step Functions service's STANDARD status changes (RUNNING and every end state) and
@@ -168,31 +222,53 @@ export interface EventRule {
  */
 export class LocalEventBus {
   private readonly rules = new Map<string, EventRule>();
+  private readonly buses = new Set<string>([DEFAULT_EVENT_BUS]);
   private readonly unsubscribe: () => void;
-  /** Deliveries made and failed, per rule name. */
+  /** Deliveries made and failed, per rule (keyed by name; `<bus>|<name>` on a bus other than the default). */
   readonly deliveries = new Map<string, { invoked: number; failed: number }>();
 
   constructor(private readonly api: StepFunctionsApi) {
     this.unsubscribe = api.subscribe((event) => this.onServiceEvent(event));
   }
 
-  putRule(rule: EventRule): void {
-    validatePattern(rule.pattern);
-    this.rules.set(rule.name, rule);
+  /** Adds a custom event bus (the default bus always exists). */
+  createEventBus(name: string): void {
+    this.buses.add(name);
   }
 
-  /** Delivers an event to every matching rule's target (also for events made by hand in tests). */
-  publish(event: unknown): void {
-    for (const rule of this.rules.values()) {
+  hasEventBus(name: string): boolean {
+    return this.buses.has(name);
+  }
+
+  putRule(rule: EventRule): void {
+    validatePattern(rule.pattern);
+    if (rule.inputPath !== undefined && !rule.inputPath.startsWith('$')) {
+      throw new InvalidEventPatternError(
+        `rule ${rule.name}: InputPath must be a JSONPath starting with $, got ${JSON.stringify(rule.inputPath)}`,
+      );
+    }
+    this.buses.add(rule.eventBusName ?? DEFAULT_EVENT_BUS);
+    this.rules.set(ruleKey(rule), rule);
+  }
+
+  /**
+   * Delivers an event to the target of every matching rule on the bus (the default bus unless
+   * named; also for events made by hand in tests).
+   */
+  publish(event: unknown, eventBusName: string = DEFAULT_EVENT_BUS): void {
+    for (const [key, rule] of this.rules) {
+      if ((rule.eventBusName ?? DEFAULT_EVENT_BUS) !== eventBusName) continue;
       if (!matchesPattern(rule.pattern, event)) continue;
-      const counts = this.deliveries.get(rule.name) ?? { invoked: 0, failed: 0 };
-      this.deliveries.set(rule.name, counts);
+      const counts = this.deliveries.get(key) ?? { invoked: 0, failed: 0 };
+      this.deliveries.set(key, counts);
       counts.invoked++;
       try {
-        this.api.startExecution({
-          stateMachineArn: rule.targetStateMachineArn,
-          input: JSON.stringify(event),
-        });
+        const input = targetInput(rule, event);
+        if (input === undefined) {
+          counts.failed++;
+          continue;
+        }
+        this.api.startExecution({ stateMachineArn: rule.targetStateMachineArn, input });
       } catch {
         counts.failed++;
       }

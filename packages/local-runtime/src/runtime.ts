@@ -4,6 +4,7 @@
  * deploy into it (tables, functions, state machines, rules) through the methods below or the APIs.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { substitute } from './definition-substitutions';
 import {
@@ -13,6 +14,7 @@ import {
   startDynamoDbLocal,
   type TableOptions,
 } from './dynamodb-local';
+import { type EventBridgeService, startEventBridgeService } from './eventbridge';
 import { type EventPattern, LocalEventBus } from './events';
 import { createIntegrations, type LocalIntegrations } from './integrations';
 import { type LambdaService, type LocalFunctionConfig, startLambdaService } from './lambda';
@@ -26,7 +28,12 @@ export const LOCAL_ACCOUNT = {
 
 export interface LocalRuntimeOptions {
   /** Fixed ports (0 or absent: free ports). */
-  readonly ports?: { readonly dynamodb?: number; readonly lambda?: number; readonly stepFunctions?: number };
+  readonly ports?: {
+    readonly dynamodb?: number;
+    readonly lambda?: number;
+    readonly stepFunctions?: number;
+    readonly eventBridge?: number;
+  };
   /** Multiplies Wait durations and Retry pauses (tests use a small value). @default 1 */
   readonly timeScale?: number;
   /** Folder that handler paths such as `handlers/payment.ts#handler` are relative to. @default process.cwd() */
@@ -51,6 +58,12 @@ export interface RuleDeployment {
   readonly name: string;
   readonly pattern: EventPattern;
   readonly targetStateMachineArn: string;
+  /** The bus the rule watches. @default 'default' (where the status-change events go) */
+  readonly eventBusName?: string;
+  /** The target's constant `Input` (JSON text), instead of the event. */
+  readonly input?: string;
+  /** The target's `InputPath`, e.g. `$.detail`. */
+  readonly inputPath?: string;
 }
 
 export interface LocalRuntime {
@@ -62,8 +75,14 @@ export interface LocalRuntime {
   readonly integrations: LocalIntegrations;
   /** Step Functions status-change events and the rules they start workflows for. */
   readonly events: LocalEventBus;
+  /** The EventBridge PutEvents endpoint: events sent there go through the same rules. */
+  readonly eventBridge: EventBridgeService;
   /** SDK clients pointed at the local services. */
-  readonly clients: { readonly sfn: SFNClient; readonly dynamodb: DynamoDBClient };
+  readonly clients: {
+    readonly sfn: SFNClient;
+    readonly dynamodb: DynamoDBClient;
+    readonly eventBridge: EventBridgeClient;
+  };
   /** Registers a Node handler as a local Lambda function. */
   registerFunction(name: string, config: LocalFunctionConfig): string;
   /** Creates a table (partition key `id` S unless given), if it does not exist yet. */
@@ -123,6 +142,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const ddb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint });
 
   const events = new LocalEventBus(stepFunctions.api);
+  let eventBridge: EventBridgeService;
+  try {
+    eventBridge = await startEventBridgeService({
+      bus: events,
+      port: options.ports?.eventBridge,
+      region,
+      accountId,
+    });
+  } catch (error) {
+    events.close();
+    sfn.destroy();
+    ddb.destroy();
+    await stepFunctions.stop();
+    integrations.destroy();
+    await Promise.all([dynamodb.stop(), lambda.stop()]);
+    throw error;
+  }
+  const eventBridgeClient = new EventBridgeClient({ ...clientConfig, endpoint: eventBridge.endpoint });
   const roleArn = (name: string) => `arn:aws:iam::${accountId}:role/${name}-role`;
   let stopped = false;
   return {
@@ -133,7 +170,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stepFunctions,
     integrations,
     events,
-    clients: { sfn, dynamodb: ddb },
+    eventBridge,
+    clients: { sfn, dynamodb: ddb, eventBridge: eventBridgeClient },
     registerFunction(name, config) {
       lambda.register(name, config);
       return lambda.functionArn(name);
@@ -152,15 +190,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       );
       return created.stateMachineArn ?? '';
     },
-    deployRule({ name, pattern, targetStateMachineArn }) {
-      events.putRule({ name, pattern, targetStateMachineArn });
+    deployRule({ name, pattern, targetStateMachineArn, eventBusName, input, inputPath }) {
+      events.putRule({ name, pattern, targetStateMachineArn, eventBusName, input, inputPath });
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       sfn.destroy();
       ddb.destroy();
+      eventBridgeClient.destroy();
       events.close();
+      await eventBridge.stop();
       await stepFunctions.stop();
       integrations.destroy();
       await Promise.all([dynamodb.stop(), lambda.stop()]);
