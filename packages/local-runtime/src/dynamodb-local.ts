@@ -7,8 +7,12 @@ import * as path from 'node:path';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   DynamoDBClient,
+  type Projection,
   ResourceInUseException,
+  type StreamViewType,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { onProcessEnd } from './process-cleanup';
@@ -284,42 +288,109 @@ async function launch(
   );
 }
 
+export type KeyAttributeType = 'S' | 'N' | 'B';
+
+/** A key attribute of a table or an index. */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyAttributeType;
+}
+
+/** A secondary index: its own key and what it projects (all attributes unless given). */
+export interface SecondaryIndexOptions {
+  readonly indexName: string;
+  readonly hashKey: KeyAttribute;
+  readonly rangeKey?: KeyAttribute;
+  /** @default { ProjectionType: 'ALL' } */
+  readonly projection?: Projection;
+}
+
 export interface TableOptions {
   /** Partition key attribute name. @default 'id' */
   readonly hashKey?: string;
   /** Partition key type. @default 'S' */
-  readonly hashKeyType?: 'S' | 'N' | 'B';
+  readonly hashKeyType?: KeyAttributeType;
   /** Optional sort key. */
-  readonly rangeKey?: { readonly name: string; readonly type: 'S' | 'N' | 'B' };
+  readonly rangeKey?: KeyAttribute;
+  /** Global secondary indexes (on-demand, like the table). */
+  readonly globalSecondaryIndexes?: readonly SecondaryIndexOptions[];
+  /** Local secondary indexes (same partition key as the table). */
+  readonly localSecondaryIndexes?: readonly SecondaryIndexOptions[];
+  /**
+   * The TTL attribute: enabled with UpdateTimeToLive once the table exists, so DescribeTimeToLive
+   * answers as on AWS. DynamoDB Local stores the setting; see docs/local-runtime.md for what it
+   * does and does not do with expired items.
+   */
+  readonly timeToLiveAttribute?: string;
+  /** A DynamoDB stream of this view type (DynamoDB Local records streams; nothing here reads them). */
+  readonly streamViewType?: StreamViewType;
 }
 
-/** Creates an on-demand table (idempotent: an existing table is left as it is) and waits until it is active. */
+/** What `createTable` reports about the table (new or already there). */
+export interface CreatedTable {
+  readonly tableArn?: string;
+  readonly latestStreamArn?: string;
+}
+
+/**
+ * Creates an on-demand table (idempotent: an existing table is left as it is), waits until it is
+ * active, and enables its TTL attribute if one is given.
+ */
 export async function createTable(
   endpoint: string,
   tableName: string,
   options: TableOptions = {},
-): Promise<void> {
+): Promise<CreatedTable> {
   const client = new DynamoDBClient({ ...LOCAL_AWS_CONFIG, endpoint });
   const hashKey = options.hashKey ?? 'id';
+  const attributes = new Map<string, KeyAttributeType>([[hashKey, options.hashKeyType ?? 'S']]);
+  const keySchema = (hash: string, range: KeyAttribute | undefined) => [
+    { AttributeName: hash, KeyType: 'HASH' as const },
+    ...(range ? [{ AttributeName: range.name, KeyType: 'RANGE' as const }] : []),
+  ];
+  if (options.rangeKey) attributes.set(options.rangeKey.name, options.rangeKey.type);
+  const indexes = (list: readonly SecondaryIndexOptions[] | undefined) =>
+    (list ?? []).map((index) => {
+      attributes.set(index.hashKey.name, index.hashKey.type);
+      if (index.rangeKey) attributes.set(index.rangeKey.name, index.rangeKey.type);
+      return {
+        IndexName: index.indexName,
+        KeySchema: keySchema(index.hashKey.name, index.rangeKey),
+        Projection: index.projection ?? { ProjectionType: 'ALL' as const },
+      };
+    });
+  const globalIndexes = indexes(options.globalSecondaryIndexes);
+  const localIndexes = indexes(options.localSecondaryIndexes);
   const input: CreateTableCommandInput = {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: hashKey, AttributeType: options.hashKeyType ?? 'S' },
-      ...(options.rangeKey
-        ? [{ AttributeName: options.rangeKey.name, AttributeType: options.rangeKey.type }]
-        : []),
-    ],
-    KeySchema: [
-      { AttributeName: hashKey, KeyType: 'HASH' },
-      ...(options.rangeKey ? [{ AttributeName: options.rangeKey.name, KeyType: 'RANGE' as const }] : []),
-    ],
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+      AttributeName,
+      AttributeType,
+    })),
+    KeySchema: keySchema(hashKey, options.rangeKey),
+    ...(globalIndexes.length > 0 ? { GlobalSecondaryIndexes: globalIndexes } : {}),
+    ...(localIndexes.length > 0 ? { LocalSecondaryIndexes: localIndexes } : {}),
+    ...(options.streamViewType
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: options.streamViewType } }
+      : {}),
   };
   try {
     await client.send(new CreateTableCommand(input)).catch((err: unknown) => {
       if (!(err instanceof ResourceInUseException)) throw err;
     });
     await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+    if (options.timeToLiveAttribute) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: options.timeToLiveAttribute, Enabled: true },
+        }),
+      );
+    }
+    if (!options.streamViewType) return {};
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return { tableArn: described.Table?.TableArn, latestStreamArn: described.Table?.LatestStreamArn };
   } finally {
     client.destroy();
   }
