@@ -4,8 +4,10 @@
  */
 export * from './cli';
 export * from './cli-commands';
+export * from './cloud-assembly';
 export { placeholdersOf, substitute, UnknownPlaceholderError } from './definition-substitutions';
 export {
+  type CreatedTable,
   checkJava,
   createTable,
   type DynamoDbLocal,
@@ -13,17 +15,24 @@ export {
   freePort,
   JAVA_INSTALL_HINT,
   JavaNotFoundError,
+  type KeyAttribute,
+  type KeyAttributeType,
   LOCAL_AWS_CONFIG,
+  type SecondaryIndexOptions,
   startDynamoDbLocal,
   type TableOptions,
 } from './dynamodb-local';
 export * from './engine';
+export * from './eventbridge';
 export {
+  DEFAULT_EVENT_BUS,
   type EventPattern,
   type EventRule,
   InvalidEventPatternError,
   LocalEventBus,
+  ruleKey,
   type StatusChangeEvent,
+  targetInput,
 } from './events';
 export { executionHistory, waitForExecution } from './executions';
 export { createIntegrations, type IntegrationsConfig, type LocalIntegrations } from './integrations';

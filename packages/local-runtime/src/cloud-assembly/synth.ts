@@ -1,0 +1,272 @@
+/**
+ * Produces a cloud assembly from a CDK app offline, as the CDK CLI does: the app command runs in the
+ * app folder with `CDK_OUTDIR` (where to write) and `CDK_CONTEXT_JSON` (cdk.json's and
+ * cdk.context.json's context plus the CLI's defaults: path and asset metadata on, all stacks
+ * bundled). No credentials are looked up, so `CDK_DEFAULT_ACCOUNT`/`CDK_DEFAULT_REGION` are not set.
+ * The result is cached and reused while nothing it depends on has changed.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SynthError } from './errors';
+
+export interface SynthesizeOptions {
+  /**
+   * What to synthesize, as the CDK CLI's `--app`: a folder holding a cloud assembly (manifest.json:
+   * used as it is), a folder holding a cdk.json (its "app" runs there), or a command
+   * (`npx ts-node --transpile-only bin/app.ts`, run in `cwd`; a `.js` file runs with node).
+   */
+  readonly app: string;
+  /** The folder a command runs in and whose cdk.json gives the context. @default process.cwd() */
+  readonly cwd?: string;
+  /**
+   * Where synthesized assemblies are kept. @default `node_modules/.cache/sfn-local/synth` of the
+   * nearest folder (from the app folder up) with a node_modules, so asset code still finds the
+   * project's packages; else the OS temp folder
+   */
+  readonly cacheDir?: string;
+  /** Synthesize even when the cached assembly is current. */
+  readonly force?: boolean;
+  /** Receives the app's output while it runs (default: kept, and shown only if the synth fails). */
+  readonly onOutput?: (text: string) => void;
+  /** Extra environment for the app process. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface SynthesizedApp {
+  /** The folder holding manifest.json. */
+  readonly assemblyDir: string;
+  /** The app command that ran (undefined when `app` was an assembly folder). */
+  readonly command?: string;
+  readonly appDir: string;
+  /** True when an assembly from an earlier synth (or the given folder) was used without running the app. */
+  readonly reused: boolean;
+  readonly durationMs: number;
+  /** The hash the cache is keyed on (sources, cdk.json, command). */
+  readonly key?: string;
+  /** When the app ran although an earlier synth was cached: the source files added, removed or changed since. */
+  readonly changedFiles?: readonly string[];
+}
+
+/** Folders never hashed: dependencies, assemblies, version control. */
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'cdk.out']);
+
+/**
+ * A hash over every file under `dir` (path and content), skipping `SKIPPED_FOLDERS`, `cdk.out*` and
+ * `skip`; with each file's own hash, to tell what changed.
+ */
+export function hashSources(
+  dir: string,
+  skip: readonly string[] = [],
+): { readonly digest: string; readonly files: Readonly<Record<string, string>> } {
+  const hash = createHash('sha256');
+  const files: Record<string, string> = {};
+  const skipped = new Set(skip.map((folder) => path.resolve(folder)));
+  const walk = (folder: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (SKIPPED_FOLDERS.has(entry.name) || entry.name.startsWith('cdk.out') || skipped.has(full))
+          continue;
+        walk(full);
+      } else if (entry.isFile()) {
+        const relative = path.relative(dir, full);
+        let content: Buffer | string;
+        try {
+          content = fs.readFileSync(full);
+        } catch {
+          content = 'unreadable';
+        }
+        const fileHash = createHash('sha256').update(content).digest('hex').slice(0, 16);
+        files[relative] = fileHash;
+        hash.update(relative).update('\0').update(fileHash).update('\0');
+      }
+    }
+  };
+  walk(path.resolve(dir));
+  return { digest: hash.digest('hex'), files };
+}
+
+function changedBetween(
+  before: Readonly<Record<string, string>>,
+  after: Readonly<Record<string, string>>,
+): string[] {
+  const changed = Object.keys(after).filter((file) => before[file] !== after[file]);
+  const removed = Object.keys(before).filter((file) => !(file in after));
+  return [...changed, ...removed].sort();
+}
+
+function readJsonIfAny(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SynthError(`${file} cannot be read as JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The context the CDK CLI gives an app: cdk.json's and cdk.context.json's, plus its defaults from settings. */
+export function cdkContext(appDir: string): Record<string, unknown> {
+  const settings = readJsonIfAny(path.join(appDir, 'cdk.json')) ?? {};
+  const saved = readJsonIfAny(path.join(appDir, 'cdk.context.json')) ?? {};
+  const context: Record<string, unknown> = {
+    ...saved,
+    ...((settings.context as Record<string, unknown> | undefined) ?? {}),
+  };
+  if (settings.pathMetadata !== false) context['aws:cdk:enable-path-metadata'] = true;
+  // Without asset metadata a function's code folder can only be found through its S3 key.
+  context['aws:cdk:enable-asset-metadata'] = true;
+  if (settings.versionReporting === false) context['aws:cdk:disable-version-reporting'] = true;
+  else context['aws:cdk:version-reporting'] = true;
+  context['aws:cdk:bundling-stacks'] = settings.bundlingStacks ?? ['**'];
+  return context;
+}
+
+function nearestCacheRoot(from: string): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'node_modules'))) {
+      return path.join(dir, 'node_modules', '.cache', 'sfn-local', 'synth');
+    }
+    if (path.dirname(dir) === dir) return path.join(os.tmpdir(), 'sfn-local-synth');
+  }
+}
+
+function runApp(
+  command: string,
+  appDir: string,
+  env: NodeJS.ProcessEnv,
+  onOutput: ((text: string) => void) | undefined,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, { cwd: appDir, env, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output = (output + text).slice(-20_000);
+      onOutput?.(text);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, output }));
+  });
+}
+
+interface CacheRecord {
+  readonly key: string;
+  readonly files?: Readonly<Record<string, string>>;
+  readonly command: string;
+  readonly appDir: string;
+  readonly durationMs: number;
+  readonly at: string;
+}
+
+/** Synthesizes `app` into the cache (or reuses what is there) and says where the assembly is. */
+export async function synthesizeApp(options: SynthesizeOptions): Promise<SynthesizedApp> {
+  const started = Date.now();
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const asFolder = path.resolve(cwd, options.app);
+  let appDir = cwd;
+  let command = options.app;
+  if (fs.existsSync(asFolder) && fs.statSync(asFolder).isDirectory()) {
+    if (fs.existsSync(path.join(asFolder, 'manifest.json'))) {
+      return { assemblyDir: asFolder, appDir: asFolder, reused: true, durationMs: Date.now() - started };
+    }
+    const settings = readJsonIfAny(path.join(asFolder, 'cdk.json'));
+    if (typeof settings?.app !== 'string') {
+      throw new SynthError(
+        `${asFolder} holds neither a cloud assembly (manifest.json) nor a cdk.json with an "app" command: give --app the folder of a CDK app, its cdk.out, or the command that runs the app`,
+      );
+    }
+    appDir = asFolder;
+    command = settings.app;
+  }
+  if (/\.js$/.test(command.trim()) && !/\s/.test(command.trim())) command = `node ${command.trim()}`;
+
+  const cacheRoot = path.resolve(options.cacheDir ?? nearestCacheRoot(appDir));
+  const slot = path.join(
+    cacheRoot,
+    createHash('sha256').update(`${appDir}\0${command}`).digest('hex').slice(0, 16),
+  );
+  const assemblyDir = path.join(slot, 'assembly');
+  const recordFile = path.join(slot, 'synth.json');
+  const sources = hashSources(appDir, [cacheRoot]);
+  const key = createHash('sha256')
+    .update(command)
+    .update('\0')
+    .update(
+      fs.existsSync(path.join(appDir, 'cdk.json')) ? fs.readFileSync(path.join(appDir, 'cdk.json')) : '',
+    )
+    .update('\0')
+    .update(sources.digest)
+    .digest('hex');
+
+  const record = readJsonIfAny(recordFile) as CacheRecord | undefined;
+  if (!options.force && record?.key === key && fs.existsSync(path.join(assemblyDir, 'manifest.json'))) {
+    return { assemblyDir, command, appDir, reused: true, durationMs: Date.now() - started, key };
+  }
+
+  // Written to a fresh folder first, so a failed or concurrent synth never leaves half an assembly behind.
+  fs.mkdirSync(slot, { recursive: true });
+  const outDir = fs.mkdtempSync(path.join(slot, 'assembly-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.env,
+    CDK_OUTDIR: outDir,
+    CDK_CONTEXT_JSON: JSON.stringify(cdkContext(appDir)),
+  };
+  let result: Awaited<ReturnType<typeof runApp>>;
+  try {
+    result = await runApp(command, appDir, env, options.onOutput);
+  } catch (error) {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    throw new SynthError(
+      `the app command \`${command}\` could not be started in ${appDir}: ${(error as Error).message}`,
+    );
+  }
+  if (result.code !== 0 || !fs.existsSync(path.join(outDir, 'manifest.json'))) {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    const how =
+      result.code !== 0 ? `exited with ${result.signal ?? `code ${result.code}`}` : 'wrote no manifest.json';
+    throw new SynthError(
+      `the app \`${command}\` (in ${appDir}) ${how}; its output ends with:\n${result.output.trim().split('\n').slice(-30).join('\n')}`,
+    );
+  }
+  fs.rmSync(assemblyDir, { recursive: true, force: true });
+  fs.renameSync(outDir, assemblyDir);
+  const durationMs = Date.now() - started;
+  fs.writeFileSync(
+    recordFile,
+    JSON.stringify(
+      {
+        key,
+        command,
+        appDir,
+        durationMs,
+        at: new Date().toISOString(),
+        files: sources.files,
+      } satisfies CacheRecord,
+      null,
+      2,
+    ),
+  );
+  const changedFiles = record?.files ? changedBetween(record.files, sources.files) : undefined;
+  return {
+    assemblyDir,
+    command,
+    appDir,
+    reused: false,
+    durationMs,
+    key,
+    ...(changedFiles ? { changedFiles } : {}),
+  };
+}
