@@ -4,6 +4,8 @@
  * blueprint does) passes a `CliProject`: how to start the runtime with it deployed, what to print
  * about it, and a `demo`.
  */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import {
   CreateStateMachineCommand,
   type HistoryEvent,
@@ -11,6 +13,13 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { type Command, ensurePortFree, parseCommand, USAGE, UsageError } from './cli';
+import {
+  type CloudAssemblyDeployment,
+  deployCloudAssembly,
+  formatDeployment,
+  type SynthesizedApp,
+  synthesizeApp,
+} from './cloud-assembly';
 import { LOCAL_AWS_CONFIG } from './dynamodb-local';
 import { executionHistory, waitForExecution } from './executions';
 import { LOCAL_ACCOUNT, type LocalRuntime, startLocalRuntime } from './runtime';
@@ -81,6 +90,7 @@ export function endpointsText(
     `  Step Functions   ${stepFunctions.endpoint}`,
     `  Lambda           ${lambda.endpoint}`,
     `  DynamoDB Local   ${dynamodb.endpoint}`,
+    `  EventBridge      ${runtime.eventBridge.endpoint}  ${dim('(PutEvents)')}`,
     ...(project.resources ?? []).map((line) => `  ${line}`),
     '',
     bold('Use it from a shell'),
@@ -88,6 +98,7 @@ export function endpointsText(
     `  export AWS_ENDPOINT_URL_SFN=${stepFunctions.endpoint}`,
     `  export AWS_ENDPOINT_URL_LAMBDA=${lambda.endpoint}`,
     `  export AWS_ENDPOINT_URL_DYNAMODB=${dynamodb.endpoint}`,
+    `  export AWS_ENDPOINT_URL_EVENTBRIDGE=${runtime.eventBridge.endpoint}`,
     ...(project.examples ?? []).map((line) => `  ${line}`),
     '',
     bold('Or from code'),
@@ -145,28 +156,99 @@ export async function history(executionArn: string, port: number): Promise<numbe
   }
 }
 
+/** Synthesizes `app` (or reuses the cached assembly) and says so with the time it took. */
+export async function synthesizeForCli(app: string, cwd = process.cwd()): Promise<SynthesizedApp> {
+  const synthesized = await synthesizeApp({ app, cwd });
+  const seconds = (synthesized.durationMs / 1000).toFixed(1);
+  if (!synthesized.command) console.log(`Cloud assembly ${dim(synthesized.assemblyDir)}`);
+  else if (synthesized.reused) {
+    console.log(
+      `Reused the synthesized app (nothing changed since the last synth; checked in ${seconds} s) ${dim(synthesized.assemblyDir)}`,
+    );
+  } else {
+    const changed = synthesized.changedFiles;
+    const why = changed
+      ? ` (changed since the last synth: ${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''})`
+      : '';
+    console.log(`Synthesized ${synthesized.command} in ${seconds} s${why} ${dim(synthesized.assemblyDir)}`);
+  }
+  return synthesized;
+}
+
+/** Deploys a synthesized app into the runtime and prints the deployment. */
+async function deployForCli(
+  runtime: LocalRuntime,
+  synthesized: SynthesizedApp,
+  options: { readonly full: boolean },
+): Promise<CloudAssemblyDeployment> {
+  const deployment = await deployCloudAssembly(runtime, synthesized.assemblyDir);
+  if (options.full) {
+    console.log(`\n${formatDeployment(deployment, { heading: bold, quiet: dim })}`);
+  } else {
+    console.log(
+      `Deployed ${deployment.stateMachines.length} state machines, ${deployment.functions.length} functions, ` +
+        `${deployment.tables.length} tables, ${deployment.rules.length} rules in ${(deployment.durationMs / 1000).toFixed(1)} s`,
+    );
+    for (const problem of deployment.problems)
+      console.log(dim(`  ${problem.error.name}: ${problem.error.message}`));
+  }
+  return deployment;
+}
+
+/** The deployed state machine `wanted` names (name, logical id or stack/logical id), or the only one. */
+export function chooseStateMachine(deployment: CloudAssemblyDeployment, wanted: string | undefined): string {
+  const machines = deployment.stateMachines;
+  const list = machines.map((m) => `${m.name} (${m.stackName}/${m.logicalId})`).join(', ') || 'none';
+  if (wanted === undefined) {
+    if (machines.length === 1 && machines[0]) return machines[0].arn;
+    throw new UsageError(
+      `the app has ${machines.length} state machines (${list}): choose one with --state-machine <name>`,
+    );
+  }
+  const found = machines.find(
+    (m) =>
+      m.name === wanted ||
+      m.logicalId === wanted ||
+      `${m.stackName}/${m.logicalId}` === wanted ||
+      m.arn === wanted,
+  );
+  if (!found) throw new UsageError(`the app has no state machine ${JSON.stringify(wanted)}; it has ${list}`);
+  return found.arn;
+}
+
 /** `run <definition>`: one execution of a definition on a fresh runtime; prints history and result. */
 export async function runDefinition(
   command: Extract<Command, { kind: 'run' }>,
   baseDir = process.cwd(),
 ): Promise<number> {
+  const synthesis = command.app === undefined ? undefined : synthesizeForCli(command.app);
+  synthesis?.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
   return withRuntime(
     startLocalRuntime({ baseDir, ports: { stepFunctions: command.port } }),
     async (runtime) => {
+      const deployment = synthesis
+        ? await deployForCli(runtime, await synthesis, { full: false })
+        : undefined;
       let definition = command.definition;
       for (const [name, handler] of command.functions) {
         const arn = runtime.registerFunction(name, { handler, timeoutSeconds: 30 });
-        definition = definition.split(`\${Lambda:${name}}`).join(arn);
+        definition = definition?.split(`\${Lambda:${name}}`).join(arn);
       }
-      const created = await runtime.clients.sfn.send(
-        new CreateStateMachineCommand({
-          name: 'run',
-          definition,
-          roleArn: `arn:aws:iam::${runtime.accountId}:role/local-run`,
-        }),
-      );
+      let stateMachineArn: string | undefined;
+      if (definition !== undefined) {
+        const created = await runtime.clients.sfn.send(
+          new CreateStateMachineCommand({
+            name: 'run',
+            definition,
+            roleArn: `arn:aws:iam::${runtime.accountId}:role/local-run`,
+          }),
+        );
+        stateMachineArn = created.stateMachineArn;
+      } else if (deployment) {
+        stateMachineArn = chooseStateMachine(deployment, command.stateMachine);
+      }
       const started = await runtime.clients.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: command.input }),
+        new StartExecutionCommand({ stateMachineArn, input: command.input }),
       );
       const result = await waitForExecution(runtime.clients.sfn, started.executionArn ?? '');
       console.log(bold('History'));
@@ -192,6 +274,56 @@ export interface CliProject<R extends LocalRuntime> {
   readonly baseDir?: string;
 }
 
+/** The commands to try against what `serveApp` deployed. */
+function appExamples(deployment: CloudAssemblyDeployment): string[] {
+  const examples: string[] = [];
+  const machine = deployment.stateMachines[0];
+  if (machine) {
+    examples.push(`aws stepfunctions start-execution --state-machine-arn ${machine.arn} --input '{}'`);
+  }
+  const custom = deployment.rules.find((rule) => rule.kind === 'custom' && rule.enabled);
+  if (custom) {
+    examples.push(
+      `aws events put-events --entries '[{"Source":"<source>","DetailType":"<detail-type>","Detail":"{}"${custom.eventBusName === 'default' ? '' : `,"EventBusName":"${custom.eventBusName}"`}}]'`,
+    );
+  }
+  const table = deployment.tables[0];
+  if (table) examples.push(`aws dynamodb scan --table-name ${table.name}`);
+  return examples;
+}
+
+/**
+ * `serve --app`: synthesizes the CDK app (or reuses its cached assembly) while the runtime starts,
+ * deploys the assembly, prints the deployment and the endpoints, and serves until Ctrl-C.
+ */
+export async function serveApp(options: {
+  readonly app: string;
+  readonly port: number;
+  readonly cwd?: string;
+  readonly baseDir?: string;
+}): Promise<void> {
+  const cwd = options.cwd ?? process.cwd();
+  const started = Date.now();
+  console.log(
+    `${bold('Starting')} the local runtime and synthesizing ${options.app} ${dim(`(in ${cwd})`)}...`,
+  );
+  const synthesis = synthesizeForCli(options.app, cwd);
+  synthesis.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
+  try {
+    await withRuntime(
+      startLocalRuntime({ baseDir: options.baseDir ?? cwd, ports: { stepFunctions: options.port } }),
+      async (runtime) => {
+        const synthesized = await unlessInterrupted(synthesis);
+        const deployment = await deployForCli(runtime, synthesized, { full: true });
+        console.log(dim(`\nReady in ${((Date.now() - started) / 1000).toFixed(1)} s`));
+        await serveUntilInterrupted(endpointsText(runtime, { examples: appExamples(deployment) }));
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error; // Ctrl-C is how serve ends
+  }
+}
+
 async function dispatch<R extends LocalRuntime>(
   argv: readonly string[],
   project: CliProject<R>,
@@ -204,6 +336,12 @@ async function dispatch<R extends LocalRuntime>(
   if (command.kind !== 'history') await ensurePortFree(command.port);
   switch (command.kind) {
     case 'serve': {
+      // A CDK app: the one named, or the one in this folder when the project deploys nothing of its own.
+      const app = command.app ?? (!project.start && existsSync(path.resolve('cdk.json')) ? '.' : undefined);
+      if (app !== undefined) {
+        await serveApp({ app, port: command.port, baseDir: project.baseDir });
+        return 0;
+      }
       const start: Promise<LocalRuntime> = project.start
         ? project.start({ port: command.port })
         : startLocalRuntime({ baseDir: project.baseDir, ports: { stepFunctions: command.port } });

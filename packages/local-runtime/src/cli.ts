@@ -12,7 +12,9 @@ export const DEFAULT_PORT = 8083;
 export const USAGE = `usage: npm run local -- <command> [options]
 
 commands:
-  serve                      start the local runtime with the blueprint deployed, until Ctrl-C
+  serve                      start the local runtime with the project deployed, until Ctrl-C; with
+                             --app (or a cdk.json here and no deployment of the project's own) the
+                             CDK app is synthesized and its cloud assembly deployed
   demo [--serve]             send the demo stream and print a summary (--serve: keep serving afterwards)
   history <executionArn>     print an execution's history from a running 'serve' / 'npm start'
   run <definition.json>      run a state machine definition once and print its history and output
@@ -20,8 +22,13 @@ commands:
       --function <name>=<module#export>   register a local Lambda function; \${Lambda:<name>} in the
                              definition becomes its ARN (repeatable)
       --set <Name>=<value>   substitute \${Name} in the definition (repeatable)
+  run --app <app> [--state-machine <name>]   deploy the CDK app, then run one of its state machines
+                             (by name or logical id; not needed when it has one) or the definition given
 
 options:
+  --app <dir-or-command>     a CDK app, as the CDK CLI's --app: its cdk.out folder, its folder (with a
+                             cdk.json), or the command that runs it, e.g. "npx ts-node bin/app.ts"
+                             (serve, demo, run); synthesized offline and cached until its sources change
   --port <n>                 Step Functions port (serve, demo, history: default ${DEFAULT_PORT}; run: any free port)
   --events <n>               demo: distinct orders (default 200)
   --quiet                    demo: no progress line
@@ -40,23 +47,30 @@ export class PortInUseError extends Error {
 
 export type Command =
   | { readonly kind: 'help' }
-  | { readonly kind: 'serve'; readonly port: number }
+  | { readonly kind: 'serve'; readonly port: number; readonly app?: string }
   | {
       readonly kind: 'demo';
       readonly port: number;
       readonly serve: boolean;
       readonly orders: number;
       readonly quiet: boolean;
+      /** The CDK app to run the demo against (`--app`), when the project's demo takes one. */
+      readonly app?: string;
     }
   | { readonly kind: 'history'; readonly port: number; readonly executionArn: string }
   | {
       readonly kind: 'run';
       readonly port: number;
-      readonly file: string;
+      /** The definition file; absent when `app` is given and one of its state machines runs. */
+      readonly file?: string;
       /** The definition text with `--set` values applied (functions are applied once registered). */
-      readonly definition: string;
+      readonly definition?: string;
       readonly input: string;
       readonly functions: ReadonlyArray<readonly [name: string, handler: string]>;
+      /** A CDK app deployed before the run (`--app`). */
+      readonly app?: string;
+      /** Which of the app's state machines runs (name or logical id), when no definition file is given. */
+      readonly stateMachine?: string;
     };
 
 function integer(value: string, option: string, min: number, max: number): number {
@@ -101,11 +115,20 @@ export function parseCommand(argv: readonly string[]): Command {
   const noMoreArguments = (expected: number) => {
     if (rest.length > expected) throw new UsageError(`unexpected argument ${JSON.stringify(rest[expected])}`);
   };
+  if (values.app !== undefined && values.app.trim() === '') {
+    throw new UsageError(
+      '--app needs a value: a cdk.out folder, a CDK app folder, or the command that runs the app',
+    );
+  }
+  const app = values.app !== undefined ? { app: values.app } : {};
+  if (values['state-machine'] !== undefined && (command !== 'run' || values.app === undefined)) {
+    throw new UsageError('--state-machine chooses a state machine of the app: use it with run --app');
+  }
 
   switch (command) {
     case 'serve':
       noMoreArguments(0);
-      return { kind: 'serve', port: port(DEFAULT_PORT) };
+      return { kind: 'serve', port: port(DEFAULT_PORT), ...app };
     case 'demo':
       noMoreArguments(0);
       return {
@@ -114,6 +137,7 @@ export function parseCommand(argv: readonly string[]): Command {
         serve: values.serve,
         orders: integer(values.events, '--events', 1, 100_000),
         quiet: values.quiet,
+        ...app,
       };
     case 'history': {
       noMoreArguments(1);
@@ -128,7 +152,28 @@ export function parseCommand(argv: readonly string[]): Command {
     case 'run': {
       noMoreArguments(1);
       const file = rest[0];
-      if (file === undefined) throw new UsageError('run needs a definition file, e.g. my-machine.asl.json');
+      if (file === undefined && values.app !== undefined) {
+        try {
+          JSON.parse(values.input);
+        } catch (error) {
+          throw new UsageError(
+            `--input must be JSON, got ${JSON.stringify(values.input)}: ${(error as Error).message}`,
+          );
+        }
+        return {
+          kind: 'run',
+          port: port(0),
+          input: values.input,
+          functions: pairs(values.function, '--function', 'name=handlers/module.ts#export'),
+          app: values.app,
+          ...(values['state-machine'] !== undefined ? { stateMachine: values['state-machine'] } : {}),
+        };
+      }
+      if (file === undefined) {
+        throw new UsageError(
+          'run needs a definition file, e.g. my-machine.asl.json (or --app with a CDK app)',
+        );
+      }
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -159,7 +204,7 @@ export function parseCommand(argv: readonly string[]): Command {
             "The blueprint's own definition is deployed by 'npm run serve'.",
         );
       }
-      return { kind: 'run', port: port(0), file, definition, input: values.input, functions };
+      return { kind: 'run', port: port(0), file, definition, input: values.input, functions, ...app };
     }
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
@@ -179,6 +224,8 @@ function parse(argv: readonly string[]) {
       input: { type: 'string', default: '{}' },
       function: { type: 'string', multiple: true, default: [] },
       set: { type: 'string', multiple: true, default: [] },
+      app: { type: 'string' },
+      'state-machine': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
