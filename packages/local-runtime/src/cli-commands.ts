@@ -11,10 +11,12 @@ import {
   type HistoryEvent,
   SFNClient,
   StartExecutionCommand,
+  StartSyncExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { type Command, ensurePortFree, parseCommand, USAGE, UsageError } from './cli';
 import {
   type CloudAssemblyDeployment,
+  type DeployedStateMachine,
   deployCloudAssembly,
   formatDeployment,
   type SynthesizedApp,
@@ -196,11 +198,14 @@ async function deployForCli(
 }
 
 /** The deployed state machine `wanted` names (name, logical id or stack/logical id), or the only one. */
-export function chooseStateMachine(deployment: CloudAssemblyDeployment, wanted: string | undefined): string {
+export function chooseStateMachine(
+  deployment: CloudAssemblyDeployment,
+  wanted: string | undefined,
+): DeployedStateMachine {
   const machines = deployment.stateMachines;
   const list = machines.map((m) => `${m.name} (${m.stackName}/${m.logicalId})`).join(', ') || 'none';
   if (wanted === undefined) {
-    if (machines.length === 1 && machines[0]) return machines[0].arn;
+    if (machines.length === 1 && machines[0]) return machines[0];
     throw new UsageError(
       `the app has ${machines.length} state machines (${list}): choose one with --state-machine <name>`,
     );
@@ -213,7 +218,18 @@ export function chooseStateMachine(deployment: CloudAssemblyDeployment, wanted: 
       m.arn === wanted,
   );
   if (!found) throw new UsageError(`the app has no state machine ${JSON.stringify(wanted)}; it has ${list}`);
-  return found.arn;
+  return found;
+}
+
+/** One synchronous EXPRESS execution: prints its status and result (Express keeps no history). */
+async function runExpress(runtime: LocalRuntime, stateMachineArn: string, input: string): Promise<number> {
+  const result = await runtime.clients.sfn.send(new StartSyncExecutionCommand({ stateMachineArn, input }));
+  console.log(dim('EXPRESS: run with StartSyncExecution; Express executions keep no history, as on AWS'));
+  console.log(`\n${bold('Status')} ${result.status}`);
+  if (result.output !== undefined) console.log(`${bold('Output')} ${result.output}`);
+  if (result.error !== undefined) console.log(`${bold('Error')}  ${result.error}`);
+  if (result.cause !== undefined) console.log(`${bold('Cause')}  ${result.cause}`);
+  return result.status === 'SUCCEEDED' ? 0 : 1;
 }
 
 /** `run <definition>`: one execution of a definition on a fresh runtime; prints history and result. */
@@ -245,7 +261,10 @@ export async function runDefinition(
         );
         stateMachineArn = created.stateMachineArn;
       } else if (deployment) {
-        stateMachineArn = chooseStateMachine(deployment, command.stateMachine);
+        const chosen = chooseStateMachine(deployment, command.stateMachine);
+        // An EXPRESS execution has no history to read back (as on AWS): run it synchronously.
+        if (chosen.type === 'EXPRESS') return runExpress(runtime, chosen.arn, command.input);
+        stateMachineArn = chosen.arn;
       }
       const started = await runtime.clients.sfn.send(
         new StartExecutionCommand({ stateMachineArn, input: command.input }),

@@ -7,6 +7,7 @@
 import { createTable } from '../dynamodb-local';
 import type { LocalRuntime } from '../runtime';
 import { type CloudAssembly, readCloudAssembly } from './assembly';
+import { CloudAssemblyError } from './errors';
 import { functionFrom } from './functions';
 import { AssemblyModel, type StackModel } from './model';
 import type {
@@ -66,6 +67,23 @@ export function localEndpointEnvironment(runtime: LocalRuntime): Record<string, 
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
+/**
+ * The error as a problem of the resource: errors of this folder already say where they are; others
+ * (a service's InvalidDefinition, a HandlerLoadError) keep their name and get the resource in front.
+ */
+function located(error: unknown, resource: Resource): Error {
+  const original = asError(error);
+  if (original instanceof CloudAssemblyError) return original;
+  const wrapped = new Error(
+    `${resource.stack.stackName}/${resource.logicalId} (${resource.type}): ${original.message}`,
+    {
+      cause: original,
+    },
+  );
+  wrapped.name = original.name;
+  return wrapped;
+}
+
 /** Deploys `source` (an assembly folder, or one already read) into `runtime` and reports what runs. */
 export async function deployCloudAssembly(
   runtime: LocalRuntime,
@@ -92,7 +110,7 @@ export async function deployCloudAssembly(
       stackName: resource.stack.stackName,
       logicalId: resource.logicalId,
       type: resource.type,
-      error: asError(error),
+      error: located(error, resource),
     });
   const skipped: string[] = [];
   const notEmulated = new Map<string, { reason: string; resources: string[] }>();

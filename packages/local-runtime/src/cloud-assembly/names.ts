@@ -56,14 +56,22 @@ export function fitParts(stack: string, logicalId: string, room: number): [strin
   return [stack.slice(0, half), logicalId.slice(0, room - half)];
 }
 
+/**
+ * The room kept for the random part: 13 characters for the base-36 kind (its longest, as in both
+ * cut names seen on AWS; a 12-character one then leaves the name one short of the limit), 12 for
+ * the mixed-case kind.
+ */
+const RANDOM_ROOM = { upper: 13, mixed: 12 } as const;
+
 /** The name CloudFormation would generate for a resource without an explicit one. */
 export function generatedName(stackName: string, logicalId: string, rule: NamingRule): string {
   const random = randomPart(stackName, logicalId, rule.suffix);
+  const room = RANDOM_ROOM[rule.suffix];
   let name: string;
   if (rule.pattern === 'logical') {
-    name = `${logicalId.slice(0, rule.maxLength - random.length - 1)}-${random}`;
+    name = `${logicalId.slice(0, rule.maxLength - room - 1)}-${random}`;
   } else {
-    const [stack, id] = fitParts(stackName, logicalId, rule.maxLength - random.length - 2);
+    const [stack, id] = fitParts(stackName, logicalId, rule.maxLength - room - 2);
     name = `${stack}-${id}-${random}`;
   }
   return rule.lowercase ? name.toLowerCase() : name;

@@ -162,7 +162,7 @@ export function formatDeployment(report: CloudAssemblyDeployment, options: Forma
       f.runtime,
       `${f.timeoutSeconds} s`,
       `${f.memorySize} MB`,
-      shortPath(f.handler),
+      shortPath(f.handler, report.assemblyDir),
     ]),
   );
   section(
@@ -210,7 +210,8 @@ export function formatDeployment(report: CloudAssemblyDeployment, options: Forma
   return lines.join('\n');
 }
 
-/** `…/asset.<hash>/index.js#handler` → `asset.<12 of hash>…/index.js#handler` */
-function shortPath(handler: string): string {
-  return handler.replace(/^.*\/(asset\.[0-9a-f]{12})[0-9a-f]*\//, '$1…/');
+/** A handler inside the assembly, relative to it and with hashes cut: `asset.<12 of hash>…/index.js#handler`. */
+function shortPath(handler: string, assemblyDir: string): string {
+  const relative = handler.startsWith(`${assemblyDir}/`) ? handler.slice(assemblyDir.length + 1) : handler;
+  return relative.replace(/^(asset\.[0-9a-f]{12})[0-9a-f]*\//, '$1…/').replace(/-[0-9a-f]{16}\//, '/');
 }

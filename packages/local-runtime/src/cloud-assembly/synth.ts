@@ -242,7 +242,13 @@ export async function synthesizeApp(options: SynthesizeOptions): Promise<Synthes
     );
   }
   fs.rmSync(assemblyDir, { recursive: true, force: true });
-  fs.renameSync(outDir, assemblyDir);
+  try {
+    fs.renameSync(outDir, assemblyDir);
+  } catch (error) {
+    // Another synth of the same app (a parallel test worker) finished first: its assembly is as good.
+    fs.rmSync(outDir, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(assemblyDir, 'manifest.json'))) throw error;
+  }
   const durationMs = Date.now() - started;
   fs.writeFileSync(
     recordFile,
