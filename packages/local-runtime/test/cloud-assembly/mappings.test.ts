@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { readCloudAssembly } from '../../src/cloud-assembly/assembly';
 import {
   AssetNotFoundError,
+  DefinitionNotFoundError,
+  HandlerNotFoundError,
   UnresolvableIntrinsicError,
   UnsupportedEventTargetError,
   UnsupportedRuntimeError,
@@ -141,6 +143,68 @@ describe('functions', () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+});
+
+describe('named errors of hand-made templates', () => {
+  const model = (resources: Record<string, unknown>, dir = tmpdir()) =>
+    new AssemblyModel(
+      {
+        dir,
+        version: '55.0.0',
+        assets: new Map(),
+        stacks: [
+          {
+            artifactId: 'Hand',
+            stackName: 'Hand',
+            displayName: 'Hand',
+            assemblyDir: dir,
+            templateFile: path.join(dir, 'Hand.template.json'),
+            template: { Resources: resources } as never,
+            dependencies: [],
+          },
+        ],
+      },
+      { region: 'us-east-1', accountId: '123456789012' },
+    );
+
+  it('HandlerNotFoundError when Handler names a module the code does not have, or is no module.export', () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'code-'));
+    const fn = (handler: string) => ({
+      Type: 'AWS::Lambda::Function',
+      Properties: { Runtime: 'nodejs20.x', Handler: handler, Code: { S3Key: 'x' } },
+      Metadata: { 'aws:asset:path': folder },
+    });
+    const m = model({ Missing: fn('main.handler'), Bare: fn('handler') });
+    const stack = m.stacks[0];
+    if (!stack) throw new Error('no stack');
+    expect(() => functionFrom(stack, 'Missing', m.assembly)).toThrow(HandlerNotFoundError);
+    expect(() => functionFrom(stack, 'Missing', m.assembly)).toThrow(
+      /Handler main\.handler: no main\.js, \.mjs or \.cjs in /,
+    );
+    expect(() => functionFrom(stack, 'Bare', m.assembly)).toThrow(/is not of the form module\.export/);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('AssetNotFoundError for code only in S3, DefinitionNotFoundError for a definition that is nowhere', () => {
+    const m = model({
+      FromS3: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Code: { S3Bucket: 'b', S3Key: 'code.zip' },
+        },
+      },
+      NoDefinition: { Type: 'AWS::StepFunctions::StateMachine', Properties: { RoleArn: 'r' } },
+    });
+    const stack = m.stacks[0];
+    if (!stack) throw new Error('no stack');
+    expect(() => functionFrom(stack, 'FromS3', m.assembly)).toThrow(AssetNotFoundError);
+    expect(() => functionFrom(stack, 'FromS3', m.assembly)).toThrow(
+      /S3 object code\.zip, which no asset manifest/,
+    );
+    expect(() => stateMachineFrom(stack, 'NoDefinition', m.assembly)).toThrow(DefinitionNotFoundError);
   });
 });
 
