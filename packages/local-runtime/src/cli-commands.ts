@@ -324,7 +324,7 @@ export async function serveApp(options: {
   const cwd = options.cwd ?? process.cwd();
   const started = Date.now();
   console.log(
-    `${bold('Starting')} the local runtime and synthesizing ${options.app} ${dim(`(in ${cwd})`)}...`,
+    `${bold('Starting')} the local runtime for the CDK app ${options.app} ${dim(`(in ${cwd})`)}...`,
   );
   const synthesis = synthesizeForCli(options.app, cwd);
   synthesis.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
