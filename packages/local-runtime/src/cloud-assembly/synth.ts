@@ -53,17 +53,63 @@ export interface SynthesizedApp {
 /** Folders never hashed: dependencies, assemblies, version control. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'cdk.out']);
 
+/** Which files of the app folder the synth depends on, as cdk.json's `watch` says for `cdk watch`. */
+export interface SourceFilter {
+  /** Globs relative to the app folder. @default ['**'] */
+  readonly include?: readonly string[];
+  readonly exclude?: readonly string[];
+}
+
 /**
- * A hash over every file under `dir` (path and content), skipping `SKIPPED_FOLDERS`, `cdk.out*` and
- * `skip`; with each file's own hash, to tell what changed.
+ * A glob of the CDK CLI's `watch` settings as a test on a relative path: `*` within one path part,
+ * `**` across parts, `?` one character; a pattern without `/` matches a part at any depth (as
+ * `node_modules` or `README.md`), and a match on a folder covers everything below it.
+ */
+export function globMatcher(glob: string): (relativePath: string) => boolean {
+  let source = '';
+  for (let i = 0; i < glob.length; i += 1) {
+    const c = glob.charAt(i);
+    if (c === '*' && glob[i + 1] === '*') {
+      source += '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  const anchored = glob.includes('/') ? `^${source}(/.*)?$` : `(^|/)${source}(/.*)?$`;
+  const pattern = new RegExp(anchored);
+  return (relativePath) => pattern.test(relativePath.split(path.sep).join('/'));
+}
+
+/** cdk.json's `watch` include/exclude, when the app folder has them. */
+export function sourceFilterOf(appDir: string): SourceFilter | undefined {
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(appDir, 'cdk.json'), 'utf8')) as {
+      watch?: { include?: string | string[]; exclude?: string | string[] };
+    };
+    if (!config.watch) return undefined;
+    const list = (value: string | string[] | undefined) =>
+      value === undefined ? undefined : Array.isArray(value) ? value : [value];
+    return { include: list(config.watch.include), exclude: list(config.watch.exclude) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A hash over the files under `dir` (path and content) that `filter` selects, skipping
+ * `SKIPPED_FOLDERS`, `cdk.out*` and `skip`; with each file's own hash, to tell what changed.
  */
 export function hashSources(
   dir: string,
   skip: readonly string[] = [],
+  filter: SourceFilter = {},
 ): { readonly digest: string; readonly files: Readonly<Record<string, string>> } {
   const hash = createHash('sha256');
   const files: Record<string, string> = {};
   const skipped = new Set(skip.map((folder) => path.resolve(folder)));
+  const included = (filter.include ?? ['**']).map(globMatcher);
+  const excluded = (filter.exclude ?? []).map(globMatcher);
   const walk = (folder: string): void => {
     let entries: fs.Dirent[];
     try {
@@ -74,12 +120,13 @@ export function hashSources(
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const full = path.join(folder, entry.name);
+      const relative = path.relative(dir, full);
+      if (excluded.some((matches) => matches(relative))) continue;
       if (entry.isDirectory()) {
         if (SKIPPED_FOLDERS.has(entry.name) || entry.name.startsWith('cdk.out') || skipped.has(full))
           continue;
         walk(full);
-      } else if (entry.isFile()) {
-        const relative = path.relative(dir, full);
+      } else if (entry.isFile() && included.some((matches) => matches(relative))) {
         let content: Buffer | string;
         try {
           content = fs.readFileSync(full);
@@ -199,7 +246,8 @@ export async function synthesizeApp(options: SynthesizeOptions): Promise<Synthes
   );
   const assemblyDir = path.join(slot, 'assembly');
   const recordFile = path.join(slot, 'synth.json');
-  const sources = hashSources(appDir, [cacheRoot]);
+  // cdk.json itself is part of the key below, so excluding it from the watch list changes nothing.
+  const sources = hashSources(appDir, [cacheRoot], sourceFilterOf(appDir));
   const key = createHash('sha256')
     .update(command)
     .update('\0')
