@@ -9,7 +9,7 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { type LocalRuntime, serviceFaults, startLocalRuntime } from '@sfn-idempotency/local-runtime';
 import { defaultLeaseSeconds } from '../../lib/definition';
-import { type DeployedWorkflow, deployWorkflow, PROJECT_ROOT } from '../../local/deploy';
+import { type DeployedWorkflow, deployWorkflow, PROJECT_ROOT } from '../support/deploy-plan';
 import {
   allRecords,
   billedTransitions,

@@ -14,7 +14,7 @@ import {
   type StartSyncExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { type LocalRuntime, startLocalRuntime } from '@sfn-idempotency/local-runtime';
-import { type DeployedWorkflow, deployWorkflow, PROJECT_ROOT } from '../../local/deploy';
+import { type DeployedWorkflow, deployWorkflow, PROJECT_ROOT } from '../support/deploy-plan';
 import {
   billedTransitions,
   enteredStates,
