@@ -1,13 +1,14 @@
 /**
- * The local engine's own share of a blueprint execution: the blueprint's definition executed in
- * process against DynamoDB Local and the local Lambda, then on integrations that answer at once.
- * Run with `npm run bench:engine` (after the engine's own transition benchmarks).
+ * The local engine's own share of a blueprint execution: the payment workflow's definition, as the
+ * blueprint app deploys it (synthesized, or the cached assembly, then deployed as `npm start` does),
+ * executed in process against DynamoDB Local and the local Lambda, then on integrations that answer
+ * at once. Run with `npm run bench:engine` (after the engine's own transition benchmarks).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { type IntegrationRegistry, StateMachine, StatesError } from '@sfn-idempotency/local-runtime';
-import { renderDefinition } from '../lib/plan';
-import { LOCAL_EXAMPLE, startBlueprintRuntime } from '../local/deploy';
+import { blueprintTargets, startApp } from '../local/app';
 
 const ARNS = {
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench',
@@ -85,19 +86,20 @@ async function ownTime(
 }
 
 /**
- * The blueprint's own definition, executed by the engine in process against DynamoDB Local and the
- * local Lambda, one execution at a time: engine time = wall time - time inside integration calls.
+ * The deployed payment workflow's definition (its table and function substituted), executed by the
+ * engine in process against DynamoDB Local and the local Lambda, one execution at a time: engine
+ * time = wall time - time inside integration calls.
  */
 async function blueprintOverhead(): Promise<void> {
-  const runtime = await startBlueprintRuntime({ onLambdaLog: () => {} });
+  const runtime = await startApp({ print: false, onLambdaLog: () => {} });
   try {
     const clock = { ns: 0n };
-    const definition = renderDefinition({
-      tableName: LOCAL_EXAMPLE.tableName,
-      businessFunctionArn: runtime.lambda.functionArn(LOCAL_EXAMPLE.functionName),
-      keyExpression: LOCAL_EXAMPLE.keyExpression,
-      keyPrefix: 'bench',
-    });
+    const payment = blueprintTargets(runtime.deployment).workflows.find((w) => w.label === 'payment');
+    if (!payment) throw new Error('the blueprint app has no payment workflow');
+    const described = await runtime.clients.sfn.send(
+      new DescribeStateMachineCommand({ stateMachineArn: payment.stateMachine.arn }),
+    );
+    const definition = described.definition ?? '';
     const sm = StateMachine.create(definition, { integrations: timed(runtime.integrations, clock) });
     const order = (i: number) => ({
       detail: { orderId: `b-${i}`, amount: 1000 + i, currency: 'EUR', card: 'tok' },
@@ -131,7 +133,9 @@ async function blueprintOverhead(): Promise<void> {
     // The engine's own time: the same definition and inputs with integrations that answer at once
     // (a conditional failure for the duplicates), so no DynamoDB, Lambda, SDK or socket work is in it.
     const own = await ownTime(definition, order);
-    console.log('\nblueprint definition against DynamoDB Local + local Lambda (one execution at a time)');
+    console.log(
+      '\nthe payment workflow as deployed, against DynamoDB Local + local Lambda (one execution at a time)',
+    );
     console.log(
       '| path | runs | wall ms per execution | wall minus integration calls, ms (share) | engine own time, ms (share) |',
     );

@@ -1,17 +1,22 @@
 #!/usr/bin/env -S npx ts-node --transpile-only
 /**
- * The blueprint on the local runtime: the runtime's CLI (packages/local-runtime) with the example
- * deployed into it (local/deploy.ts) and the demo stream (local/demo.ts).
+ * The blueprint on the local runtime: the runtime's CLI (packages/local-runtime) with the CDK app of
+ * cdk.json (bin/app.ts) synthesized and deployed into it (local/app.ts), and the demo stream
+ * (local/demo.ts).
  *
  *   serve                 start DynamoDB Local, the local Lambda and the Step Functions endpoint,
- *                         deploy the blueprint, print the endpoints, serve until Ctrl-C
- *   demo [--serve]        serve, send the demo stream, print the summary (then exit, or keep serving)
+ *                         deploy the app, print what runs and the endpoints, serve until Ctrl-C
+ *   demo [--serve]        serve, send the demo stream to the app's payment and shipping workflows,
+ *                         print the summary (then exit, or keep serving)
  *   history <arn>         print an execution's history from a running 'serve' / 'npm start'
  *   run <definition.json> [--input JSON] [--function name=module#export]... [--set Name=value]...
  *                         run one definition once and print its output and history
+ *   --app <dir-or-command>  serve, demo and run take another CDK app or cloud assembly, as the
+ *                         CDK CLI's --app does (serve and run then are the runtime's own)
  */
 import {
   bold,
+  type Command,
   DEFAULT_PORT,
   dim,
   endpointsText,
@@ -20,95 +25,111 @@ import {
   serveUntilInterrupted,
   withRuntime,
 } from '@sfn-idempotency/local-runtime';
-import { countCompleted, demoStream, formatSummary, runDemo, summarize } from '../local/demo';
-import { LOCAL_EXAMPLE, PROJECT_ROOT, startBlueprintRuntime } from '../local/deploy';
+import { type AppRuntime, blueprintTargets, describeApp, PROJECT_ROOT, startApp } from '../local/app';
+import {
+  businessFunctionOf,
+  demoStream,
+  distinctOrders,
+  type ExecutionOutcome,
+  formatSummary,
+  InvocationLog,
+  readRecords,
+  runDemo,
+  summarizeWorkflow,
+} from '../local/demo';
 
-type BlueprintRuntime = Awaited<ReturnType<typeof startBlueprintRuntime>>;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** What `serve` and `npm start` print about the deployed example. */
-function describe(runtime: BlueprintRuntime) {
-  const arn = runtime.workflow.stateMachineArn;
-  return {
-    resources: [`state machine    ${arn}`, `table            ${LOCAL_EXAMPLE.tableName}`],
-    examples: [
-      `aws stepfunctions start-execution --state-machine-arn ${arn} \\`,
-      `  --input '{"detail":{"orderId":"ord-1","amount":1200,"currency":"EUR","card":"tok_1"}}'`,
-      `aws dynamodb scan --table-name ${LOCAL_EXAMPLE.tableName}`,
-    ],
-  };
+/** Starts the runtime with the app deployed, saying so first and when it is ready. */
+function start(options: { readonly app?: string; readonly port: number; readonly quietLambdas: boolean }) {
+  console.log(
+    `${bold('Starting the local runtime')} ${dim('(DynamoDB Local, local Lambda, Step Functions engine)')} ` +
+      `with the CDK app ${options.app ?? 'of cdk.json (bin/app.ts)'}...`,
+  );
+  return startApp({
+    app: options.app,
+    port: options.port,
+    ...(options.quietLambdas ? { onLambdaLog: () => {} } : {}),
+  });
 }
 
-async function demo(options: {
-  serve: boolean;
-  port: number;
-  orders: number;
-  quiet: boolean;
-}): Promise<number> {
-  const started = Date.now();
-  console.log(
-    bold('Starting the local runtime') + dim(' (DynamoDB Local, local Lambda, Step Functions engine)...'),
-  );
-  const start = startBlueprintRuntime({ ports: { stepFunctions: options.port }, onLambdaLog: () => {} });
+async function demo(options: Extract<Command, { kind: 'demo' }>): Promise<number> {
   let servingWithCode: number | undefined;
   try {
-    return await withRuntime(start, async (runtime) => {
-      console.log(
-        `Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: blueprint deployed as ${runtime.workflow.name}, ` +
-          `business Lambda ${LOCAL_EXAMPLE.functionName} (${LOCAL_EXAMPLE.handler}), table ${LOCAL_EXAMPLE.tableName}`,
-      );
-      const invocationsByKey = new Map<string, number>();
-      runtime.lambda.setBeforeInvoke((info) => {
-        const key = orderIdOf(info.payload);
-        if (key) invocationsByKey.set(key, (invocationsByKey.get(key) ?? 0) + 1);
-      });
-      const stream = demoStream({ orders: options.orders });
-      console.log(
-        `\n${bold('Sending the demo stream')}: ${stream.length} OrderPlaced events for ${new Set(stream.map((e) => e.orderId).filter(Boolean)).size} orders, ` +
-          'duplicates mixed in, some sent at the same moment, a few declined cards, one event without an order id',
-      );
-      const t0 = Date.now();
-      let lastPrinted = 0;
-      const outcomes = await runDemo({
-        sfn: runtime.clients.sfn,
-        stateMachineArn: runtime.workflow.stateMachineArn,
-        stream,
-        onProgress: (done, total) => {
+    return await withRuntime(
+      start({ app: options.app, port: options.port, quietLambdas: true }),
+      async (runtime: AppRuntime) => {
+        const targets = blueprintTargets(runtime.deployment);
+        const sfn = runtime.clients.sfn;
+        const workflows = await Promise.all(
+          targets.workflows.map(async (w) => ({
+            ...w,
+            functionName: await businessFunctionOf(sfn, w.stateMachine.arn),
+          })),
+        );
+        console.log(
+          `\n${bold(`Ready in ${seconds(process.uptime() * 1000)}`)}: ` +
+            `${workflows.map((w) => `the ${w.label} workflow (${w.functionName})`).join(' and ')}, ` +
+            `on the table ${targets.tableName}`,
+        );
+
+        const log = new InvocationLog();
+        runtime.lambda.setBeforeInvoke(log.hook);
+        const stream = demoStream({ orders: options.orders });
+        const total = stream.length * workflows.length;
+        console.log(
+          `\n${bold('Sending the demo stream')} to each workflow: ${stream.length} OrderPlaced events for ${distinctOrders(stream)} orders, ` +
+            'duplicates mixed in, some sent at the same moment, a few declined cards, one event without an order id',
+        );
+        const t0 = Date.now();
+        const done = new Map<string, number>();
+        let lastPrinted = 0;
+        const onProgress = (label: string) => (finished: number) => {
           if (options.quiet) return;
-          if (process.stdout.isTTY) process.stdout.write(`\r  ${done}/${total} executions finished`);
-          else if (done === total || done - lastPrinted >= Math.ceil(total / 10)) {
-            lastPrinted = done;
-            console.log(`  ${done}/${total} executions finished`);
+          done.set(label, finished);
+          const all = [...done.values()].reduce((a, b) => a + b, 0);
+          if (process.stdout.isTTY) process.stdout.write(`\r  ${all}/${total} executions finished`);
+          else if (all === total || all - lastPrinted >= Math.ceil(total / 10)) {
+            lastPrinted = all;
+            console.log(`  ${all}/${total} executions finished`);
           }
-        },
-      });
-      if (process.stdout.isTTY && !options.quiet) process.stdout.write('\n');
-      const seconds = (Date.now() - t0) / 1000;
-      const completed = await countCompleted(runtime.clients.dynamodb, LOCAL_EXAMPLE.tableName);
-      const summary = summarize(stream, outcomes, invocationsByKey, completed, seconds);
-      console.log(`\n${formatSummary(summary)}`);
+        };
+        const outcomes = await Promise.all(
+          workflows.map((w) =>
+            runDemo({ sfn, stateMachineArn: w.stateMachine.arn, stream, onProgress: onProgress(w.label) }),
+          ),
+        );
+        if (process.stdout.isTTY && !options.quiet) process.stdout.write('\n');
+        const took = (Date.now() - t0) / 1000;
+        const records = await readRecords(runtime.clients.dynamodb, targets.tableName);
+        const summaries = workflows.map((w, i) =>
+          summarizeWorkflow({
+            label: w.label,
+            stateMachineArn: w.stateMachine.arn,
+            outcomes: outcomes[i] ?? [],
+            invocations: log.of(w.functionName),
+            records,
+          }),
+        );
+        console.log(
+          `\n${formatSummary({
+            sent: stream.length,
+            uniqueKeys: distinctOrders(stream),
+            tableName: targets.tableName,
+            workflows: summaries,
+            seconds: took,
+          })}`,
+        );
 
-      const failed = outcomes.find((o) => o.outcome === 'failed');
-      const duplicate = outcomes.find((o) => o.outcome === 'duplicate');
-      console.log(`\n${bold('Where to look next')}`);
-      if (options.serve) {
-        const history = (arn: string) =>
-          `npm run local -- history ${arn}${options.port === DEFAULT_PORT ? '' : ` --port ${options.port}`}`;
-        if (duplicate) console.log(`  a duplicate's history:     ${history(duplicate.executionArn)}`);
-        if (failed) console.log(`  a declined payment:        ${history(failed.executionArn)}`);
-      } else {
-        console.log('  keep the runtime up:       npm start   (it serves after the demo until Ctrl-C)');
-      }
-      console.log('  the blueprint definition:  state-machines/idempotency.asl.json');
-      console.log('  deploy it to AWS:          npx cdk deploy   (README: "Deploy")');
-
-      const healthy =
-        summary.keysInvokedMoreThanOnceAfterSuccess.length === 0 && summary.byOutcome.other === 0;
-      if (options.serve) {
-        servingWithCode = healthy ? 0 : 1;
-        await serveUntilInterrupted(endpointsText(runtime, describe(runtime)));
-      }
-      return healthy ? 0 : 1;
-    });
+        printWhereToLook(options, outcomes.flat(), targets.tableName);
+        const healthy = summaries.every((s) => s.exactlyOnceProblems.length === 0 && s.byOutcome.other === 0);
+        if (options.serve) {
+          servingWithCode = healthy ? 0 : 1;
+          await serveUntilInterrupted(endpointsText(runtime, describeApp(runtime.deployment)));
+        }
+        return healthy ? 0 : 1;
+      },
+    );
   } catch (error) {
     // After the summary, Ctrl-C is how `npm start` ends.
     if (error instanceof Interrupted && servingWithCode !== undefined) return servingWithCode;
@@ -116,22 +137,39 @@ async function demo(options: {
   }
 }
 
-function orderIdOf(payload: string): string | undefined {
-  try {
-    const event = JSON.parse(payload) as {
-      detail?: { orderId?: unknown };
-      event?: { detail?: { orderId?: unknown } };
-    };
-    const id = event.detail?.orderId ?? event.event?.detail?.orderId;
-    return typeof id === 'string' ? id : undefined;
-  } catch {
-    return undefined;
+function printWhereToLook(
+  options: Extract<Command, { kind: 'demo' }>,
+  outcomes: readonly ExecutionOutcome[],
+  tableName: string,
+): void {
+  const failed = outcomes.find((o) => o.outcome === 'failed');
+  const duplicate = outcomes.find((o) => o.outcome === 'duplicate');
+  console.log(`\n${bold('Where to look next')}`);
+  if (options.serve) {
+    const history = (arn: string) =>
+      `npm run local -- history ${arn}${options.port === DEFAULT_PORT ? '' : ` --port ${options.port}`}`;
+    if (duplicate) console.log(`  a duplicate's history:     ${history(duplicate.executionArn)}`);
+    if (failed) console.log(`  a declined payment:        ${history(failed.executionArn)}`);
+    console.log(
+      `  the records:               aws dynamodb scan --table-name ${tableName}   (with the exports below)`,
+    );
+  } else {
+    console.log('  keep the runtime up:       npm start   (it serves after the demo until Ctrl-C)');
   }
+  console.log(
+    '  the app that ran:          bin/app.ts → lib/blueprint-stack.ts (what npx cdk deploy deploys)',
+  );
+  console.log('  the blueprint definition:  state-machines/idempotency.asl.json');
 }
 
-runCli(process.argv.slice(2), {
+runCli<AppRuntime>(process.argv.slice(2), {
   baseDir: PROJECT_ROOT,
-  start: ({ port }) => startBlueprintRuntime({ ports: { stepFunctions: port } }),
-  describe,
+  // `serve` without --app: the blueprint's own app. With --app, the runtime's serve takes that app.
+  start: async ({ port }) => {
+    const runtime = await start({ port, quietLambdas: false });
+    console.log(dim(`\nReady in ${seconds(process.uptime() * 1000)}`));
+    return runtime;
+  },
+  describe: (runtime) => describeApp(runtime.deployment),
   demo,
 });

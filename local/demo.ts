@@ -1,18 +1,21 @@
 /**
  * The demo stream: orders with duplicates (some arriving at the same moment), a few declined
- * payments and one invalid event, sent to the blueprint through the Step Functions API; then a
- * summary built from what the services recorded (execution histories, the table, the Lambda's
- * invocation log), not from what the demo meant to send.
+ * payments and one invalid event, sent to each of the blueprint app's workflows (payment and
+ * shipping, one table) through the Step Functions API; then a summary per workflow built from what
+ * the services recorded (execution histories, the table, the Lambda invocation log by function),
+ * not from what the demo meant to send.
  */
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   type DescribeExecutionCommandOutput,
+  DescribeStateMachineCommand,
   type HistoryEvent,
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { executionHistory, waitForExecution } from '@sfn-idempotency/local-runtime';
+import { executionHistory, type InvokeInfo, waitForExecution } from '@sfn-idempotency/local-runtime';
 import type { Order } from '../handlers/payment';
+import type { ShipmentRequest } from '../handlers/shipping';
 import { INVALID_KEY_ERROR_PREFIX, StateName } from '../lib/state-machines/names';
 
 export interface DemoEvent {
@@ -21,7 +24,8 @@ export interface DemoEvent {
   readonly event: {
     readonly source: string;
     readonly 'detail-type': string;
-    readonly detail: Partial<Order>;
+    /** What the payment handler reads (an Order) and what the shipping handler reads. */
+    readonly detail: Partial<Order & ShipmentRequest>;
   };
   /** Sent together with the events of the same burst, at the same moment. */
   readonly burst: number;
@@ -42,6 +46,8 @@ export interface DemoStreamOptions {
   readonly seed?: number;
 }
 
+const COUNTRIES = ['DE', 'FR', 'NL', 'ES', 'IT'] as const;
+
 /** A small deterministic PRNG (mulberry32), so the demo stream is the same on every machine. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -54,7 +60,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function orderPlaced(detail: Partial<Order>): DemoEvent['event'] {
+function orderPlaced(detail: Partial<Order & ShipmentRequest>): DemoEvent['event'] {
   return { source: 'shop.orders', 'detail-type': 'OrderPlaced', detail };
 }
 
@@ -75,23 +81,26 @@ export function demoStream(options: DemoStreamOptions = {}): DemoEvent[] {
   const declinedAt = new Set(
     Array.from({ length: declined }, (_, k) => concurrentOrders + k * step + Math.floor(step / 2)),
   );
-  const order = (i: number): Order => ({
+  const order = (i: number): Order & ShipmentRequest => ({
     orderId: `ord-${String(i + 1).padStart(5, '0')}`,
     amount: 500 + Math.floor(random() * 20_000),
     currency: 'EUR',
     card: declinedAt.has(i) ? 'declined' : `tok_${i}`,
+    // Not drawn from `random`, so the duplicates fall where they always did.
+    country: COUNTRIES[i % COUNTRIES.length] as string,
+    weightGrams: 250 + ((i * 7919) % 40_000),
   });
   const all = Array.from({ length: orders }, (_, i) => order(i));
 
   // Sequence of sends: originals in order, duplicates inserted later than their original.
-  const sends: Order[][] = all.map((o, i) =>
+  const sends: (Order & ShipmentRequest)[][] = all.map((o, i) =>
     i < concurrentOrders ? Array.from({ length: copies }, () => o) : [o],
   );
   const concurrentExtras = concurrentOrders * (copies - 1);
   const total = Math.round((orders + 1) / (1 - duplicateShare));
   const extra = Math.max(0, total - orders - 1 - concurrentExtras);
   for (let d = 0; d < extra; d++) {
-    const original = all[Math.floor(random() * orders)] as Order;
+    const original = all[Math.floor(random() * orders)] as Order & ShipmentRequest;
     const position = sends.findIndex((group) => group[0] === original);
     const at = position + 1 + Math.floor(random() * (sends.length - position));
     sends.splice(at, 0, [original]);
@@ -101,7 +110,10 @@ export function demoStream(options: DemoStreamOptions = {}): DemoEvent[] {
   const stream: DemoEvent[] = [];
   sends.forEach((group, burst) => {
     if (group.length === 0) {
-      stream.push({ event: orderPlaced({ amount: 1000, currency: 'EUR', card: 'tok_x' }), burst });
+      stream.push({
+        event: orderPlaced({ amount: 1000, currency: 'EUR', card: 'tok_x', country: 'DE', weightGrams: 500 }),
+        burst,
+      });
       return;
     }
     for (const o of group) stream.push({ orderId: o.orderId, event: orderPlaced(o), burst });
@@ -197,98 +209,284 @@ export async function runDemo(options: RunDemoOptions): Promise<ExecutionOutcome
   return outcomes;
 }
 
-export interface DemoSummary {
-  readonly sent: number;
-  readonly uniqueKeys: number;
-  readonly byOutcome: Readonly<Record<Outcome, number>>;
-  /** Invocations of the business Lambda, and the keys they were for. */
-  readonly businessInvocations: number;
-  readonly keysInvokedMoreThanOnceAfterSuccess: readonly string[];
-  readonly completedRecords: number;
-  readonly averageTransitions: { readonly new: number; readonly duplicate: number };
-  readonly seconds: number;
+/** One record of the idempotency table, as the demo reads it. */
+export interface DemoRecord {
+  readonly id: string;
+  readonly status: string;
+  /** The execution that holds the key (or completed it). */
+  readonly execution?: string;
 }
 
-const average = (values: number[]): number =>
-  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+/** What one business function was invoked with, as the local Lambda service saw it. */
+export interface FunctionInvocations {
+  readonly total: number;
+  /** Invocations per order id. */
+  readonly byKey: ReadonlyMap<string, number>;
+  /** Invocations whose payload was the ENVELOPE `{ idempotencyKey, event }` rather than the event. */
+  readonly envelopes: number;
+}
+
+/** The Lambda invocation log, by function: fed by `runtime.lambda.setBeforeInvoke(log.hook)`. */
+export class InvocationLog {
+  private readonly functions = new Map<
+    string,
+    { total: number; byKey: Map<string, number>; envelopes: number }
+  >();
+
+  readonly hook = (info: InvokeInfo): void => {
+    const entry = this.functions.get(info.functionName) ?? { total: 0, byKey: new Map(), envelopes: 0 };
+    this.functions.set(info.functionName, entry);
+    entry.total++;
+    const { orderId, envelope } = readPayload(info.payload);
+    if (envelope) entry.envelopes++;
+    if (orderId !== undefined) entry.byKey.set(orderId, (entry.byKey.get(orderId) ?? 0) + 1);
+  };
+
+  of(functionName: string): FunctionInvocations {
+    return this.functions.get(functionName) ?? { total: 0, byKey: new Map(), envelopes: 0 };
+  }
+}
+
+/** The order id an invocation was for, and whether it came as the envelope. */
+export function readPayload(payload: string): { orderId?: string; envelope: boolean } {
+  try {
+    const body = JSON.parse(payload) as {
+      idempotencyKey?: unknown;
+      detail?: { orderId?: unknown };
+      event?: { detail?: { orderId?: unknown } };
+    } | null;
+    const envelope = typeof body?.idempotencyKey === 'string' && body.event !== undefined;
+    const id = envelope ? body?.event?.detail?.orderId : body?.detail?.orderId;
+    return typeof id === 'string' ? { orderId: id, envelope } : { envelope };
+  } catch {
+    return { envelope: false };
+  }
+}
+
+/** `<name>` of a state machine or execution ARN (`arn:aws:states:<region>:<account>:<kind>:<name>[:…]`). */
+export const stateMachineNameOf = (arn: string): string => arn.split(':')[6] ?? '';
 
 /**
- * Puts the figures together. `invocationsByKey` counts business invocations per order id (from the
- * local Lambda's invocation hook); a key that completed must have exactly one successful invocation,
- * so a key is reported when it was invoked more often than it failed plus once.
+ * The function the workflow's business task invokes, read from the deployed definition
+ * (DescribeStateMachine): the `FunctionName` of its `lambda:invoke` task, as a function name.
  */
-export function summarize(
-  stream: readonly DemoEvent[],
-  outcomes: readonly ExecutionOutcome[],
-  invocationsByKey: ReadonlyMap<string, number>,
-  completedRecords: number,
-  seconds: number,
-): DemoSummary {
-  const byOutcome: Record<Outcome, number> = { new: 0, duplicate: 0, failed: 0, invalid: 0, other: 0 };
-  for (const o of outcomes) byOutcome[o.outcome]++;
-  const failuresByKey = new Map<string, number>();
-  for (const o of outcomes) {
-    if (o.outcome === 'failed' && o.orderId)
-      failuresByKey.set(o.orderId, (failuresByKey.get(o.orderId) ?? 0) + 1);
-  }
-  const overInvoked = [...invocationsByKey.entries()]
-    .filter(([key, count]) => count > (failuresByKey.get(key) ?? 0) + 1)
-    .map(([key]) => key);
-  return {
-    sent: stream.length,
-    uniqueKeys: new Set(stream.flatMap((e) => (e.orderId ? [e.orderId] : []))).size,
-    byOutcome,
-    businessInvocations: [...invocationsByKey.values()].reduce((a, b) => a + b, 0),
-    keysInvokedMoreThanOnceAfterSuccess: overInvoked,
-    completedRecords,
-    averageTransitions: {
-      new: average(outcomes.filter((o) => o.outcome === 'new').map((o) => o.transitions)),
-      duplicate: average(outcomes.filter((o) => o.outcome === 'duplicate').map((o) => o.transitions)),
-    },
-    seconds,
+export async function businessFunctionOf(sfn: SFNClient, stateMachineArn: string): Promise<string> {
+  const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+  const found: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (typeof node === 'object' && node !== null) {
+      const state = node as {
+        Resource?: unknown;
+        Arguments?: { FunctionName?: unknown };
+        Parameters?: { FunctionName?: unknown };
+      };
+      if (typeof state.Resource === 'string' && state.Resource.endsWith(':lambda:invoke')) {
+        const name = state.Arguments?.FunctionName ?? state.Parameters?.FunctionName;
+        if (typeof name === 'string') found.push(name);
+      }
+      Object.values(node).forEach(visit);
+    }
   };
+  visit(JSON.parse(described.definition ?? '{}'));
+  const [first] = found;
+  if (first === undefined) throw new Error(`${stateMachineArn} invokes no Lambda function`);
+  // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>], or a bare name
+  return first.startsWith('arn:') ? (first.split(':')[6] ?? first) : first;
 }
 
-/** Counts the table's COMPLETED records (a Scan: fine for a demo table). */
-export async function countCompleted(dynamodb: DynamoDBClient, tableName: string): Promise<number> {
-  let count = 0;
+/** Every record of the table (a Scan: fine for a demo table). */
+export async function readRecords(dynamodb: DynamoDBClient, tableName: string): Promise<DemoRecord[]> {
+  const records: DemoRecord[] = [];
   let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamodb.send(
       new ScanCommand({
         TableName: tableName,
         ExclusiveStartKey: start,
-        FilterExpression: '#s = :c',
+        ConsistentRead: true,
+        ProjectionExpression: 'id, #s, execution',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':c': { S: 'COMPLETED' } },
-        Select: 'COUNT',
       }),
     );
-    count += page.Count ?? 0;
+    for (const item of page.Items ?? []) {
+      records.push({
+        id: item.id?.S ?? '',
+        status: item.status?.S ?? '',
+        ...(item.execution?.S !== undefined ? { execution: item.execution.S } : {}),
+      });
+    }
     start = page.LastEvaluatedKey;
   } while (start);
-  return count;
+  return records;
 }
 
-/** The summary as a person reads it. */
+export interface WorkflowSummary {
+  /** `payment`, `shipping`. */
+  readonly label: string;
+  readonly stateMachineName: string;
+  readonly byOutcome: Readonly<Record<Outcome, number>>;
+  /** Invocations of the workflow's business function, from the Lambda invocation log. */
+  readonly businessInvocations: number;
+  /** What the function was invoked with: the ENVELOPE `{ idempotencyKey, event }` or the event itself. */
+  readonly payload: 'envelope' | 'event' | 'none';
+  /** COMPLETED records held by this workflow's executions. */
+  readonly completedRecords: number;
+  /** The key prefixes of its records (`payments` for `payments#<orderId>`). */
+  readonly recordPrefixes: readonly string[];
+  /** Why exactly once does not hold (empty: it holds), each naming the order and the evidence. */
+  readonly exactlyOnceProblems: readonly string[];
+  readonly averageTransitions: { readonly new: number; readonly duplicate: number };
+}
+
+export interface DemoSummary {
+  /** Events sent to each workflow. */
+  readonly sent: number;
+  readonly uniqueKeys: number;
+  /** The table both workflows keep their records in. */
+  readonly tableName: string;
+  readonly workflows: readonly WorkflowSummary[];
+  readonly seconds: number;
+}
+
+const average = (values: number[]): number =>
+  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+
+const countBy = (keys: readonly string[]): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
+};
+
+/**
+ * One workflow's figures, and exactly once checked three ways, each from what a service recorded:
+ * - the Lambda invocation log (by function): an order ran its business logic at most once more
+ *   than it failed (a failure frees the key, so a duplicate may run it again; a success never);
+ * - the histories: at most one execution per order reached `Processed`;
+ * - the table: each order that was processed has a COMPLETED record held by that very execution
+ *   (the fence), and no record of the workflow is left INPROGRESS.
+ */
+export function summarizeWorkflow(input: {
+  readonly label: string;
+  readonly stateMachineArn: string;
+  readonly outcomes: readonly ExecutionOutcome[];
+  readonly invocations: FunctionInvocations;
+  /** Every record of the table; the workflow's are those its executions hold. */
+  readonly records: readonly DemoRecord[];
+}): WorkflowSummary {
+  const { outcomes, invocations } = input;
+  const stateMachineName = stateMachineNameOf(input.stateMachineArn);
+  const byOutcome: Record<Outcome, number> = { new: 0, duplicate: 0, failed: 0, invalid: 0, other: 0 };
+  for (const o of outcomes) byOutcome[o.outcome]++;
+  const keysOf = (outcome: Outcome) =>
+    outcomes.flatMap((o) => (o.outcome === outcome && o.orderId ? [o.orderId] : []));
+  const failures = countBy(keysOf('failed'));
+  const processed = countBy(keysOf('new'));
+  const records = input.records.filter(
+    (r) => r.execution !== undefined && stateMachineNameOf(r.execution) === stateMachineName,
+  );
+  const keyOf = (id: string) => id.slice(id.indexOf('#') + 1);
+  const recordByKey = new Map(records.map((r) => [keyOf(r.id), r]));
+
+  const problems: string[] = [];
+  for (const [key, count] of invocations.byKey) {
+    const failed = failures.get(key) ?? 0;
+    if (count > failed + 1) {
+      problems.push(
+        `${key} ran its business logic ${count} times (${failed} failed) (Lambda invocation log)`,
+      );
+    }
+  }
+  for (const [key, count] of processed) {
+    if (count > 1) problems.push(`${key} was processed by ${count} executions (histories)`);
+  }
+  for (const o of outcomes) {
+    if (o.outcome !== 'new' || !o.orderId) continue;
+    const record = recordByKey.get(o.orderId);
+    if (record?.status !== 'COMPLETED' || record.execution !== o.executionArn) {
+      problems.push(`${o.orderId} has no COMPLETED record held by the execution that processed it (table)`);
+    }
+  }
+  for (const r of records) {
+    if (r.status !== 'COMPLETED') problems.push(`${r.id} was left ${r.status} (table)`);
+  }
+
+  return {
+    label: input.label,
+    stateMachineName,
+    byOutcome,
+    businessInvocations: invocations.total,
+    payload: invocations.total === 0 ? 'none' : invocations.envelopes > 0 ? 'envelope' : 'event',
+    completedRecords: records.filter((r) => r.status === 'COMPLETED').length,
+    recordPrefixes: [...new Set(records.map((r) => r.id.slice(0, r.id.indexOf('#'))))].sort(),
+    exactlyOnceProblems: problems,
+    averageTransitions: {
+      new: average(outcomes.filter((o) => o.outcome === 'new').map((o) => o.transitions)),
+      duplicate: average(outcomes.filter((o) => o.outcome === 'duplicate').map((o) => o.transitions)),
+    },
+  };
+}
+
+/** Distinct order ids of the stream. */
+export const distinctOrders = (stream: readonly DemoEvent[]): number =>
+  new Set(stream.flatMap((e) => (e.orderId ? [e.orderId] : []))).size;
+
+/** The summary as a person reads it: one column per workflow. */
 export function formatSummary(s: DemoSummary): string {
-  const pad = (label: string) => `  ${label.padEnd(40)}`;
-  const exactlyOnce =
-    s.keysInvokedMoreThanOnceAfterSuccess.length === 0
-      ? 'yes: no key ran its business logic again after it succeeded'
-      : `NO: ${s.keysInvokedMoreThanOnceAfterSuccess.join(', ')}`;
+  const ws = s.workflows;
+  const rows: string[][] = [
+    ['', ...ws.map((w) => w.label)],
+    ['new (business logic ran)', ...ws.map((w) => String(w.byOutcome.new))],
+    ['duplicates (answered by the guard)', ...ws.map((w) => String(w.byOutcome.duplicate))],
+    ['failed (business error, key freed)', ...ws.map((w) => String(w.byOutcome.failed))],
+    ['invalid (no order id, nothing written)', ...ws.map((w) => String(w.byOutcome.invalid))],
+    ...(ws.some((w) => w.byOutcome.other > 0)
+      ? [['other', ...ws.map((w) => String(w.byOutcome.other))]]
+      : []),
+    ['business Lambda invocations', ...ws.map((w) => String(w.businessInvocations))],
+    [
+      'the business Lambda received',
+      ...ws.map((w) => (w.payload === 'envelope' ? 'envelope' : w.payload === 'event' ? 'the event' : '-')),
+    ],
+    [
+      'completed records in the table',
+      ...ws.map(
+        (w) =>
+          `${w.completedRecords}${w.recordPrefixes.length > 0 ? ` ${w.recordPrefixes.map((p) => `${p}#…`).join(', ')}` : ''}`,
+      ),
+    ],
+    ['exactly once', ...ws.map((w) => (w.exactlyOnceProblems.length === 0 ? 'yes' : 'NO'))],
+    [
+      'states entered, new / duplicate',
+      ...ws.map(
+        (w) => `${w.averageTransitions.new.toFixed(1)} / ${w.averageTransitions.duplicate.toFixed(1)}`,
+      ),
+    ],
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+  const line = (row: readonly string[]) =>
+    `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + 2))).join('')}`.trimEnd();
+  const executions = s.sent * ws.length;
+  const allHold = ws.every((w) => w.exactlyOnceProblems.length === 0);
   return [
     'Summary',
-    `${pad('events sent')}${s.sent} (${s.uniqueKeys} distinct orders)`,
-    `${pad('new (business logic ran)')}${s.byOutcome.new}`,
-    `${pad('duplicates (answered by the guard)')}${s.byOutcome.duplicate}`,
-    `${pad('failed (payment declined, key freed)')}${s.byOutcome.failed}`,
-    `${pad('invalid (no order id, nothing written)')}${s.byOutcome.invalid}`,
-    ...(s.byOutcome.other > 0 ? [`${pad('other')}${s.byOutcome.other}`] : []),
-    `${pad('business Lambda invocations')}${s.businessInvocations} for ${s.uniqueKeys} distinct orders (${s.byOutcome.failed} of them failed)`,
-    `${pad('completed records in the table')}${s.completedRecords}`,
-    `${pad('exactly once')}${exactlyOnce}`,
-    `${pad('states entered per event')}new ${s.averageTransitions.new.toFixed(1)}, duplicate ${s.averageTransitions.duplicate.toFixed(1)}`,
-    `${pad('time taken')}${s.seconds.toFixed(1)} s (${(s.sent / Math.max(s.seconds, 0.001)).toFixed(0)} events/s)`,
+    `  ${s.sent} events (${s.uniqueKeys} distinct orders) sent to each workflow; one table holds both workflows' records:`,
+    `  ${s.tableName}`,
+    '',
+    ...rows.map(line),
+    line([
+      'time taken',
+      `${s.seconds.toFixed(1)} s for ${executions} executions (${(executions / Math.max(s.seconds, 0.001)).toFixed(0)}/s)`,
+    ]),
+    '',
+    allHold
+      ? '  Exactly once: no order ran its business logic again after it succeeded, checked per workflow\n' +
+        "  in the Lambda invocation log (by function), the table's records and the execution histories."
+      : '  Exactly once does NOT hold:',
+    ...ws.flatMap((w) => {
+      const shown = w.exactlyOnceProblems.slice(0, 5).map((p) => `    ${w.label}: ${p}`);
+      const more = w.exactlyOnceProblems.length - shown.length;
+      return more > 0 ? [...shown, `    ${w.label}: and ${more} more`] : shown;
+    }),
   ].join('\n');
 }

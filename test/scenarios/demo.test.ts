@@ -1,15 +1,25 @@
+/**
+ * The demo (local/demo.ts): its stream, how it reads an execution and checks exactly once, and the
+ * demo itself against the blueprint's CDK app as `npm start` deploys it (synthesized, or the cached
+ * assembly, then deployed by the runtime's deployer).
+ */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { LocalRuntime } from '@sfn-idempotency/local-runtime';
+import { type AppRuntime, blueprintTargets, startApp } from '../../local/app';
 import {
+  businessFunctionOf,
   classify,
-  countCompleted,
   type DemoEvent,
+  type DemoRecord,
   demoStream,
+  distinctOrders,
+  type ExecutionOutcome,
   formatSummary,
+  InvocationLog,
+  readPayload,
+  readRecords,
   runDemo,
-  summarize,
+  summarizeWorkflow,
 } from '../../local/demo';
-import { LOCAL_EXAMPLE, startBlueprintRuntime } from '../../local/deploy';
 
 describe('demoStream', () => {
   const stream = demoStream();
@@ -21,6 +31,19 @@ describe('demoStream', () => {
     const duplicates = stream.length - distinct - 1;
     expect(duplicates / stream.length).toBeGreaterThan(0.3);
     expect(duplicates / stream.length).toBeLessThan(0.36);
+  });
+
+  it('carries what both example handlers read: the order to pay and the parcel to ship', () => {
+    for (const e of stream.filter((x) => x.orderId)) {
+      expect(e.event.detail).toEqual({
+        orderId: e.orderId,
+        amount: expect.any(Number),
+        currency: 'EUR',
+        card: expect.any(String),
+        country: expect.stringMatching(/^[A-Z]{2}$/),
+        weightGrams: expect.any(Number),
+      });
+    }
   });
 
   it('has exactly one event without an order id', () => {
@@ -97,65 +120,189 @@ describe('classify', () => {
   });
 });
 
-describe('summarize', () => {
-  it('reports a key whose business logic ran twice', () => {
-    const stream = demoStream({ orders: 3, duplicateShare: 0, concurrentOrders: 0, declined: 0 });
-    const summary = summarize(stream, [], new Map([['ord-00001', 2]]), 0, 1);
-    expect(summary.keysInvokedMoreThanOnceAfterSuccess).toEqual(['ord-00001']);
-    expect(formatSummary(summary)).toContain('NO: ord-00001');
+const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:Payments-abc';
+const exec = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:Payments-abc:${name}`;
+const outcome = (
+  orderId: string,
+  o: ExecutionOutcome['outcome'],
+  name = `${orderId}-${o}`,
+): ExecutionOutcome => ({
+  executionArn: exec(name),
+  orderId,
+  status: o === 'new' || o === 'duplicate' ? 'SUCCEEDED' : 'FAILED',
+  outcome: o,
+  transitions: o === 'duplicate' ? 2 : 4,
+});
+const invocations = (byKey: Record<string, number>, envelopes = 0) => ({
+  total: Object.values(byKey).reduce((a, b) => a + b, 0),
+  byKey: new Map(Object.entries(byKey)),
+  envelopes,
+});
+const completed = (orderId: string, name = `${orderId}-new`): DemoRecord => ({
+  id: `payments#${orderId}`,
+  status: 'COMPLETED',
+  execution: exec(name),
+});
+
+describe('summarizeWorkflow', () => {
+  it('holds exactly once when the invocation log, the histories and the table agree', () => {
+    const summary = summarizeWorkflow({
+      label: 'payment',
+      stateMachineArn: SM,
+      outcomes: [outcome('o-1', 'new'), outcome('o-1', 'duplicate'), outcome('o-2', 'failed')],
+      invocations: invocations({ 'o-1': 1, 'o-2': 1 }, 2),
+      // A record of another workflow on the same table is not this workflow's.
+      records: [
+        completed('o-1'),
+        { id: 'shipping#o-1', status: 'COMPLETED', execution: exec('x').replace('Payments-abc', 'Ship-1') },
+      ],
+    });
+    expect(summary).toMatchObject({
+      stateMachineName: 'Payments-abc',
+      byOutcome: { new: 1, duplicate: 1, failed: 1, invalid: 0, other: 0 },
+      businessInvocations: 2,
+      payload: 'envelope',
+      completedRecords: 1,
+      recordPrefixes: ['payments'],
+      exactlyOnceProblems: [],
+      averageTransitions: { new: 4, duplicate: 2 },
+    });
+  });
+
+  it('reports an order whose business logic ran again after it succeeded (invocation log)', () => {
+    const summary = summarizeWorkflow({
+      label: 'payment',
+      stateMachineArn: SM,
+      outcomes: [outcome('o-1', 'new')],
+      invocations: invocations({ 'o-1': 2 }),
+      records: [completed('o-1')],
+    });
+    expect(summary.exactlyOnceProblems).toEqual([
+      'o-1 ran its business logic 2 times (0 failed) (Lambda invocation log)',
+    ]);
+    expect(
+      formatSummary({ sent: 1, uniqueKeys: 1, tableName: 't', workflows: [summary], seconds: 1 }),
+    ).toContain('payment: o-1 ran its business logic 2 times');
   });
 
   it('allows one more invocation per failed attempt', () => {
-    const stream = demoStream({ orders: 3, duplicateShare: 0, concurrentOrders: 0, declined: 0 });
-    const failed = {
-      executionArn: 'a',
-      orderId: 'ord-00002',
-      status: 'FAILED',
-      outcome: 'failed',
-      transitions: 4,
-    } as const;
-    const summary = summarize(stream, [failed], new Map([['ord-00002', 2]]), 0, 1);
-    expect(summary.keysInvokedMoreThanOnceAfterSuccess).toEqual([]);
+    const summary = summarizeWorkflow({
+      label: 'payment',
+      stateMachineArn: SM,
+      outcomes: [outcome('o-2', 'failed'), outcome('o-2', 'new')],
+      invocations: invocations({ 'o-2': 2 }),
+      records: [completed('o-2')],
+    });
+    expect(summary.exactlyOnceProblems).toEqual([]);
+  });
+
+  it('reports two executions processing one order (histories) and records the table does not back', () => {
+    const summary = summarizeWorkflow({
+      label: 'payment',
+      stateMachineArn: SM,
+      outcomes: [outcome('o-1', 'new', 'first'), outcome('o-1', 'new', 'second'), outcome('o-3', 'new')],
+      invocations: invocations({ 'o-1': 1, 'o-3': 1 }),
+      records: [
+        completed('o-1', 'second'),
+        { id: 'payments#o-9', status: 'INPROGRESS', execution: exec('y') },
+      ],
+    });
+    expect(summary.exactlyOnceProblems).toEqual([
+      'o-1 was processed by 2 executions (histories)',
+      'o-1 has no COMPLETED record held by the execution that processed it (table)',
+      'o-3 has no COMPLETED record held by the execution that processed it (table)',
+      'payments#o-9 was left INPROGRESS (table)',
+    ]);
   });
 });
 
-describe('the demo on the local runtime', () => {
-  let runtime: LocalRuntime & { workflow: { stateMachineArn: string } };
+describe('the invocation log', () => {
+  it('counts invocations per function and order id, telling the envelope from the event', () => {
+    const log = new InvocationLog();
+    const invoke = (functionName: string, payload: unknown) =>
+      log.hook({
+        functionName,
+        requestId: 'r',
+        payload: JSON.stringify(payload),
+        invocationType: 'RequestResponse',
+      });
+    invoke('pay', { idempotencyKey: 'payments#o-1', event: { detail: { orderId: 'o-1' } } });
+    invoke('pay', { idempotencyKey: 'payments#o-1', event: { detail: { orderId: 'o-1' } } });
+    invoke('ship', { detail: { orderId: 'o-1' } });
+    expect(log.of('pay')).toEqual({ total: 2, byKey: new Map([['o-1', 2]]), envelopes: 2 });
+    expect(log.of('ship')).toEqual({ total: 1, byKey: new Map([['o-1', 1]]), envelopes: 0 });
+    expect(log.of('other').total).toBe(0);
+    expect(readPayload('not json')).toEqual({ envelope: false });
+  });
+});
+
+describe('the demo on the blueprint app, deployed from its cloud assembly', () => {
+  let runtime: AppRuntime;
   beforeAll(async () => {
-    runtime = await startBlueprintRuntime({ onLambdaLog: () => {} });
-  }, 60_000);
+    runtime = await startApp({ print: false, onLambdaLog: () => {} });
+  }, 180_000);
   afterAll(async () => {
     await runtime?.stop();
   });
 
-  it('processes each order once, answers duplicates from the guard and reports it', async () => {
-    // Given a small stream with duplicates, a concurrent burst, a declined card and an invalid event
+  it('drives the payment and the shipping workflow on one table: each order once per workflow, duplicates answered by the guard', async () => {
+    // Given the app's workflows and table, found through its stack outputs
+    const targets = blueprintTargets(runtime.deployment);
+    expect(targets.workflows.map((w) => w.label)).toEqual(['payment', 'shipping']);
+    const log = new InvocationLog();
+    runtime.lambda.setBeforeInvoke(log.hook);
+    // and a small stream with duplicates, a concurrent burst, a declined card and an invalid event
     const stream = demoStream({ orders: 24, declined: 2, concurrentOrders: 2, concurrentCopies: 4, seed: 3 });
-    const invocations = new Map<string, number>();
-    runtime.lambda.setBeforeInvoke((info) => {
-      const id = (JSON.parse(info.payload) as { detail?: { orderId?: string } }).detail?.orderId;
-      if (id) invocations.set(id, (invocations.get(id) ?? 0) + 1);
-    });
 
-    // When it is sent through the Step Functions API
-    const outcomes = await runDemo({
-      sfn: runtime.clients.sfn,
-      stateMachineArn: runtime.workflow.stateMachineArn,
-      stream,
-    });
-    const completed = await countCompleted(runtime.clients.dynamodb, LOCAL_EXAMPLE.tableName);
-    const summary = summarize(stream, outcomes, invocations, completed, 1);
-
-    // Then every distinct valid order completed once and nothing ran twice
-    expect(summary.byOutcome.invalid).toBe(1);
-    expect(summary.byOutcome.other).toBe(0);
-    expect(summary.byOutcome.failed).toBeGreaterThanOrEqual(2);
-    expect(summary.byOutcome.new).toBe(22);
-    expect(summary.completedRecords).toBe(22);
-    expect(summary.byOutcome.duplicate).toBe(
-      stream.length - 1 - summary.byOutcome.new - summary.byOutcome.failed,
+    // When it is sent to both workflows through the Step Functions API
+    const outcomes = await Promise.all(
+      targets.workflows.map((w) =>
+        runDemo({ sfn: runtime.clients.sfn, stateMachineArn: w.stateMachine.arn, stream }),
+      ),
     );
-    expect(summary.keysInvokedMoreThanOnceAfterSuccess).toEqual([]);
-    expect(summary.averageTransitions).toEqual({ new: 4, duplicate: 2 });
+    const records = await readRecords(runtime.clients.dynamodb, targets.tableName);
+    const summaries = await Promise.all(
+      targets.workflows.map(async (w, i) =>
+        summarizeWorkflow({
+          label: w.label,
+          stateMachineArn: w.stateMachine.arn,
+          outcomes: outcomes[i] ?? [],
+          invocations: log.of(await businessFunctionOf(runtime.clients.sfn, w.stateMachine.arn)),
+          records,
+        }),
+      ),
+    );
+    const [payment, shipping] = summaries;
+
+    // Then every valid order completed once per workflow, with its own prefix in the one table
+    expect(distinctOrders(stream)).toBe(24);
+    expect(payment).toMatchObject({
+      byOutcome: { invalid: 1, other: 0, new: 22 },
+      completedRecords: 22,
+      recordPrefixes: ['payments'],
+      payload: 'envelope',
+      exactlyOnceProblems: [],
+      averageTransitions: { new: 4, duplicate: 2 },
+    });
+    expect(payment?.byOutcome.failed).toBeGreaterThanOrEqual(2);
+    expect(payment?.byOutcome.duplicate).toBe(stream.length - 1 - 22 - (payment?.byOutcome.failed ?? 0));
+    expect(shipping).toMatchObject({
+      byOutcome: { invalid: 1, other: 0, new: 24, failed: 0, duplicate: stream.length - 25 },
+      businessInvocations: 24,
+      completedRecords: 24,
+      recordPrefixes: ['shipping'],
+      payload: 'event',
+      exactlyOnceProblems: [],
+    });
+    expect(records).toHaveLength(22 + 24);
+    const text = formatSummary({
+      sent: stream.length,
+      uniqueKeys: 24,
+      tableName: targets.tableName,
+      workflows: summaries,
+      seconds: 1,
+    });
+    expect(text).toMatch(/completed records in the table +22 payments#… +24 shipping#…/);
+    expect(text).toContain('Exactly once: no order ran its business logic again after it succeeded');
   });
 });
