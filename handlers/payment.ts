@@ -2,7 +2,7 @@
  * Example business Lambda: captures the payment of an order.
  *
  * The pure core (`capturePayment`) decides; the handler only unwraps the event. It makes no AWS
- * calls, so the local Lambda service runs it as it is (`handlers/payment.ts#handler`).
+ * calls, so the local Lambda service runs the bundle the app deploys (`npm start`) as it is.
  */
 import { createHash } from 'node:crypto';
 
