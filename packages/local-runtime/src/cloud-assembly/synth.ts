@@ -50,6 +50,35 @@ export interface SynthesizedApp {
   readonly changedFiles?: readonly string[];
 }
 
+/** Records which files the app requires (see the file). */
+const MODULE_RECORDER = path.join(__dirname, 'record-modules.cjs');
+
+/** The files the app process recorded as required that lie outside the app folder (those inside are hashed anyway). */
+function requiredOutside(modulesFile: string, appDir: string): string[] {
+  let text = '';
+  try {
+    text = fs.readFileSync(modulesFile, 'utf8');
+    fs.rmSync(modulesFile, { force: true });
+  } catch {
+    return [];
+  }
+  const inside = path.resolve(appDir) + path.sep;
+  return [...new Set(text.split('\n').filter((file) => file !== '' && !file.startsWith(inside)))].sort();
+}
+
+/** Content hashes of the given files (a missing file hashes as 'missing', so its loss counts as a change). */
+function hashFiles(files: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    files.map((file) => {
+      try {
+        return [file, createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 16)];
+      } catch {
+        return [file, 'missing'];
+      }
+    }),
+  );
+}
+
 /** Folders never hashed: dependencies, assemblies, version control. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'cdk.out']);
 
@@ -211,6 +240,8 @@ function runApp(
 interface CacheRecord {
   readonly key: string;
   readonly files?: Readonly<Record<string, string>>;
+  /** Source files outside the app folder that the app required, with their hashes. */
+  readonly external?: Readonly<Record<string, string>>;
   readonly command: string;
   readonly appDir: string;
   readonly durationMs: number;
@@ -259,30 +290,41 @@ export async function synthesizeApp(options: SynthesizeOptions): Promise<Synthes
     .digest('hex');
 
   const record = readJsonIfAny(recordFile) as CacheRecord | undefined;
-  if (!options.force && record?.key === key && fs.existsSync(path.join(assemblyDir, 'manifest.json'))) {
+  const externalNow = hashFiles(Object.keys(record?.external ?? {}));
+  if (
+    !options.force &&
+    record?.key === key &&
+    changedBetween(record.external ?? {}, externalNow).length === 0 &&
+    fs.existsSync(path.join(assemblyDir, 'manifest.json'))
+  ) {
     return { assemblyDir, command, appDir, reused: true, durationMs: Date.now() - started, key };
   }
 
   // Written to a fresh folder first, so a failed or concurrent synth never leaves half an assembly behind.
   fs.mkdirSync(slot, { recursive: true });
   const outDir = fs.mkdtempSync(path.join(slot, 'assembly-'));
+  const modulesFile = `${outDir}.modules`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.env,
     CDK_OUTDIR: outDir,
     CDK_CONTEXT_JSON: JSON.stringify(cdkContext(appDir)),
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(MODULE_RECORDER)}`.trim(),
+    SFN_LOCAL_MODULES_FILE: modulesFile,
   };
   let result: Awaited<ReturnType<typeof runApp>>;
   try {
     result = await runApp(command, appDir, env, options.onOutput);
   } catch (error) {
     fs.rmSync(outDir, { recursive: true, force: true });
+    fs.rmSync(modulesFile, { force: true });
     throw new SynthError(
       `the app command \`${command}\` could not be started in ${appDir}: ${(error as Error).message}`,
     );
   }
   if (result.code !== 0 || !fs.existsSync(path.join(outDir, 'manifest.json'))) {
     fs.rmSync(outDir, { recursive: true, force: true });
+    fs.rmSync(modulesFile, { force: true });
     const how =
       result.code !== 0 ? `exited with ${result.signal ?? `code ${result.code}`}` : 'wrote no manifest.json';
     throw new SynthError(
@@ -297,6 +339,7 @@ export async function synthesizeApp(options: SynthesizeOptions): Promise<Synthes
     fs.rmSync(outDir, { recursive: true, force: true });
     if (!fs.existsSync(path.join(assemblyDir, 'manifest.json'))) throw error;
   }
+  const external = hashFiles(requiredOutside(modulesFile, appDir));
   const durationMs = Date.now() - started;
   fs.writeFileSync(
     recordFile,
@@ -308,12 +351,15 @@ export async function synthesizeApp(options: SynthesizeOptions): Promise<Synthes
         durationMs,
         at: new Date().toISOString(),
         files: sources.files,
+        external,
       } satisfies CacheRecord,
       null,
       2,
     ),
   );
-  const changedFiles = record?.files ? changedBetween(record.files, sources.files) : undefined;
+  const changedFiles = record?.files
+    ? [...changedBetween(record.files, sources.files), ...changedBetween(record.external ?? {}, externalNow)]
+    : undefined;
   return {
     assemblyDir,
     command,

@@ -98,3 +98,39 @@ describe('synthesizing a CDK app', () => {
     );
   });
 });
+
+describe('the synth cache and code outside the app folder', () => {
+  it('Given an app that requires a module outside its folder, when that module changes, then the app is synthesized again and the change is named', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'sfn-local-synth-outside-'));
+    try {
+      const shared = path.join(work, 'shared', 'naming.js');
+      const app = path.join(work, 'app');
+      mkdirSync(path.dirname(shared), { recursive: true });
+      mkdirSync(app);
+      writeFileSync(shared, "exports.name = 'one';\n");
+      // The smallest app the CDK CLI accepts: a manifest in CDK_OUTDIR, named after the shared module.
+      writeFileSync(
+        path.join(app, 'app.js'),
+        [
+          "const fs = require('node:fs');",
+          "const { name } = require('../shared/naming');",
+          "fs.writeFileSync(require('node:path').join(process.env.CDK_OUTDIR, 'manifest.json'), JSON.stringify({ version: '36.0.0', artifacts: {}, name }));",
+        ].join('\n'),
+      );
+      writeFileSync(path.join(app, 'cdk.json'), JSON.stringify({ app: 'node app.js' }));
+      const cacheDir = path.join(work, 'cache');
+
+      const first = await synthesizeApp({ app, cacheDir });
+      const again = await synthesizeApp({ app, cacheDir });
+      writeFileSync(shared, "exports.name = 'two';\n");
+      const afterChange = await synthesizeApp({ app, cacheDir });
+
+      expect(first.reused).toBe(false);
+      expect(again.reused).toBe(true);
+      expect(afterChange.reused).toBe(false);
+      expect(afterChange.changedFiles).toEqual([shared]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
