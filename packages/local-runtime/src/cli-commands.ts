@@ -13,7 +13,15 @@ import {
   StartExecutionCommand,
   StartSyncExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { type Command, ensurePortFree, parseCommand, USAGE, UsageError } from './cli';
+import {
+  type Command,
+  type ConsoleCommandOptions,
+  ensurePortFree,
+  PortInUseError,
+  parseCommand,
+  USAGE,
+  UsageError,
+} from './cli';
 import {
   type CloudAssemblyDeployment,
   type DeployedStateMachine,
@@ -22,9 +30,10 @@ import {
   type SynthesizedApp,
   synthesizeApp,
 } from './cloud-assembly';
+import { type ConsoleProfile, type ConsoleServer, startConsole } from './console';
 import { LOCAL_AWS_CONFIG } from './dynamodb-local';
 import { executionHistory, waitForExecution } from './executions';
-import { LOCAL_ACCOUNT, type LocalRuntime, startLocalRuntime } from './runtime';
+import { LOCAL_ACCOUNT, type LocalRuntime, type RuntimeConsoleOptions, startLocalRuntime } from './runtime';
 
 const tty = process.stdout.isTTY === true;
 export const bold = (s: string): string => (tty ? `\u001b[1m${s}\u001b[0m` : s);
@@ -81,13 +90,28 @@ export async function withRuntime<R extends LocalRuntime, T>(
   }
 }
 
-/** The endpoints, the shell exports and the SDK settings, with a project's own lines in between. */
+/**
+ * The endpoints, the shell exports and the SDK settings, with a project's own lines in between.
+ * The console's URL comes first when there is one (the runtime's, or `project.console`).
+ */
 export function endpointsText(
   runtime: LocalRuntime,
-  project: { readonly resources?: readonly string[]; readonly examples?: readonly string[] } = {},
+  project: {
+    readonly resources?: readonly string[];
+    readonly examples?: readonly string[];
+    /** The console's URL, when it was not started with the runtime. */
+    readonly console?: string;
+  } = {},
 ): string {
   const { stepFunctions, lambda, dynamodb, region } = runtime;
+  const consoleUrl = project.console ?? runtime.console?.url;
   return [
+    ...(consoleUrl
+      ? [
+          `${bold('Console')}  ${consoleUrl}  ${dim('(executions, graphs, history, records; in a browser)')}`,
+          '',
+        ]
+      : []),
     bold('Local runtime'),
     `  Step Functions   ${stepFunctions.endpoint}`,
     `  Lambda           ${lambda.endpoint}`,
@@ -283,11 +307,22 @@ export async function runDefinition(
 
 /** What a project adds to the CLI: its deployment, its lines in the endpoints text, its demo. */
 export interface CliProject<R extends LocalRuntime> {
-  /** Starts the runtime with the project deployed. @default an empty runtime */
-  start?(options: { readonly port: number }): Promise<R>;
+  /**
+   * Starts the runtime with the project deployed. Pass `console` on to startLocalRuntime, so the
+   * runtime serves the console (when it does not, the CLI starts one next to it). @default an empty runtime
+   */
+  start?(options: { readonly port: number; readonly console?: RuntimeConsoleOptions }): Promise<R>;
+  /**
+   * What the console shows about the project's workflows (outcome names, where records are), as
+   * data; `--console-profile <file>` replaces it for one run.
+   */
+  readonly consoleProfile?: ConsoleProfile;
   /** Lines about what the project deployed (resources) and commands to try (examples). */
   describe?(runtime: R): { readonly resources?: readonly string[]; readonly examples?: readonly string[] };
-  /** The `demo` command. @default `demo` is refused with a UsageError */
+  /**
+   * The `demo` command. `command.console` (absent with --no-console) carries the console's port and
+   * the profile: pass it to startLocalRuntime as `console`. @default `demo` is refused with a UsageError
+   */
   demo?(command: Extract<Command, { kind: 'demo' }>): Promise<number>;
   /** Folder that `run --function name=module#export` paths are relative to. @default process.cwd() */
   readonly baseDir?: string;
@@ -311,6 +346,57 @@ function appExamples(deployment: CloudAssemblyDeployment): string[] {
   return examples;
 }
 
+/** The console options of a command: the command's own profile, else the project's. */
+export function consoleOptionsOf(
+  options: ConsoleCommandOptions | undefined,
+  projectProfile: ConsoleProfile | undefined,
+): RuntimeConsoleOptions | undefined {
+  if (!options) return undefined;
+  const profile = options.profile ?? projectProfile;
+  return { port: options.port, ...(profile ? { profile } : {}) };
+}
+
+/**
+ * Runs `work` with the runtime's console URL: the runtime's own console, or (when a project's start
+ * did not pass the console option on) one started here against the runtime's endpoints.
+ */
+async function withConsole<T>(
+  runtime: LocalRuntime,
+  options: RuntimeConsoleOptions | undefined,
+  work: (consoleUrl: string | undefined) => Promise<T>,
+): Promise<T> {
+  if (!options || runtime.console) return work(runtime.console?.url);
+  let own: ConsoleServer | undefined;
+  try {
+    own = await startConsole({
+      stepFunctionsEndpoint: runtime.stepFunctions.endpoint,
+      dynamodbEndpoint: runtime.dynamodb.endpoint,
+      region: runtime.region,
+      credentials: LOCAL_AWS_CONFIG.credentials,
+      port: options.port,
+      profile: options.profile,
+    });
+    return await work(own.url);
+  } finally {
+    await own?.stop();
+  }
+}
+
+/** Fails fast when the console's fixed port is taken, naming the option that changes it. */
+async function ensureConsolePortFree(options: ConsoleCommandOptions | undefined): Promise<void> {
+  if (!options) return;
+  try {
+    await ensurePortFree(options.port);
+  } catch (error) {
+    if (error instanceof PortInUseError) {
+      throw new PortInUseError(
+        `the console's port ${options.port} is already in use (is another 'npm start' or 'npm run serve' running?); stop it, or pass --console-port 0 for any free port, or --no-console`,
+      );
+    }
+    throw error;
+  }
+}
+
 /**
  * `serve --app`: synthesizes the CDK app (or reuses its cached assembly) while the runtime starts,
  * deploys the assembly, prints the deployment and the endpoints, and serves until Ctrl-C.
@@ -320,6 +406,8 @@ export async function serveApp(options: {
   readonly port: number;
   readonly cwd?: string;
   readonly baseDir?: string;
+  /** The console to serve next to the runtime. */
+  readonly console?: RuntimeConsoleOptions;
 }): Promise<void> {
   const cwd = options.cwd ?? process.cwd();
   const started = Date.now();
@@ -330,7 +418,11 @@ export async function serveApp(options: {
   synthesis.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
   try {
     await withRuntime(
-      startLocalRuntime({ baseDir: options.baseDir ?? cwd, ports: { stepFunctions: options.port } }),
+      startLocalRuntime({
+        baseDir: options.baseDir ?? cwd,
+        ports: { stepFunctions: options.port },
+        ...(options.console ? { console: options.console } : {}),
+      }),
       async (runtime) => {
         const synthesized = await unlessInterrupted(synthesis);
         const deployment = await deployForCli(runtime, synthesized, { full: true });
@@ -353,20 +445,33 @@ async function dispatch<R extends LocalRuntime>(
     return 0;
   }
   if (command.kind !== 'history') await ensurePortFree(command.port);
+  if (command.kind === 'serve' || command.kind === 'demo') await ensureConsolePortFree(command.console);
   switch (command.kind) {
     case 'serve': {
+      const consoleOptions = consoleOptionsOf(command.console, project.consoleProfile);
       // A CDK app: the one named, or the one in this folder when the project deploys nothing of its own.
       const app = command.app ?? (!project.start && existsSync(path.resolve('cdk.json')) ? '.' : undefined);
       if (app !== undefined) {
-        await serveApp({ app, port: command.port, baseDir: project.baseDir });
+        await serveApp({ app, port: command.port, baseDir: project.baseDir, console: consoleOptions });
         return 0;
       }
       const start: Promise<LocalRuntime> = project.start
-        ? project.start({ port: command.port })
-        : startLocalRuntime({ baseDir: project.baseDir, ports: { stepFunctions: command.port } });
+        ? project.start({ port: command.port, ...(consoleOptions ? { console: consoleOptions } : {}) })
+        : startLocalRuntime({
+            baseDir: project.baseDir,
+            ports: { stepFunctions: command.port },
+            ...(consoleOptions ? { console: consoleOptions } : {}),
+          });
       try {
         await withRuntime(start, (runtime) =>
-          serveUntilInterrupted(endpointsText(runtime, project.describe?.(runtime as R))),
+          withConsole(runtime, consoleOptions, (consoleUrl) =>
+            serveUntilInterrupted(
+              endpointsText(runtime, {
+                ...project.describe?.(runtime as R),
+                ...(consoleUrl ? { console: consoleUrl } : {}),
+              }),
+            ),
+          ),
         );
       } catch (error) {
         if (!(error instanceof Interrupted)) throw error; // Ctrl-C is how serve ends
@@ -375,7 +480,15 @@ async function dispatch<R extends LocalRuntime>(
     }
     case 'demo':
       if (!project.demo) throw new UsageError('this CLI has no demo: it serves an empty runtime');
-      return project.demo(command);
+      // The project's profile goes with the console options, so its demo passes them on as they are.
+      return project.demo(
+        command.console
+          ? {
+              ...command,
+              console: { ...command.console, profile: command.console.profile ?? project.consoleProfile },
+            }
+          : command,
+      );
     case 'history':
       return history(command.executionArn, command.port);
     case 'run':

@@ -5,9 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
+import { type ConsoleProfile, ConsoleProfileError, validateProfile } from './console/profile';
 
 /** The well-known Step Functions port of `serve`, `demo` and `history`. */
 export const DEFAULT_PORT = 8083;
+
+/** The well-known port of the local console (a browser UI), next to Step Functions'. */
+export const DEFAULT_CONSOLE_PORT = 8084;
 
 export const USAGE = `usage: npm run local -- <command> [options]
 
@@ -30,6 +34,10 @@ options:
                              cdk.json), or the command that runs it, e.g. "npx ts-node bin/app.ts"
                              (serve, demo, run); synthesized offline and cached until its sources change
   --port <n>                 Step Functions port (serve, demo, history: default ${DEFAULT_PORT}; run: any free port)
+  --console-port <n>         port of the local console, a browser UI for executions (serve, demo:
+                             default ${DEFAULT_CONSOLE_PORT}; 0: any free port)
+  --no-console               serve, demo: no console
+  --console-profile <file>   serve, demo: a JSON console profile (outcome names, where records are)
   --events <n>               demo: distinct orders (default 200)
   --quiet                    demo: no progress line
   -h, --help                 this text
@@ -45,12 +53,25 @@ export class PortInUseError extends Error {
   override readonly name = 'PortInUseError';
 }
 
+/** The console of `serve` and `demo`: absent with --no-console. */
+export interface ConsoleCommandOptions {
+  readonly port: number;
+  /** Read from --console-profile; a project's own profile (CliProject.consoleProfile) otherwise. */
+  readonly profile?: ConsoleProfile;
+}
+
 export type Command =
   | { readonly kind: 'help' }
-  | { readonly kind: 'serve'; readonly port: number; readonly app?: string }
+  | {
+      readonly kind: 'serve';
+      readonly port: number;
+      readonly app?: string;
+      readonly console?: ConsoleCommandOptions;
+    }
   | {
       readonly kind: 'demo';
       readonly port: number;
+      readonly console?: ConsoleCommandOptions;
       readonly serve: boolean;
       readonly orders: number;
       readonly quiet: boolean;
@@ -124,11 +145,36 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values['state-machine'] !== undefined && (command !== 'run' || values.app === undefined)) {
     throw new UsageError('--state-machine chooses a state machine of the app: use it with run --app');
   }
+  const consoleGiven = ['console-port', 'console-profile'].filter(
+    (name) => values[name as 'console-port'] !== undefined,
+  );
+  if (command !== 'serve' && command !== 'demo' && (consoleGiven.length > 0 || values['no-console'])) {
+    throw new UsageError(
+      `--${consoleGiven[0] ?? 'no-console'} is an option of serve and demo, which start the console`,
+    );
+  }
+  if (values['no-console'] && consoleGiven.length > 0) {
+    throw new UsageError(`--no-console and --${consoleGiven[0]} contradict each other: choose one`);
+  }
+  const consoleOptions = (): { console?: ConsoleCommandOptions } =>
+    values['no-console']
+      ? {}
+      : {
+          console: {
+            port:
+              values['console-port'] === undefined
+                ? DEFAULT_CONSOLE_PORT
+                : integer(values['console-port'], '--console-port', 0, 65_535),
+            ...(values['console-profile'] !== undefined
+              ? { profile: readProfile(values['console-profile']) }
+              : {}),
+          },
+        };
 
   switch (command) {
     case 'serve':
       noMoreArguments(0);
-      return { kind: 'serve', port: port(DEFAULT_PORT), ...app };
+      return { kind: 'serve', port: port(DEFAULT_PORT), ...app, ...consoleOptions() };
     case 'demo':
       noMoreArguments(0);
       return {
@@ -138,6 +184,7 @@ export function parseCommand(argv: readonly string[]): Command {
         orders: integer(values.events, '--events', 1, 100_000),
         quiet: values.quiet,
         ...app,
+        ...consoleOptions(),
       };
     case 'history': {
       noMoreArguments(1);
@@ -211,6 +258,26 @@ export function parseCommand(argv: readonly string[]): Command {
   }
 }
 
+/** Reads and checks a --console-profile file. */
+function readProfile(file: string): ConsoleProfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot read the console profile ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
+  }
+  try {
+    return validateProfile(JSON.parse(text));
+  } catch (error) {
+    const reason =
+      error instanceof ConsoleProfileError ? error.message : `not JSON: ${(error as Error).message}`;
+    throw new UsageError(`${file}: ${reason}`);
+  }
+}
+
 function parse(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
@@ -226,6 +293,9 @@ function parse(argv: readonly string[]) {
       set: { type: 'string', multiple: true, default: [] },
       app: { type: 'string' },
       'state-machine': { type: 'string' },
+      'console-port': { type: 'string' },
+      'console-profile': { type: 'string' },
+      'no-console': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

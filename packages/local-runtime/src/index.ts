@@ -5,6 +5,7 @@
 export * from './cli';
 export * from './cli-commands';
 export * from './cloud-assembly';
+export * from './console';
 export { placeholdersOf, substitute, UnknownPlaceholderError } from './definition-substitutions';
 export {
   type CreatedTable,

@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { type ConsoleProfile, type ConsoleServer, startConsole } from './console';
 import { substitute } from './definition-substitutions';
 import {
   createTable,
@@ -40,6 +41,23 @@ export interface LocalRuntimeOptions {
   readonly baseDir?: string;
   /** Where the local Lambda's handlers print (default: this process's stdout/stderr). */
   readonly onLambdaLog?: (functionName: string, text: string) => void;
+  /** Finished executions the Step Functions service keeps in memory. @default 10000 */
+  readonly maxRetainedExecutions?: number;
+  /**
+   * Serves the local console (a browser UI for executions) next to the services; absent: none.
+   * The CLI's `serve` and `demo` start it on DEFAULT_CONSOLE_PORT (8084).
+   */
+  readonly console?: RuntimeConsoleOptions;
+}
+
+/** The console of a runtime: it reads the runtime's Step Functions and DynamoDB endpoints. */
+export interface RuntimeConsoleOptions {
+  /** 0 or absent: any free port. */
+  readonly port?: number;
+  /** What the project says about its workflows (outcome names, where records are), as data. */
+  readonly profile?: ConsoleProfile;
+  /** Milliseconds between refreshes of a page that can change. @default 2000 */
+  readonly refreshMs?: number;
 }
 
 /** A state machine to create, as CloudFormation would from a template. */
@@ -77,6 +95,8 @@ export interface LocalRuntime {
   readonly events: LocalEventBus;
   /** The EventBridge PutEvents endpoint: events sent there go through the same rules. */
   readonly eventBridge: EventBridgeService;
+  /** The local console, when `console` was given: `runtime.console.url`. */
+  readonly console?: ConsoleServer;
   /** SDK clients pointed at the local services. */
   readonly clients: {
     readonly sfn: SFNClient;
@@ -129,6 +149,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region,
       accountId,
       timeScale: options.timeScale,
+      maxRetainedExecutions: options.maxRetainedExecutions,
     });
   } catch (error) {
     integrations.destroy();
@@ -159,6 +180,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await Promise.all([dynamodb.stop(), lambda.stop()]);
     throw error;
   }
+  let consoleServer: ConsoleServer | undefined;
+  if (options.console) {
+    try {
+      consoleServer = await startConsole({
+        stepFunctionsEndpoint: stepFunctions.endpoint,
+        dynamodbEndpoint: dynamodb.endpoint,
+        region,
+        credentials: LOCAL_AWS_CONFIG.credentials,
+        port: options.console.port,
+        profile: options.console.profile,
+        refreshMs: options.console.refreshMs,
+      });
+    } catch (error) {
+      events.close();
+      sfn.destroy();
+      ddb.destroy();
+      await eventBridge.stop();
+      await stepFunctions.stop();
+      integrations.destroy();
+      await Promise.all([dynamodb.stop(), lambda.stop()]);
+      throw error;
+    }
+  }
   const eventBridgeClient = new EventBridgeClient({ ...clientConfig, endpoint: eventBridge.endpoint });
   const roleArn = (name: string) => `arn:aws:iam::${accountId}:role/${name}-role`;
   let stopped = false;
@@ -171,6 +215,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     integrations,
     events,
     eventBridge,
+    ...(consoleServer ? { console: consoleServer } : {}),
     clients: { sfn, dynamodb: ddb, eventBridge: eventBridgeClient },
     registerFunction(name, config) {
       lambda.register(name, config);
@@ -196,6 +241,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     async stop() {
       if (stopped) return;
       stopped = true;
+      await consoleServer?.stop();
       sfn.destroy();
       ddb.destroy();
       eventBridgeClient.destroy();

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  DEFAULT_CONSOLE_PORT,
   DEFAULT_PORT,
   ensurePortFree,
   PortInUseError,
@@ -37,10 +38,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('parseCommand', () => {
   it('gives serve, demo and history the well-known port and run any free port', () => {
-    expect(parseCommand(['serve'])).toEqual({ kind: 'serve', port: DEFAULT_PORT });
+    expect(parseCommand(['serve'])).toEqual({
+      kind: 'serve',
+      port: DEFAULT_PORT,
+      console: { port: DEFAULT_CONSOLE_PORT },
+    });
     expect(parseCommand(['demo', '--serve'])).toEqual({
       kind: 'demo',
       port: DEFAULT_PORT,
+      console: { port: DEFAULT_CONSOLE_PORT },
       serve: true,
       orders: 200,
       quiet: false,
@@ -96,6 +102,44 @@ describe('parseCommand', () => {
     );
     expect(() => parseCommand(['run', machine, '--function', 'pay'])).toThrow(
       /--function must look like name=/,
+    );
+  });
+});
+
+describe('parseCommand: the console options', () => {
+  it('takes --console-port (0: any free port) and --no-console for serve and demo', () => {
+    expect(parseCommand(['serve', '--console-port', '0'])).toMatchObject({ console: { port: 0 } });
+    expect(parseCommand(['demo', '--console-port', '9000'])).toMatchObject({ console: { port: 9000 } });
+    expect(parseCommand(['serve', '--no-console'])).not.toHaveProperty('console');
+  });
+
+  it('reads and checks a --console-profile file', () => {
+    const good = join(dir, 'profile.json');
+    writeFileSync(
+      good,
+      JSON.stringify({ outcomes: [{ id: 'new', label: 'New', when: { enteredState: 'Processed' } }] }),
+    );
+    expect(parseCommand(['serve', '--console-profile', good])).toMatchObject({
+      console: { port: DEFAULT_CONSOLE_PORT, profile: { outcomes: [{ id: 'new' }] } },
+    });
+    const bad = join(dir, 'bad-profile.json');
+    writeFileSync(bad, JSON.stringify({ outcomes: [{ id: 'new', label: 'New', when: {} }] }));
+    expect(() => parseCommand(['serve', '--console-profile', bad])).toThrow(
+      /outcomes\[0\]\.when needs at least one of enteredState/,
+    );
+    expect(() => parseCommand(['serve', '--console-profile', join(dir, 'missing.json')])).toThrow(
+      /cannot read the console profile .*no such file/,
+    );
+  });
+
+  it('refuses the console options where there is no console, and contradictions', () => {
+    expect(() => parseCommand(['run', machine, '--console-port', '1'])).toThrow(UsageError);
+    expect(() => parseCommand(['history', 'arn:aws:states:x', '--no-console'])).toThrow(
+      /--no-console is an option of serve and demo/,
+    );
+    expect(() => parseCommand(['serve', '--no-console', '--console-port', '1'])).toThrow(/contradict/);
+    expect(() => parseCommand(['serve', '--console-port', 'x'])).toThrow(
+      /--console-port must be a whole number/,
     );
   });
 });

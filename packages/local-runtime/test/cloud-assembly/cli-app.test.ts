@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { DEFAULT_PORT, parseCommand, UsageError } from '../../src/cli';
+import { DEFAULT_CONSOLE_PORT, DEFAULT_PORT, parseCommand, UsageError } from '../../src/cli';
 import { chooseStateMachine } from '../../src/cli-commands';
 import type { CloudAssemblyDeployment } from '../../src/cloud-assembly/report';
 import { FIXTURE_APP, synthesizeFixture } from './fixture';
@@ -17,6 +17,7 @@ describe('--app on the command line', () => {
       kind: 'serve',
       port: DEFAULT_PORT,
       app: 'npx ts-node bin/app.ts',
+      console: { port: DEFAULT_CONSOLE_PORT },
     });
     expect(parseCommand(['demo', '--app', 'cdk.out'])).toMatchObject({ kind: 'demo', app: 'cdk.out' });
     expect(parseCommand(['run', '--app', '.', '--state-machine', 'orders', '--input', '{"a":1}'])).toEqual({
