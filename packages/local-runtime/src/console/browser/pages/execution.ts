@@ -34,6 +34,17 @@ const VIEWS: readonly [View, string][] = [
   ['events', 'Event view'],
 ];
 
+/** One line for a cause: a Lambda error document's message, or the start of the text. */
+function causeSummary(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: shown as it is
+  }
+  return cause.length > 160 ? `${cause.slice(0, 159)}…` : cause;
+}
+
 const stepBadge = (visit: Pick<StepVisit, 'status'>) =>
   badge(STEP_LOOKS[visit.status] ?? { icon: '•', label: visit.status, tone: 'neutral' });
 
@@ -301,7 +312,13 @@ export async function executionPage(context: PageContext): Promise<Page> {
           ],
           [
             'Resource',
-            typeof definition?.Resource === 'string' ? h('code', null, definition.Resource) : undefined,
+            typeof definition?.Resource === 'string'
+              ? h(
+                  'code',
+                  { title: definition.Resource },
+                  definition.Resource.replace(/^arn:aws:states:::/, ''),
+                )
+              : undefined,
           ],
           ['Attempts', visit.attempts.length > 0 ? String(visit.attempts.length) : undefined],
         ]),
@@ -372,7 +389,14 @@ export async function executionPage(context: PageContext): Promise<Page> {
                       badge({ icon: '✖', label: 'Failed', tone: 'danger' }),
                       ' ',
                       h('code', null, attempt.error),
-                      attempt.cause ? h('div', { class: 'muted small' }, attempt.cause.slice(0, 300)) : null,
+                      attempt.cause
+                        ? h(
+                            'details',
+                            { class: 'small' },
+                            h('summary', null, causeSummary(attempt.cause)),
+                            h('pre', { class: 'cause', tabindex: 0 }, prettyJson(attempt.cause)),
+                          )
+                        : null,
                     ]
                   : index === visit.attempts.length - 1 && visit.status === 'running'
                     ? badge({ icon: '◔', label: 'In progress', tone: 'running' })

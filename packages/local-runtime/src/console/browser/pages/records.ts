@@ -212,7 +212,7 @@ export async function recordPage(context: PageContext): Promise<Page> {
       h(
         'p',
         { class: 'muted' },
-        `Found by reading the histories of ${machineName}'s executions for this key (${formatCount(c.classified)} of ${formatCount(c.finished)} finished executions read${c.classified < c.finished ? ', more are being read' : ''}). The record names its owner; the others are duplicates or earlier attempts.`,
+        `Found by reading the histories of the executions of ${machineName} for this key (${formatCount(c.classified)} of ${formatCount(c.finished)} finished executions read${c.classified < c.finished ? ', more are being read' : ''}). The record names its owner; the others are duplicates or earlier attempts.`,
       ),
       h(
         'div',
