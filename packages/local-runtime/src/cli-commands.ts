@@ -397,6 +397,37 @@ async function ensureConsolePortFree(options: ConsoleCommandOptions | undefined)
   }
 }
 
+/** `console`: the console alone, against any Step Functions endpoint, until Ctrl-C. */
+export async function serveConsole(
+  command: Extract<Command, { kind: 'console' }>,
+  projectProfile?: ConsoleProfile,
+): Promise<void> {
+  const server = await startConsole({
+    stepFunctionsEndpoint: command.stepFunctionsEndpoint,
+    dynamodbEndpoint: command.dynamodbEndpoint,
+    region: command.region,
+    port: command.console.port,
+    profile: command.console.profile ?? projectProfile,
+  });
+  try {
+    await unlessInterrupted(
+      serveUntilInterrupted(
+        [
+          `${bold('Console')}  ${server.url}  ${dim('(executions, graphs, history, records; in a browser)')}`,
+          `  reads Step Functions at ${command.stepFunctionsEndpoint}`,
+          command.dynamodbEndpoint
+            ? `  reads DynamoDB at ${command.dynamodbEndpoint}`
+            : dim('  no DynamoDB endpoint (--dynamodb-endpoint): no records pages'),
+        ].join('\n'),
+      ),
+    );
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+  } finally {
+    await server.stop();
+  }
+}
+
 /**
  * `serve --app`: synthesizes the CDK app (or reuses its cached assembly) while the runtime starts,
  * deploys the assembly, prints the deployment and the endpoints, and serves until Ctrl-C.
@@ -444,8 +475,10 @@ async function dispatch<R extends LocalRuntime>(
     console.log(USAGE);
     return 0;
   }
-  if (command.kind !== 'history') await ensurePortFree(command.port);
-  if (command.kind === 'serve' || command.kind === 'demo') await ensureConsolePortFree(command.console);
+  if (command.kind !== 'history' && command.kind !== 'console') await ensurePortFree(command.port);
+  if (command.kind === 'serve' || command.kind === 'demo' || command.kind === 'console') {
+    await ensureConsolePortFree(command.console);
+  }
   switch (command.kind) {
     case 'serve': {
       const consoleOptions = consoleOptionsOf(command.console, project.consoleProfile);
@@ -491,6 +524,9 @@ async function dispatch<R extends LocalRuntime>(
       );
     case 'history':
       return history(command.executionArn, command.port);
+    case 'console':
+      await serveConsole(command, project.consoleProfile);
+      return 0;
     case 'run':
       return runDefinition(command, project.baseDir);
   }

@@ -21,6 +21,11 @@ commands:
                              CDK app is synthesized and its cloud assembly deployed
   demo [--serve]             send the demo stream and print a summary (--serve: keep serving afterwards)
   history <executionArn>     print an execution's history from a running 'serve' / 'npm start'
+  console                    only the console, against any Step Functions endpoint (a running 'serve'
+                             on --port, or --sfn-endpoint; default $AWS_ENDPOINT_URL_SFN), until Ctrl-C
+      --sfn-endpoint <url>   the Step Functions endpoint to read (and start and stop executions through)
+      --dynamodb-endpoint <url>   the DynamoDB endpoint of the records pages (default $AWS_ENDPOINT_URL_DYNAMODB)
+      --region <region>      (default $AWS_REGION, else us-east-1)
   run <definition.json>      run a state machine definition once and print its history and output
       --input <json>         execution input (default {})
       --function <name>=<module#export>   register a local Lambda function; \${Lambda:<name>} in the
@@ -37,7 +42,7 @@ options:
   --console-port <n>         port of the local console, a browser UI for executions (serve, demo:
                              default ${DEFAULT_CONSOLE_PORT}; 0: any free port)
   --no-console               serve, demo: no console
-  --console-profile <file>   serve, demo: a JSON console profile (outcome names, where records are)
+  --console-profile <file>   serve, demo, console: a JSON console profile (outcome names, where records are)
   --events <n>               demo: distinct orders (default 200)
   --quiet                    demo: no progress line
   -h, --help                 this text
@@ -79,6 +84,13 @@ export type Command =
       readonly app?: string;
     }
   | { readonly kind: 'history'; readonly port: number; readonly executionArn: string }
+  | {
+      readonly kind: 'console';
+      readonly stepFunctionsEndpoint: string;
+      readonly dynamodbEndpoint?: string;
+      readonly region: string;
+      readonly console: ConsoleCommandOptions;
+    }
   | {
       readonly kind: 'run';
       readonly port: number;
@@ -148,10 +160,16 @@ export function parseCommand(argv: readonly string[]): Command {
   const consoleGiven = ['console-port', 'console-profile'].filter(
     (name) => values[name as 'console-port'] !== undefined,
   );
-  if (command !== 'serve' && command !== 'demo' && (consoleGiven.length > 0 || values['no-console'])) {
+  const starts = command === 'serve' || command === 'demo' || command === 'console';
+  if (!starts && (consoleGiven.length > 0 || values['no-console'])) {
     throw new UsageError(
       `--${consoleGiven[0] ?? 'no-console'} is an option of serve and demo, which start the console`,
     );
+  }
+  for (const option of ['sfn-endpoint', 'dynamodb-endpoint', 'region'] as const) {
+    if (values[option] !== undefined && command !== 'console') {
+      throw new UsageError(`--${option} is an option of the console command`);
+    }
   }
   if (values['no-console'] && consoleGiven.length > 0) {
     throw new UsageError(`--no-console and --${consoleGiven[0]} contradict each other: choose one`);
@@ -186,6 +204,38 @@ export function parseCommand(argv: readonly string[]): Command {
         ...app,
         ...consoleOptions(),
       };
+    case 'console': {
+      noMoreArguments(0);
+      if (values['no-console']) throw new UsageError('--no-console leaves the console command nothing to do');
+      const endpoint = (value: string | undefined, option: string) => {
+        if (value === undefined || value === '') return undefined;
+        try {
+          const url = new URL(value);
+          if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+          return value.replace(/\/$/, '');
+        } catch {
+          throw new UsageError(
+            `${option} must be an http(s) URL such as http://127.0.0.1:8083, got ${JSON.stringify(value)}`,
+          );
+        }
+      };
+      const stepFunctionsEndpoint =
+        endpoint(values['sfn-endpoint'], '--sfn-endpoint') ??
+        (values.port === undefined
+          ? endpoint(process.env.AWS_ENDPOINT_URL_SFN, 'AWS_ENDPOINT_URL_SFN')
+          : undefined) ??
+        `http://127.0.0.1:${port(DEFAULT_PORT)}`;
+      const dynamodbEndpoint =
+        endpoint(values['dynamodb-endpoint'], '--dynamodb-endpoint') ??
+        endpoint(process.env.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB');
+      return {
+        kind: 'console',
+        stepFunctionsEndpoint,
+        ...(dynamodbEndpoint ? { dynamodbEndpoint } : {}),
+        region: values.region ?? process.env.AWS_REGION ?? 'us-east-1',
+        console: consoleOptions().console ?? { port: DEFAULT_CONSOLE_PORT },
+      };
+    }
     case 'history': {
       noMoreArguments(1);
       const executionArn = rest[0];
@@ -296,6 +346,9 @@ function parse(argv: readonly string[]) {
       'console-port': { type: 'string' },
       'console-profile': { type: 'string' },
       'no-console': { type: 'boolean', default: false },
+      'sfn-endpoint': { type: 'string' },
+      'dynamodb-endpoint': { type: 'string' },
+      region: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

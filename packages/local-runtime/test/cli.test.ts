@@ -144,6 +144,53 @@ describe('parseCommand: the console options', () => {
   });
 });
 
+describe('parseCommand: the console command', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('reads a running serve on --port, or the endpoints given, or those of the shell exports', () => {
+    delete process.env.AWS_ENDPOINT_URL_SFN;
+    delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    delete process.env.AWS_REGION;
+    expect(parseCommand(['console'])).toEqual({
+      kind: 'console',
+      stepFunctionsEndpoint: `http://127.0.0.1:${DEFAULT_PORT}`,
+      region: 'us-east-1',
+      console: { port: DEFAULT_CONSOLE_PORT },
+    });
+    expect(parseCommand(['console', '--port', '9000'])).toMatchObject({
+      stepFunctionsEndpoint: 'http://127.0.0.1:9000',
+    });
+    process.env.AWS_ENDPOINT_URL_SFN = 'http://127.0.0.1:4566/';
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:8000';
+    process.env.AWS_REGION = 'eu-west-1';
+    expect(parseCommand(['console', '--console-port', '0'])).toEqual({
+      kind: 'console',
+      stepFunctionsEndpoint: 'http://127.0.0.1:4566',
+      dynamodbEndpoint: 'http://127.0.0.1:8000',
+      region: 'eu-west-1',
+      console: { port: 0 },
+    });
+    expect(
+      parseCommand(['console', '--sfn-endpoint', 'https://states.eu-west-1.amazonaws.com']),
+    ).toMatchObject({
+      stepFunctionsEndpoint: 'https://states.eu-west-1.amazonaws.com',
+    });
+  });
+
+  it('refuses an endpoint that is not a URL, and the endpoint options elsewhere', () => {
+    expect(() => parseCommand(['console', '--sfn-endpoint', 'localhost:8083'])).toThrow(
+      /must be an http\(s\) URL/,
+    );
+    expect(() => parseCommand(['serve', '--sfn-endpoint', 'http://127.0.0.1:1'])).toThrow(
+      /--sfn-endpoint is an option of the console command/,
+    );
+    expect(() => parseCommand(['console', '--no-console'])).toThrow(/nothing to do/);
+  });
+});
+
 describe('placeholdersIn', () => {
   it('lists each placeholder once', () => {
     expect(placeholdersIn('${A} ${Lambda:x} ${A} $notOne {B}')).toEqual(['${A}', '${Lambda:x}']);

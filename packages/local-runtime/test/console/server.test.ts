@@ -4,6 +4,9 @@
  * records and the executions that touched a key, start and stop, and the request checks.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import type {
   ExecutionDetail,
   ExecutionPage,
@@ -148,6 +151,12 @@ describe('the console API', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.name).toBe('ExecutionAlreadyExists');
 
+    // Stop it once the business function runs (its claim is written first).
+    for (let i = 0; i < 100; i++) {
+      const running = (await get<ExecutionDetail>('/api/state-machines/orders/executions/slow-api')).body;
+      if (running.analysis.states.RunBusinessLogic?.status === 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const stopped = await post('/api/state-machines/orders/executions/slow-api/stop', { error: 'Test.Stop' });
     expect(stopped.status).toBe(200);
     const detail = (await get<ExecutionDetail>('/api/state-machines/orders/executions/slow-api')).body;
@@ -207,42 +216,70 @@ describe('a console without a profile', () => {
   });
 });
 
-describe('sfn-local serve', () => {
-  it('prints the console URL with the endpoints and serves it until Ctrl-C', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        'bin/sfn-local.ts',
-        'serve',
-        '--port',
-        '0',
-        '--console-port',
-        '0',
-      ],
-      { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no console line in: ${out}`)), 45_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /Console\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (match?.[1] && /Serving/.test(out)) {
-            clearTimeout(timer);
-            resolve(match[1]);
-          }
-        });
+/** Runs sfn-local with `args` until it prints the console's URL and "Serving", checks, then Ctrl-C. */
+async function whileServing(args: readonly string[], check: (url: string) => Promise<void>): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'bin/sfn-local.ts', ...args],
+    {
+      cwd: PACKAGE_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`no console line in: ${out}`)), 45_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /Console\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (match?.[1] && /Serving/.test(out)) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
       });
+    });
+    await check(url);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
+  }
+}
+
+describe('sfn-local', () => {
+  it('serve prints the console URL with the endpoints and serves it until Ctrl-C', async () => {
+    await whileServing(['serve', '--port', '0', '--console-port', '0'], async (url) => {
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Step Functions local console');
-    } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      await exited;
-    }
+    });
+  }, 60_000);
+
+  it('console serves the console alone against another endpoint, with a profile from a file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'console-'));
+    const profileFile = path.join(dir, 'profile.json');
+    writeFileSync(profileFile, JSON.stringify(IDEMPOTENCY_PROFILE));
+    const { runtime } = fixture;
+    await whileServing(
+      [
+        'console',
+        '--sfn-endpoint',
+        runtime.stepFunctions.endpoint,
+        '--dynamodb-endpoint',
+        runtime.dynamodb.endpoint,
+        '--console-port',
+        '0',
+        '--console-profile',
+        profileFile,
+      ],
+      async (url) => {
+        const response = await fetch(
+          `${url}/api/state-machines/orders/records/${encodeURIComponent('order#o-1')}`,
+        );
+        const record = (await response.json()) as RecordDetail;
+        expect(record.record?.owner).toBe(executions.new);
+      },
+    );
   }, 60_000);
 });
