@@ -150,23 +150,44 @@ const isSuccess = (type: string) =>
 /** Analyses a whole history (in order, as GetExecutionHistory returns it). */
 export function analyzeHistory(events: readonly HistoryEventLike[], statusHint?: string): ExecutionAnalysis {
   const visits: OpenVisit[] = [];
-  const stack: OpenVisit[] = [];
+  /** Visits entered and not exited yet, in order of entry. */
+  const open: OpenVisit[] = [];
+  /**
+   * Which visit each event belongs to, and the depth a state entered after it has. Events name the
+   * event before them in their own flow (`previousEventId`), so the branches of a Parallel state and
+   * the iterations of a Map state, which interleave, are told apart.
+   */
+  const ownerOf = new Map<number, OpenVisit | undefined>();
+  const depthAfter = new Map<number, number>();
   const stepOfEvent: Record<number, string> = {};
   let status = statusHint ?? 'RUNNING';
   let error: string | undefined;
   let cause: string | undefined;
   let started: number | undefined;
+  const innermostOpen = (test: (visit: OpenVisit) => boolean) => {
+    for (let i = open.length - 1; i >= 0; i--) {
+      const visit = open[i];
+      if (visit && test(visit)) return visit;
+    }
+    return undefined;
+  };
   for (const event of events) {
     const type = String(event.type ?? '');
     const id = Number(event.id ?? 0);
+    const previous = event.previousEventId;
+    const known = previous !== undefined && ownerOf.has(previous);
+    const previousOwner = known ? ownerOf.get(previous) : open[open.length - 1];
+    const previousDepth = known ? (depthAfter.get(previous) ?? 0) : (previousOwner?.depth ?? 0);
     const d = details(event);
     const at = time(event.timestamp);
     if (type === 'ExecutionStarted') started = at;
+    let owner: OpenVisit | undefined = previousOwner;
+    let depth = owner?.depth ?? previousDepth;
     if (type.endsWith('StateEntered')) {
       const visit: OpenVisit = {
         name: String(d.name ?? ''),
         type: type.slice(0, -'StateEntered'.length),
-        depth: stack.length,
+        depth: previousDepth,
         enteredEventId: id,
         entered: at,
         input: text(d.input),
@@ -176,16 +197,15 @@ export function analyzeHistory(events: readonly HistoryEventLike[], statusHint?:
         failState: type === 'FailStateEntered',
       };
       visits.push(visit);
-      stack.push(visit);
-      stepOfEvent[id] = visit.name;
-      continue;
-    }
-    const current = stack[stack.length - 1];
-    if (type.endsWith('StateExited')) {
+      open.push(visit);
+      owner = visit;
+      depth = visit.depth;
+    } else if (type.endsWith('StateExited')) {
       const name = String(d.name ?? '');
-      // The innermost open visit of that name (Parallel branches close in any order).
-      const index = stack.map((v) => v.name).lastIndexOf(name);
-      const visit = index >= 0 ? stack[index] : undefined;
+      const visit =
+        previousOwner?.name === name && open.includes(previousOwner)
+          ? previousOwner
+          : innermostOpen((v) => v.name === name);
       if (visit) {
         visit.exitedEventId = id;
         visit.exited = at;
@@ -193,38 +213,52 @@ export function analyzeHistory(events: readonly HistoryEventLike[], statusHint?:
         if (d.assignedVariables && typeof d.assignedVariables === 'object') {
           visit.assignedVariables = d.assignedVariables as Record<string, string>;
         }
-        stack.splice(index, 1);
-        stepOfEvent[id] = visit.name;
+        open.splice(open.indexOf(visit), 1);
+        owner = visit;
+        depth = visit.depth;
       }
-      continue;
-    }
-    if (type in ENDED) {
+    } else if (type.startsWith('MapIteration')) {
+      // An iteration's events name their Map state; the states inside run one level deeper.
+      const name = String(d.name ?? '');
+      owner = innermostOpen((v) => v.type === 'Map' && (name === '' || v.name === name));
+      depth = (owner?.depth ?? 0) + 1;
+    } else if (/^(Parallel|Map)State/.test(type)) {
+      const kind = type.startsWith('Parallel') ? 'Parallel' : 'Map';
+      owner =
+        previousOwner?.type === kind && open.includes(previousOwner)
+          ? previousOwner
+          : innermostOpen((v) => v.type === kind);
+      depth = (owner?.depth ?? 0) + (type === 'ParallelStateStarted' ? 1 : 0);
+    } else if (type in ENDED) {
       status = ENDED[type] ?? status;
       error = text(d.error) ?? error;
       cause = text(d.cause) ?? cause;
-      if (current) stepOfEvent[id] = current.name;
-      continue;
+    } else if (owner) {
+      if (/(TaskScheduled|LambdaFunctionScheduled|ActivityScheduled)$/.test(type)) {
+        owner.attempts.push({
+          scheduledEventId: id,
+          resourceType: text(d.resourceType),
+          resource: text(d.resource),
+          parameters: text(d.parameters) ?? text(d.input),
+        });
+      }
     }
-    if (!current) continue;
-    stepOfEvent[id] = current.name;
-    if (/(TaskScheduled|LambdaFunctionScheduled|ActivityScheduled)$/.test(type)) {
-      current.attempts.push({
-        scheduledEventId: id,
-        resourceType: text(d.resourceType),
-        resource: text(d.resource),
-        parameters: text(d.parameters) ?? text(d.input),
-      });
-    } else if (isFailure(type)) {
-      const failure = { error: text(d.error), cause: text(d.cause) };
-      current.failures.push(failure);
-      current.lastFailed = true;
-      const attempt = current.attempts[current.attempts.length - 1];
-      if (attempt && attempt.error === undefined) Object.assign(attempt, failure);
-    } else if (isSuccess(type)) {
-      current.lastFailed = false;
-      const attempt = current.attempts[current.attempts.length - 1];
-      if (attempt) attempt.result = text(d.output);
+    if (owner && !(type in ENDED) && (isFailure(type) || isSuccess(type))) {
+      if (isFailure(type)) {
+        const failure = { error: text(d.error), cause: text(d.cause) };
+        owner.failures.push(failure);
+        owner.lastFailed = true;
+        const attempt = owner.attempts[owner.attempts.length - 1];
+        if (attempt && attempt.error === undefined) Object.assign(attempt, failure);
+      } else {
+        owner.lastFailed = false;
+        const attempt = owner.attempts[owner.attempts.length - 1];
+        if (attempt) attempt.result = text(d.output);
+      }
     }
+    ownerOf.set(id, owner);
+    depthAfter.set(id, depth);
+    if (owner) stepOfEvent[id] = owner.name;
   }
   if (status === 'FAILED' && error === undefined) {
     const lastFailure = visits.flatMap((visit) => visit.failures).pop();

@@ -233,6 +233,44 @@ describe('analyzeHistory on histories the engine writes', () => {
     expect(outcomeOf(stopped, rules)).toBe('none');
   });
 
+  it('tells the interleaved branches of a Parallel state and the iterations of a Map state apart', async () => {
+    const { execution } = await run(
+      jsonata({
+        Fan: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'A', States: { A: { Type: 'Wait', Seconds: 2, End: true } } },
+            {
+              StartAt: 'B',
+              States: { B: { Type: 'Wait', Seconds: 1, Next: 'B2' }, B2: { Type: 'Pass', End: true } },
+            },
+          ],
+          Output: '{% $states.input %}',
+          Next: 'Each',
+        },
+        Each: {
+          Type: 'Map',
+          Items: '{% $states.input.items %}',
+          ItemProcessor: { StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } },
+          End: true,
+        },
+      }),
+      { items: [1, 2] },
+    );
+    const analysis = analyzeHistory(execution.events);
+    expect(analysis.visits.map((visit) => [visit.name, visit.depth, visit.status])).toEqual([
+      ['Fan', 0, 'succeeded'],
+      ['A', 1, 'succeeded'],
+      ['B', 1, 'succeeded'],
+      ['B2', 1, 'succeeded'],
+      ['Each', 0, 'succeeded'],
+      ['Item', 1, 'succeeded'],
+      ['Item', 1, 'succeeded'],
+    ]);
+    expect(analysis.transitions.map((t) => t.to)).toEqual(['Fan', 'Each', END]);
+    expect(analysis.states.Item?.visits).toBe(2);
+  });
+
   it('gives no record key for an empty key (an invalid event writes nothing)', () => {
     const events = [
       { id: 1, type: 'ExecutionStarted', timestamp: new Date(0) },

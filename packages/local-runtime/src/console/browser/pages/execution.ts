@@ -34,6 +34,21 @@ const VIEWS: readonly [View, string][] = [
   ['events', 'Event view'],
 ];
 
+/** The state names of each branch of a Parallel state, or of a Map state's item processor. */
+function branchesOf(state: Record<string, unknown> | undefined): string[][] {
+  if (!state) return [];
+  const processors = Array.isArray(state.Branches)
+    ? state.Branches
+    : state.ItemProcessor || state.Iterator
+      ? [state.ItemProcessor ?? state.Iterator]
+      : [];
+  return processors.map((processor) =>
+    Object.keys(
+      ((processor as { States?: Record<string, unknown> })?.States ?? {}) as Record<string, unknown>,
+    ),
+  );
+}
+
 /** One line for a cause: a Lambda error document's message, or the start of the text. */
 function causeSummary(cause: string): string {
   try {
@@ -290,6 +305,18 @@ export async function executionPage(context: PageContext): Promise<Page> {
             ),
           ),
         ),
+      );
+    }
+    const branches = branchesOf(definition);
+    if (branches.length > 0) {
+      panel.append(
+        h('h3', null, definition?.Type === 'Map' ? 'Item processor' : `Branches (${branches.length})`),
+        h(
+          'ol',
+          { class: 'branches' },
+          branches.map((states) => h('li', null, states.join(' → '))),
+        ),
+        h('p', { class: 'muted small' }, 'The states inside are listed, indented, in the table view.'),
       );
     }
     if (!visit) {

@@ -405,8 +405,8 @@ export async function executionsPage(context: PageContext): Promise<Page> {
         )
       : null,
     noteElement,
-    h('div', { class: 'table-wrap' }, tableElement),
-    pagerElement,
+    machine.type === 'EXPRESS' ? null : h('div', { class: 'table-wrap' }, tableElement),
+    machine.type === 'EXPRESS' ? null : pagerElement,
   );
   if (url.searchParams.get('start') === '1' || prefill !== null) openForm();
 
