@@ -264,7 +264,7 @@ export async function executionPage(context: PageContext): Promise<Page> {
         h(
           'p',
           { class: 'muted' },
-          'Choose a state in the graph (click it, or Tab to it and press Enter) to see its input, output, variables, errors and retries.',
+          'Choose a state in the graph (click it, or Tab to it and press Enter), or a name in the table view, to see its input, output, variables, errors and retries.',
         ),
       );
       return panel;
