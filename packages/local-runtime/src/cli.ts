@@ -39,8 +39,8 @@ options:
                              cdk.json), or the command that runs it, e.g. "npx ts-node bin/app.ts"
                              (serve, demo, run); synthesized offline and cached until its sources change
   --port <n>                 Step Functions port (serve, demo, history: default ${DEFAULT_PORT}; run: any free port)
-  --console-port <n>         port of the local console, a browser UI for executions (serve, demo:
-                             default ${DEFAULT_CONSOLE_PORT}; 0: any free port)
+  --console-port <n>         port of the local console, a browser UI for executions (serve, demo,
+                             console: default ${DEFAULT_CONSOLE_PORT}, or any free port with --port 0; 0: any free port)
   --no-console               serve, demo: no console
   --console-profile <file>   serve, demo, console: a JSON console profile (outcome names, where records are)
   --events <n>               demo: distinct orders (default 200)
@@ -181,7 +181,10 @@ export function parseCommand(argv: readonly string[]): Command {
           console: {
             port:
               values['console-port'] === undefined
-                ? DEFAULT_CONSOLE_PORT
+                ? // --port 0 asks for no fixed port: the console takes any free one too.
+                  values.port === '0'
+                  ? 0
+                  : DEFAULT_CONSOLE_PORT
                 : integer(values['console-port'], '--console-port', 0, 65_535),
             ...(values['console-profile'] !== undefined
               ? { profile: readProfile(values['console-profile']) }

@@ -111,6 +111,11 @@ describe('parseCommand: the console options', () => {
     expect(parseCommand(['serve', '--console-port', '0'])).toMatchObject({ console: { port: 0 } });
     expect(parseCommand(['demo', '--console-port', '9000'])).toMatchObject({ console: { port: 9000 } });
     expect(parseCommand(['serve', '--no-console'])).not.toHaveProperty('console');
+    // No fixed port for Step Functions: none for the console either.
+    expect(parseCommand(['serve', '--port', '0'])).toMatchObject({ console: { port: 0 } });
+    expect(parseCommand(['serve', '--port', '0', '--console-port', '8084'])).toMatchObject({
+      console: { port: 8084 },
+    });
   });
 
   it('reads and checks a --console-profile file', () => {
