@@ -20,9 +20,8 @@ let tableName: string;
 const invocations: InvokeInfo[] = [];
 
 beforeAll(async () => {
-  // Synthesized afresh once per run: the app imports the construct from lib/, outside its own
-  // folder, and the synth cache is keyed on the app folder's files only.
-  const { assemblyDir } = await synthesizeApp({ app: USER_APP, force: true });
+  // Reused while neither the app nor the lib/ code it requires changed (the cache records both).
+  const { assemblyDir } = await synthesizeApp({ app: USER_APP });
   runtime = await startApp({ app: assemblyDir, print: false, onLambdaLog: () => {} });
   stateMachineArn = outputOf(runtime.deployment, 'QuotesStateMachineArn') ?? '';
   tableName = outputOf(runtime.deployment, 'QuotesTableName') ?? '';

@@ -2,7 +2,7 @@ import type { Execution, ExecutionResult, StartOptions } from '../engine/executi
 import type { IntegrationRegistry } from '../engine/types';
 
 /**
- * The part of the engine's public API (lib/local/engine/index.ts) the service uses. The service
+ * The part of the engine's public API (src/engine/index.ts) the service uses. The service
  * depends on these types only, so its own tests can run it over a stand-in engine.
  */
 export type EngineStartOptions = StartOptions;
