@@ -19,8 +19,9 @@ import {
   ensurePortFree,
   PortInUseError,
   parseCommand,
-  USAGE,
   UsageError,
+  type UsageOptions,
+  usageText,
 } from './cli';
 import {
   type CloudAssemblyDeployment,
@@ -326,6 +327,8 @@ export interface CliProject<R extends LocalRuntime> {
   demo?(command: Extract<Command, { kind: 'demo' }>): Promise<number>;
   /** Folder that `run --function name=module#export` paths are relative to. @default process.cwd() */
   readonly baseDir?: string;
+  /** How the usage text names the CLI and describes the demo. @default `sfn-local`, no demo */
+  readonly usage?: UsageOptions;
 }
 
 /** The commands to try against what `serveApp` deployed. */
@@ -472,7 +475,7 @@ async function dispatch<R extends LocalRuntime>(
 ): Promise<number> {
   const command = parseCommand(argv);
   if (command.kind === 'help') {
-    console.log(USAGE);
+    console.log(usageText(project.usage));
     return 0;
   }
   if (command.kind !== 'history' && command.kind !== 'console') await ensurePortFree(command.port);
@@ -537,6 +540,7 @@ async function dispatch<R extends LocalRuntime>(
  * usage printed), 130 when interrupted.
  */
 export function runCli<R extends LocalRuntime>(argv: readonly string[], project: CliProject<R> = {}): void {
+  const usage = usageText(project.usage);
   // The SDK warns that its 2027 releases need Node 22; that is news for the maintainers, not for a user.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   dispatch(argv, project).then(
@@ -544,7 +548,7 @@ export function runCli<R extends LocalRuntime>(argv: readonly string[], project:
     (error: unknown) => {
       const e = error as Error;
       if (e instanceof UsageError) {
-        console.error(`${e.message}\n\n${USAGE}`);
+        console.error(`${e.message}\n\n${usage}`);
         process.exit(2);
       }
       console.error(`\n${e.name ?? 'Error'}: ${e.message ?? String(error)}`);

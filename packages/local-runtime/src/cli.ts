@@ -13,14 +13,28 @@ export const DEFAULT_PORT = 8083;
 /** The well-known port of the local console (a browser UI), next to Step Functions'. */
 export const DEFAULT_CONSOLE_PORT = 8084;
 
-export const USAGE = `usage: npm run local -- <command> [options]
+/** What a project adds to the usage text: how the CLI is invoked, and its demo. */
+export interface UsageOptions {
+  /** How a user runs the CLI. @default 'sfn-local' */
+  readonly invocation?: string;
+  /** Lines describing the project's `demo` command and its options; no demo lines without them. */
+  readonly demo?: {
+    readonly command: string;
+    readonly options?: readonly string[];
+  };
+}
+
+/** The usage text: the runtime's commands, plus a project's demo when it has one. */
+export function usageText(options: UsageOptions = {}): string {
+  const demo = options.demo;
+  const d = demo ? 'demo, ' : '';
+  return `usage: ${options.invocation ?? 'sfn-local'} <command> [options]
 
 commands:
   serve                      start the local runtime with the project deployed, until Ctrl-C; with
                              --app (or a cdk.json here and no deployment of the project's own) the
                              CDK app is synthesized and its cloud assembly deployed
-  demo [--serve]             send the demo stream and print a summary (--serve: keep serving afterwards)
-  history <executionArn>     print an execution's history from a running 'serve' / 'npm start'
+${demo ? `  demo [--serve]             ${demo.command}\n` : ''}  history <executionArn>     print an execution's history from a running 'serve'
   console                    only the console, against any Step Functions endpoint (a running 'serve'
                              on --port, or --sfn-endpoint; default $AWS_ENDPOINT_URL_SFN), until Ctrl-C
       --sfn-endpoint <url>   the Step Functions endpoint to read (and start and stop executions through)
@@ -37,16 +51,18 @@ commands:
 options:
   --app <dir-or-command>     a CDK app, as the CDK CLI's --app: its cdk.out folder, its folder (with a
                              cdk.json), or the command that runs it, e.g. "npx ts-node bin/app.ts"
-                             (serve, demo, run); synthesized offline and cached until its sources change
-  --port <n>                 Step Functions port (serve, demo, history: default ${DEFAULT_PORT}; run: any free port)
-  --console-port <n>         port of the local console, a browser UI for executions (serve, demo,
+                             (serve, ${d}run); synthesized offline and cached until its sources change
+  --port <n>                 Step Functions port (serve, ${d}history: default ${DEFAULT_PORT}; run: any free port)
+  --console-port <n>         port of the local console, a browser UI for executions (serve, ${d}
                              console: default ${DEFAULT_CONSOLE_PORT}, or any free port with --port 0; 0: any free port)
-  --no-console               serve, demo: no console
-  --console-profile <file>   serve, demo, console: a JSON console profile (outcome names, where records are)
-  --events <n>               demo: distinct orders (default 200)
-  --quiet                    demo: no progress line
-  -h, --help                 this text
+  --no-console               serve${demo ? ', demo' : ''}: no console
+  --console-profile <file>   serve, ${d}console: a JSON console profile (outcome names, where records are)
+${(demo?.options ?? []).map((line) => `  ${line}\n`).join('')}  -h, --help                 this text
 `;
+}
+
+/** The runtime's own usage text (no project, no demo). */
+export const USAGE = usageText();
 
 /** Bad command-line input: the CLI prints the message and the usage, and exits with 2. */
 export class UsageError extends Error {
@@ -244,7 +260,7 @@ export function parseCommand(argv: readonly string[]): Command {
       const executionArn = rest[0];
       if (!executionArn?.startsWith('arn:')) {
         throw new UsageError(
-          'history needs an execution ARN, e.g. arn:aws:states:us-east-1:123456789012:execution:idempotent-payment:<name>',
+          'history needs an execution ARN, e.g. arn:aws:states:us-east-1:123456789012:execution:<state machine>:<name>',
         );
       }
       return { kind: 'history', port: port(DEFAULT_PORT), executionArn };
