@@ -213,8 +213,8 @@ async function deployForCli(
     console.log(`\n${formatDeployment(deployment, { heading: bold, quiet: dim })}`);
   } else {
     console.log(
-      `Deployed ${deployment.stateMachines.length} state machines, ${deployment.functions.length} functions, ` +
-        `${deployment.tables.length} tables, ${deployment.rules.length} rules in ${(deployment.durationMs / 1000).toFixed(1)} s`,
+      `Deployed ${count(deployment.stateMachines.length, 'state machine')}, ${count(deployment.functions.length, 'function')}, ` +
+        `${count(deployment.tables.length, 'table')}, ${count(deployment.rules.length, 'rule')} in ${(deployment.durationMs / 1000).toFixed(1)} s`,
     );
     for (const problem of deployment.problems)
       console.log(dim(`  ${problem.error.name}: ${problem.error.message}`));
@@ -331,12 +331,17 @@ export interface CliProject<R extends LocalRuntime> {
   readonly usage?: UsageOptions;
 }
 
+/** `1 table`, `2 tables`. */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The commands to try against what `serveApp` deployed. */
 function appExamples(deployment: CloudAssemblyDeployment): string[] {
   const examples: string[] = [];
   const machine = deployment.stateMachines[0];
   if (machine) {
-    examples.push(`aws stepfunctions start-execution --state-machine-arn ${machine.arn} --input '{}'`);
+    examples.push(
+      `aws stepfunctions start-execution --state-machine-arn ${machine.arn} --input '<the event, as JSON>'`,
+    );
   }
   const custom = deployment.rules.find((rule) => rule.kind === 'custom' && rule.enabled);
   if (custom) {
