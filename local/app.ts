@@ -14,6 +14,7 @@ import {
   dim,
   formatDeployment,
   type LocalRuntime,
+  type RuntimeConsoleOptions,
   type SynthesizedApp,
   startLocalRuntime,
   synthesizeApp,
@@ -44,6 +45,11 @@ export interface StartAppOptions {
    * emulated and why, the problems, the stack outputs. @default true
    */
   readonly print?: boolean;
+  /**
+   * The local console to serve next to the runtime (its port, and the profile: the blueprint's
+   * CONSOLE_PROFILE of local/console-profile.ts, or one the command line gave). @default no console
+   */
+  readonly console?: RuntimeConsoleOptions;
 }
 
 /**
@@ -60,6 +66,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<AppRuntim
     baseDir: PROJECT_ROOT,
     ports: { stepFunctions: options.port ?? 0 },
     onLambdaLog: options.onLambdaLog,
+    ...(options.console ? { console: options.console } : {}),
   });
   try {
     const synthesized = await synthesis;
