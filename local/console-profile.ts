@@ -29,7 +29,11 @@ export const OUTCOME = {
   noKeyToRelease: 'no-key-to-release',
 } as const;
 
-/** The idempotent workflow's outcomes. Checked in order; the first that matches wins. */
+/**
+ * The idempotent workflow's outcomes. Checked in order; the first that matches wins. The icons are
+ * characters that common fonts have (DejaVu Sans, which Debian's headless Chromium uses, included):
+ * a missing glyph would show as an empty box.
+ */
 const WORKFLOW_OUTCOMES: readonly OutcomeRule[] = [
   {
     id: OUTCOME.new,
@@ -42,7 +46,7 @@ const WORKFLOW_OUTCOMES: readonly OutcomeRule[] = [
   {
     id: OUTCOME.duplicate,
     label: 'Duplicate',
-    icon: '⧉',
+    icon: '≡',
     tone: 'info',
     description: 'The key was already claimed: answered without calling the business function',
     when: { enteredState: StateName.AlreadyProcessed },
@@ -75,7 +79,7 @@ const WORKFLOW_OUTCOMES: readonly OutcomeRule[] = [
   {
     id: OUTCOME.inProgress,
     label: 'Already in progress',
-    icon: '⧗',
+    icon: '◷',
     tone: 'warning',
     description: 'Another execution was still processing the key: retry later',
     when: { error: IdempotencyError.AlreadyInProgress },
