@@ -29,7 +29,14 @@ export interface Variant {
 }
 
 /** One file per option whose fragment the default definition leaves out, then all at once. */
+const OWN_KEY: Variant = {
+  file: 'variants/own-key.asl.json',
+  option: '`idempotencyKey`',
+  options: { keyExpression: '$states.input.detail.orderId' },
+};
+
 export const VARIANTS: readonly Variant[] = [
+  OWN_KEY,
   {
     file: 'variants/stored-result.asl.json',
     option: "`duplicateResponse: 'RETURN_STORED_RESULT'`",
@@ -91,6 +98,9 @@ export function generatedFiles(): GeneratedFile[] {
     ...variant,
     definition: planWorkflow({ ...SAMPLE, ...variant.options }).definition,
   }));
+  // The release with a key expression of the user's own: the same states, with every reason to end.
+  const ownKeyRelease = planWorkflow({ ...SAMPLE, ...OWN_KEY.options }).release;
+  if (ownKeyRelease === undefined) throw new Error('a STANDARD workflow plans its release by default');
   const behaviour = readFileSync(join(PROJECT_ROOT, BEHAVIOUR_DOC), 'utf8');
   return [
     { path: 'state-machines/idempotency.asl.json', content: defaults.definition },
@@ -102,7 +112,7 @@ export function generatedFiles(): GeneratedFile[] {
         behaviour,
         tables(
           JSON.parse(defaults.definition),
-          JSON.parse(defaults.release.definition),
+          JSON.parse(ownKeyRelease.definition),
           variants.map((variant) => ({ ...variant, definition: JSON.parse(variant.definition) })),
         ),
       ),
@@ -158,6 +168,8 @@ function tables(
     '',
     '### States of the orphaned-lease release workflow',
     '',
+    'As rendered with `idempotencyKey`. With the default key every input has a record id, so `FindLeasedKey` checks only that the event carried the input, and `NoKeyToRelease` has that one reason.',
+    '',
     row(['State', 'Type', 'What it does']),
     row(['---', '---', '---']),
     ...Object.values(ReleaseStateName).map((name) => {
@@ -179,14 +191,29 @@ function tables(
   ].join('\n');
 }
 
-/** Writes the files that changed; prints what it wrote. */
+/** What happened to one generated file. */
+export type Outcome = 'created' | 'updated' | 'unchanged';
+
+const lineCount = (text: string): number => text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+
+/** Writes the files that changed; prints one line per file: whether it changed, and its size in lines. */
 function main(): void {
-  for (const file of generatedFiles()) {
+  const files = generatedFiles();
+  const width = Math.max(...files.map((file) => file.path.length));
+  for (const file of files) {
     const path = join(PROJECT_ROOT, file.path);
-    if (existsSync(path) && readFileSync(path, 'utf8') === file.content) continue;
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, file.content);
-    console.log(`wrote ${file.path}`);
+    const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    const outcome: Outcome =
+      before === undefined ? 'created' : before === file.content ? 'unchanged' : 'updated';
+    if (outcome !== 'unchanged') {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, file.content);
+    }
+    const lines =
+      outcome === 'updated' && before !== undefined
+        ? `${lineCount(before)} -> ${lineCount(file.content)} lines`
+        : `${lineCount(file.content)} lines`;
+    console.log(`${outcome.padEnd(9)}  ${file.path.padEnd(width)}  ${lines}`);
   }
 }
 

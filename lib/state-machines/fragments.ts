@@ -2,6 +2,7 @@
  * The pieces of JSONata and DynamoDB expression both workflows are made of, each written once: ASL
  * has no functions, so a piece used in several states is rendered into each of them.
  */
+import { defaultKeyExpression, type ResolvedDefinitionOptions } from '../definition';
 
 /** DynamoDB's partition key limit, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 2048;
@@ -29,16 +30,31 @@ export function jsonText(value: string): string {
 }
 
 /**
- * A record's `id` from `$states.input`: `<keyPrefix>#<key>` for a string or number key, and '' for
- * a key that is missing, of another type, or longer than DynamoDB's partition key limit (DynamoDB
- * rejects '' before writing, and ClassifyRejectedClaim tells the three apart). The orphaned-lease
- * release evaluates the same text on the failed execution's input, so it finds the same record.
+ * Whether the definition checks the key at run time: only when the key expression is the user's
+ * own (`idempotencyKey`), which may yield nothing, another type, or a key too long for DynamoDB.
+ * The default key is the SHA-256 of the event, always 64 hex characters, so `<prefix>#<hash>`
+ * (a prefix is at most 128 characters) is always a valid id, and the checks could never fail.
  */
-export function recordIdExpression(keyExpression: string, keyPrefix: string): string {
+export function validatesKey(o: Pick<ResolvedDefinitionOptions, 'keyExpression' | 'inputShape'>): boolean {
+  return o.keyExpression !== defaultKeyExpression(o.inputShape);
+}
+
+/**
+ * A record's `id` from `$states.input`: `<keyPrefix>#<key>`. With a key expression of the user's
+ * own (validatesKey), a string or number key gives that id, and a key that is missing, of another
+ * type, or longer than DynamoDB's partition key limit gives '' (DynamoDB rejects '' before writing,
+ * and ClassifyRejectedClaim tells the three apart). With the default key the id is the plain
+ * concatenation. The orphaned-lease release evaluates the same text on the failed execution's
+ * input, so it finds the same record.
+ */
+export function recordIdExpression(
+  o: Pick<ResolvedDefinitionOptions, 'keyExpression' | 'keyPrefix' | 'inputShape'>,
+): string {
+  if (!validatesKey(o)) return `'${o.keyPrefix}#' & ${o.keyExpression}`;
   return (
-    `( $key := (${keyExpression}); ` +
+    `( $key := (${o.keyExpression}); ` +
     "$keyText := $type($key) = 'string' ? $key : ($type($key) = 'number' ? $string($key) : ''); " +
-    `$recordId := $keyText = '' ? '' : '${keyPrefix}#' & $keyText; ` +
+    `$recordId := $keyText = '' ? '' : '${o.keyPrefix}#' & $keyText; ` +
     `${utf8Length('$recordId')} > ${MAX_KEY_BYTES} ? '' : $recordId )`
   );
 }

@@ -34,6 +34,7 @@ import {
   recordIdExpression,
   THIS_EXECUTION,
   utf8Length,
+  validatesKey,
 } from './fragments';
 import { IdempotencyError, StateName } from './names';
 import { placeholder } from './placeholders';
@@ -67,7 +68,7 @@ export function duplicatesReadRecord(o: ResolvedDefinitionOptions): boolean {
 }
 
 export function idempotencyDefinition(o: ResolvedDefinitionOptions): StateMachineDefinition {
-  const recordId = recordIdExpression(o.keyExpression, o.keyPrefix);
+  const recordId = recordIdExpression(o);
   return {
     Comment:
       'Idempotency guard: claims the event key in DynamoDB, runs the business Lambda only for new events, records completion. Duplicates succeed without calling the business Lambda.',
@@ -108,10 +109,10 @@ function claim(o: ResolvedDefinitionOptions, recordId: string): TaskState {
   const values =
     "( $now := $millis(); {':now': {'N': $string($floor($now / 1000))}, ':now_ms': {'N': $string($now)}, " +
     `':inprogress': {'S': '${RecordStatus.InProgress}'}, ':me': {'S': ${THIS_EXECUTION}}} )`;
+  const checksKey = validatesKey(o);
   return {
     Type: 'Task',
-    Comment:
-      'One conditional PutItem: wins when the key is new, its record expired, its lease ran out, or this execution already holds it INPROGRESS (a retried write). An invalid key becomes an empty id, which DynamoDB rejects before writing.',
+    Comment: `One conditional PutItem: wins when the key is new, its record expired, its lease ran out, or this execution already holds it INPROGRESS (a retried write).${checksKey ? ' An invalid key becomes an empty id, which DynamoDB rejects before writing.' : ''}`,
     Resource: 'arn:aws:states:::dynamodb:putItem',
     Arguments: {
       TableName: placeholder('TableName'),
@@ -132,8 +133,9 @@ function claim(o: ResolvedDefinitionOptions, recordId: string): TaskState {
     Catch: [
       duplicateCatcher(o, recordId),
       {
-        Comment:
-          'DynamoDB rejected the request: a ValidationException (an invalid key, or a real error), or an unmodeled error such as throttling or a 5xx, told apart by the code in the cause',
+        Comment: checksKey
+          ? 'DynamoDB rejected the request: a ValidationException (an invalid key, or a real error), or an unmodeled error such as throttling or a 5xx, told apart by the code in the cause'
+          : 'DynamoDB rejected the request: an unmodeled error such as throttling or a 5xx, or a ValidationException (a real error, such as a table without the id key), told apart by the code in the cause',
         ErrorEquals: [UNMODELED_DYNAMODB_ERROR],
         Assign: { claimError: expression('$states.errorOutput') },
         Output: INPUT,
@@ -220,7 +222,9 @@ function recordCompletion(o: ResolvedDefinitionOptions): TaskState {
     `{':completed': {'S': '${RecordStatus.Completed}'}, ` +
     `':expiration': {'N': $string($floor($millis() / 1000) + ${o.recordTtlSeconds})}, ':me': {'S': ${THIS_EXECUTION}}}`;
   const completed = 'SET #status = :completed, #expiration = :expiration';
-  // A result that was not kept (too large, or not asked for) leaves no stale `data` behind.
+  // The record was written whole by this execution's claim, so it holds no `data` yet. With stored
+  // results, #data is named for the SET; a result that is not kept (too large) uses it in a REMOVE,
+  // a no-op, because DynamoDB rejects a name the update expression does not use.
   const storesResult = o.duplicateResponse === 'RETURN_STORED_RESULT';
   return {
     Type: 'Task',
@@ -232,9 +236,11 @@ function recordCompletion(o: ResolvedDefinitionOptions): TaskState {
       Key: RECORD_KEY,
       UpdateExpression: storesResult
         ? expression(`'${completed}' & ($storedResult != null ? ', #data = :data' : ' REMOVE #data')`)
-        : `${completed} REMOVE #data`,
+        : completed,
       ConditionExpression: FENCE,
-      ExpressionAttributeNames: attributeNames('status', 'expiration', 'data', 'execution'),
+      ExpressionAttributeNames: storesResult
+        ? attributeNames('status', 'expiration', 'data', 'execution')
+        : attributeNames('status', 'expiration', 'execution'),
       ExpressionAttributeValues: expression(
         storesResult
           ? `$merge([${values}, $storedResult != null ? {':data': {'S': $storedResult}} : {}])`
@@ -330,40 +336,29 @@ function duplicateInspection(o: ResolvedDefinitionOptions): Record<string, State
   };
 }
 
-/** Why DynamoDB rejected the claim, and the states each reason ends in. */
+/**
+ * Why DynamoDB rejected the claim, and the states each reason ends in. A DynamoDB error that is not
+ * a validation error is claimed again for a while, then fails in ClaimFailed. The key checks (three
+ * rules and their Fail states) come only with a key expression of the user's own (validatesKey):
+ * with the default key a ValidationException cannot be the key's, so it goes to ClaimFailed.
+ */
 function rejectedClaim(o: ResolvedDefinitionOptions, recordId: string): Record<string, State> {
   const notValidationError =
     "$not($type($claimError.Cause) = 'string' and $contains($claimError.Cause, 'Error Code: ValidationException'))";
-  const key = `$key := (${o.keyExpression})`;
+  const retry: ChoiceRule = {
+    Comment:
+      'Not a validation error (throttling, a 5xx): nothing was written, claim again after a short pause, for a bounded time',
+    Condition: expression(
+      `${notValidationError} and $millis() - $toMillis($states.context.Execution.StartTime) < ${CLAIM_RETRY_WINDOW_SECONDS * 1000}`,
+    ),
+    Next: StateName.WaitBeforeClaimingAgain,
+  };
+  const checksKey = validatesKey(o);
   return {
     [StateName.ClassifyRejectedClaim]: {
       Type: 'Choice',
       Comment: 'Finds out why DynamoDB rejected the claim; nothing was written',
-      Choices: [
-        {
-          Comment:
-            'Not a validation error (throttling, a 5xx): nothing was written, claim again after a short pause, for a bounded time',
-          Condition: expression(
-            `${notValidationError} and $millis() - $toMillis($states.context.Execution.StartTime) < ${CLAIM_RETRY_WINDOW_SECONDS * 1000}`,
-          ),
-          Next: StateName.WaitBeforeClaimingAgain,
-        },
-        {
-          Comment:
-            "Still not a validation error after the retry window: fail with DynamoDB's error, not as an invalid key",
-          Condition: expression(notValidationError),
-          Next: StateName.ClaimFailed,
-        },
-        {
-          Condition: expression(`( ${key}; $not($exists($key)) or $key = null or $key = '' )`),
-          Next: StateName.RejectEventWithoutKey,
-        },
-        {
-          Condition: expression(`( ${key}; $not($type($key) in ['string', 'number']) )`),
-          Next: StateName.RejectEventWithInvalidKey,
-        },
-        { Condition: expression(`${recordId} = ''`), Next: StateName.RejectEventWithKeyTooLong },
-      ],
+      Choices: checksKey ? [retry, ...keyChecks(o, recordId, notValidationError)] : [retry],
       Default: StateName.ClaimFailed,
     },
     [StateName.WaitBeforeClaimingAgain]: {
@@ -372,6 +367,47 @@ function rejectedClaim(o: ResolvedDefinitionOptions, recordId: string): Record<s
       Seconds: expression(`$floor($random() * ${CLAIM_RETRY_PAUSE_SECONDS}) + 1`),
       Next: StateName.ClaimIdempotencyKey,
     },
+    ...(checksKey && invalidKeyRejections(o)),
+    [StateName.ClaimFailed]: {
+      Type: 'Fail',
+      Comment: checksKey
+        ? 'DynamoDB rejected the claim for another reason (a table without the id key, or throttling that outlasted the retries)'
+        : 'DynamoDB rejected the claim (a validation error such as a table without the id key, or throttling that outlasted the retries)',
+      Error: expression('$claimError.Error'),
+      Cause: expression(causeOf('$claimError')),
+    },
+  };
+}
+
+/**
+ * ClassifyRejectedClaim's rules for a key expression of the user's own: a non-validation error past
+ * the retry window fails as itself; a validation error is the key's when the key is missing, of
+ * another type or too long (the record id is then ''), else DynamoDB's own (the Choice's Default).
+ */
+function keyChecks(o: ResolvedDefinitionOptions, recordId: string, notValidationError: string): ChoiceRule[] {
+  const key = `$key := (${o.keyExpression})`;
+  return [
+    {
+      Comment:
+        "Still not a validation error after the retry window: fail with DynamoDB's error, not as an invalid key",
+      Condition: expression(notValidationError),
+      Next: StateName.ClaimFailed,
+    },
+    {
+      Condition: expression(`( ${key}; $not($exists($key)) or $key = null or $key = '' )`),
+      Next: StateName.RejectEventWithoutKey,
+    },
+    {
+      Condition: expression(`( ${key}; $not($type($key) in ['string', 'number']) )`),
+      Next: StateName.RejectEventWithInvalidKey,
+    },
+    { Condition: expression(`${recordId} = ''`), Next: StateName.RejectEventWithKeyTooLong },
+  ];
+}
+
+/** The Fail states of an event whose key (from the user's key expression) cannot be a record id. */
+function invalidKeyRejections(o: ResolvedDefinitionOptions): Record<string, State> {
+  return {
     [StateName.RejectEventWithoutKey]: {
       Type: 'Fail',
       Comment: 'The key expression yielded nothing, null or an empty string',
@@ -389,13 +425,6 @@ function rejectedClaim(o: ResolvedDefinitionOptions, recordId: string): Record<s
       Comment: `The record id, prefix included, is longer than DynamoDB's ${MAX_KEY_BYTES}-byte partition key limit`,
       Error: IdempotencyError.KeyTooLong,
       Cause: `The idempotency key yielded by ${o.keyExpression}, with its prefix '${o.keyPrefix}#', is longer than DynamoDB's ${MAX_KEY_BYTES}-byte partition key limit; nothing was written. Hash long keys: $hash(<expression>, 'SHA-256').`,
-    },
-    [StateName.ClaimFailed]: {
-      Type: 'Fail',
-      Comment:
-        'DynamoDB rejected the claim for another reason (a table without the id key, or throttling that outlasted the retries)',
-      Error: expression('$claimError.Error'),
-      Cause: expression(causeOf('$claimError')),
     },
   };
 }

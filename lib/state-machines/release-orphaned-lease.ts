@@ -6,7 +6,7 @@
  */
 import { businessTaskTimeoutSeconds, type ResolvedDefinitionOptions } from '../definition';
 import { expression, type StateMachineDefinition } from './asl';
-import { attributeNames, ownedBy, RecordStatus, recordIdExpression } from './fragments';
+import { attributeNames, ownedBy, RecordStatus, recordIdExpression, validatesKey } from './fragments';
 import { ReleaseStateName } from './names';
 import { placeholder } from './placeholders';
 import { CONDITIONAL_CHECK_FAILED, DYNAMODB_RETRIER } from './retries';
@@ -44,7 +44,9 @@ export function statusChangePattern(stateMachineArn: string): StatusChangePatter
 }
 
 export function releaseDefinition(o: ResolvedDefinitionOptions): StateMachineDefinition {
-  const recordId = recordIdExpression(o.keyExpression, o.keyPrefix);
+  const recordId = recordIdExpression(o);
+  // With the default key every input has a record id; a user's key expression may yield none ('').
+  const checksKey = validatesKey(o);
   const taskTimeout = businessTaskTimeoutSeconds(o.businessTimeoutSeconds);
   const statuses = `${ORPHANING_STATUSES.slice(0, -1).join(', ')} or ${ORPHANING_STATUSES.at(-1)}`;
   return {
@@ -74,7 +76,9 @@ export function releaseDefinition(o: ResolvedDefinitionOptions): StateMachineDef
           "The workflow's own key expression, evaluated on the failed execution's input, gives the record id.",
         Choices: [
           {
-            Condition: expression(`$states.input != null and (${recordId}) != ''`),
+            Condition: expression(
+              checksKey ? `$states.input != null and (${recordId}) != ''` : '$states.input != null',
+            ),
             Next: ReleaseStateName.WaitForInvocationToEnd,
           },
         ],
@@ -116,8 +120,9 @@ export function releaseDefinition(o: ResolvedDefinitionOptions): StateMachineDef
       },
       [ReleaseStateName.NoKeyToRelease]: {
         Type: 'Succeed',
-        Comment:
-          'The event left the input out (input and output over 248 KiB escaped), or the input has no valid key, so no key was claimed from it: a left-over lease, if any, expires on its own.',
+        Comment: checksKey
+          ? 'The event left the input out (input and output over 248 KiB escaped), or the input has no valid key, so no key was claimed from it: a left-over lease, if any, expires on its own.'
+          : 'The event left the input out (input and output over 248 KiB escaped): a left-over lease, if any, expires on its own.',
       },
     },
   };

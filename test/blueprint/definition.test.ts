@@ -17,7 +17,13 @@ import {
   worstCaseRunSeconds,
 } from '../../lib/definition';
 import { planWorkflow } from '../../lib/plan';
-import type { StateMachineDefinition, TaskState, WaitState } from '../../lib/state-machines/asl';
+import type {
+  ChoiceState,
+  State,
+  StateMachineDefinition,
+  TaskState,
+  WaitState,
+} from '../../lib/state-machines/asl';
 import { recordIdExpression } from '../../lib/state-machines/fragments';
 import { IdempotencyError, StateName } from '../../lib/state-machines/names';
 import { placeholder } from '../../lib/state-machines/placeholders';
@@ -60,6 +66,7 @@ const ALL_OPTIONS: DefinitionOptions = {
 };
 const VARIANTS: Record<string, DefinitionOptions> = {
   defaults: BASE,
+  'a key expression of its own': ORDER_KEY,
   'stored result': { ...BASE, duplicateResponse: 'RETURN_STORED_RESULT' },
   'in-progress fails': { ...BASE, inProgressPolicy: 'FAIL' },
   'payload validation': { ...BASE, payloadValidationExpression: '$states.input.detail' },
@@ -92,6 +99,27 @@ function stringsIn(value: unknown): string[] {
 const expressionsIn = (value: unknown): string[] =>
   stringsIn(value).filter((text) => /^\{%[\s\S]*%\}$/.test(text));
 
+/** The states a state can go to next: its Next, a Choice's rules and Default, its catchers. */
+function successorsOf(state: State): string[] {
+  const next = 'Next' in state ? [state.Next] : [];
+  const choices = state.Type === 'Choice' ? [...state.Choices.map((rule) => rule.Next), state.Default] : [];
+  const catchers = state.Type === 'Task' ? (state.Catch ?? []).map((catcher) => catcher.Next) : [];
+  return [...next, ...choices, ...catchers];
+}
+
+/** The states reachable from StartAt. */
+function reachable(definition: StateMachineDefinition): Set<string> {
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    const state = definition.States[name];
+    if (seen.has(name) || state === undefined) return;
+    seen.add(name);
+    successorsOf(state).forEach(visit);
+  };
+  visit(definition.StartAt);
+  return seen;
+}
+
 describe('the definition', () => {
   it.each(Object.entries(VARIANTS))(
     'compiles on the engine (schema and every expression) with %s',
@@ -121,6 +149,22 @@ describe('the definition', () => {
     },
   );
 
+  it.each(Object.entries(VARIANTS))('reaches every state it holds, with %s', (_name, options) => {
+    const definition = parsed(options);
+    expect([...reachable(definition)].sort()).toEqual(Object.keys(definition.States).sort());
+  });
+
+  it.each(Object.entries(VARIANTS))(
+    'has no Choice whose last rule does what its Default does (a rule that changes nothing), with %s',
+    (_name, options) => {
+      for (const state of Object.values(parsed(options).States)) {
+        if (state.Type !== 'Choice') continue;
+        const last = (state as ChoiceState).Choices.at(-1);
+        expect(last?.Next === (state as ChoiceState).Default && last.Output === undefined).toBe(false);
+      }
+    },
+  );
+
   it('uses the JSONata query language and none of the JSONPath-only fields', () => {
     const text = definitionOf(ALL_OPTIONS);
     expect(parsed(ALL_OPTIONS).QueryLanguage).toBe('JSONata');
@@ -139,7 +183,20 @@ describe('the definition', () => {
         StateName.InspectDuplicate,
         StateName.RejectPayloadMismatch,
         StateName.RejectWhileInProgress,
+        StateName.RejectEventWithoutKey,
+        StateName.RejectEventWithInvalidKey,
+        StateName.RejectEventWithKeyTooLong,
       ],
+    ],
+    [
+      'a key expression of its own (idempotencyKey)',
+      ORDER_KEY,
+      [
+        StateName.RejectEventWithoutKey,
+        StateName.RejectEventWithInvalidKey,
+        StateName.RejectEventWithKeyTooLong,
+      ],
+      [StateName.LoadExistingRecord, StateName.InspectDuplicate],
     ],
     [
       'the stored result',
@@ -166,7 +223,7 @@ describe('the definition', () => {
   });
 
   it('renders the record-id fragment wherever the id is derived, and only that', () => {
-    const id = recordIdExpression('$states.input.detail.orderId', 'payments');
+    const id = recordIdExpression(planWorkflow(ORDER_KEY).options);
     const occurrences = (options: DefinitionOptions) => definitionOf(options).split(id).length - 1;
     // The claim's Item and Assign, the duplicate's output, ClassifyRejectedClaim.
     expect(occurrences(ORDER_KEY)).toBe(4);
@@ -189,23 +246,26 @@ describe('the definition', () => {
   });
 });
 
-describe('transition budget, default setting', () => {
+describe.each([
+  ['the default key', BASE, `idempotency#${sha256(JSON.stringify(order('o-1')))}`],
+  ['a key expression of its own', ORDER_KEY, 'payments#o-1'],
+])('transition budget, default setting, %s', (_name, options, id) => {
   it('a duplicate enters 2 states, makes 1 write, invokes nothing, and evaluates 3 expressions', async () => {
-    const duplicate = await runWorkflow(ORDER_KEY, order('o-1'), { putItem: conditionFailed });
+    const duplicate = await runWorkflow(options, order('o-1'), { putItem: conditionFailed });
     expect(duplicate.entered).toEqual([StateName.ClaimIdempotencyKey, StateName.AlreadyProcessed]);
     expect(duplicate.result.stateTransitions).toBe(2);
     expect(duplicate.parametersOf('putItem')).toHaveLength(1);
     expect(duplicate.parametersOf('invoke')).toHaveLength(0);
-    expect(duplicate.output).toEqual({ duplicate: true, idempotencyKey: 'payments#o-1' });
+    expect(duplicate.output).toEqual({ duplicate: true, idempotencyKey: id });
     // The claim's Item and ExpressionAttributeValues, and the duplicate's output.
-    const claim = task(ORDER_KEY, StateName.ClaimIdempotencyKey);
+    const claim = task(options, StateName.ClaimIdempotencyKey);
     const catcher = claim.Catch?.find((c) => c.ErrorEquals.includes(CONDITIONAL_CHECK_FAILED));
     expect(catcher?.Assign).toBeUndefined();
     expect([...expressionsIn(claim.Arguments), ...expressionsIn(catcher)]).toHaveLength(3);
   });
 
   it('a new event enters 4 states, makes 2 writes and one invocation', async () => {
-    const processed = await runWorkflow(ORDER_KEY, order('o-1'));
+    const processed = await runWorkflow(options, order('o-1'));
     expect(processed.entered).toEqual([
       StateName.ClaimIdempotencyKey,
       StateName.RunBusinessLogic,
@@ -217,8 +277,10 @@ describe('transition budget, default setting', () => {
     expect(processed.parametersOf('updateItem')).toHaveLength(1);
     expect(processed.parametersOf('invoke')).toHaveLength(1);
   });
+});
 
-  it('options that need the stored record add one read and one Choice to duplicates only', async () => {
+describe('transition budget, options that read the record', () => {
+  it('adds one read and one Choice to duplicates only', async () => {
     const input = { detail: { 'order-id': 'o-1', amount: 10 } };
     const record = { status: { S: 'COMPLETED' }, validation: { S: sha256('10') }, data: { S: '{"a":1}' } };
     const duplicate = await runWorkflow(ALL_OPTIONS, input, {
@@ -525,6 +587,102 @@ describe('ClaimIdempotencyKey', () => {
   });
 });
 
+describe('the default key (no idempotencyKey): the SHA-256 of the event, always a valid record id', () => {
+  const definition = parsed(BASE);
+  const id = "'idempotency#' & $hash($string($states.input), 'SHA-256')";
+
+  it('is the plain id, without the checks a key expression of the user’s own needs', () => {
+    expect(recordIdExpression(planWorkflow(BASE).options)).toBe(id);
+    expect(task(BASE, StateName.ClaimIdempotencyKey).Assign).toEqual({ idempotencyKey: `{% ${id} %}` });
+    for (const check of ['$keyText', '$encodeUrlComponent', '2048']) {
+      expect(definitionOf(BASE)).not.toContain(check);
+    }
+  });
+
+  it('has no key rejections: ClassifyRejectedClaim claims again on a non-validation error, else ClaimFailed', () => {
+    const classify = definition.States[StateName.ClassifyRejectedClaim] as ChoiceState;
+    expect(classify.Choices.map((rule) => rule.Next)).toEqual([StateName.WaitBeforeClaimingAgain]);
+    expect(classify.Default).toBe(StateName.ClaimFailed);
+    const errors = Object.values(definition.States).flatMap((state) =>
+      state.Type === 'Fail' ? [state.Error] : [],
+    );
+    for (const error of [
+      IdempotencyError.KeyMissing,
+      IdempotencyError.KeyInvalidType,
+      IdempotencyError.KeyTooLong,
+    ]) {
+      expect(errors).not.toContain(error);
+    }
+  });
+
+  it.each<[string, unknown]>([
+    ['an object', order('o-1')],
+    ['a string', 'plain text'],
+    ['a number', 42],
+    ['null', null],
+    ['a boolean', false],
+    ['an empty array', []],
+    ['a large event with multi-byte characters', { note: 'é'.repeat(5000) }],
+  ])('gives %s a 64-character hex key, and processes it', async (_what, input) => {
+    const processed = await runWorkflow(BASE, input);
+    // JSONata's $string leaves a string as it is and writes anything else as JSON.
+    const text = typeof input === 'string' ? input : JSON.stringify(input);
+    expect(processed.parametersOf('putItem')[0]?.Item).toHaveProperty('id', {
+      S: `idempotency#${sha256(text)}`,
+    });
+    expect(processed.result.status).toBe('SUCCEEDED');
+  });
+
+  it('stays far below DynamoDB’s 2048 bytes with the longest prefix: 128 + 1 + 64 = 193 bytes', async () => {
+    const prefix = 'p'.repeat(128);
+    const { parametersOf } = await runWorkflow({ ...BASE, keyPrefix: prefix }, order('o-1'));
+    const item = parametersOf('putItem')[0]?.Item as { id?: { S?: string } } | undefined;
+    expect(Buffer.byteLength(item?.id?.S ?? '')).toBe(193);
+  });
+
+  it('sends a ValidationException to ClaimFailed, with DynamoDB’s error: it can only be a real one (a table without the id key)', async () => {
+    const error = unmodeled('ValidationException');
+    const failed = await runWorkflow(BASE, order('o-1'), { putItem: failing(error) });
+    expect(failed.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.ClaimFailed,
+    ]);
+    expect(failed.result).toMatchObject({ error: UNMODELED_DYNAMODB_ERROR, cause: error.cause });
+  });
+
+  it('claims again after a pause on a non-validation error, and is then processed', async () => {
+    const retried = await runWorkflow(BASE, order('o-1'), {
+      putItem: firstTimes(1, failing(unmodeled('ThrottlingException', 500)), () => ({})),
+    });
+    expect(retried.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.WaitBeforeClaimingAgain,
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.RecordCompletion,
+      StateName.Processed,
+    ]);
+  });
+
+  it('fails in ClaimFailed, with DynamoDB’s error, on a non-validation error past the retry window', async () => {
+    const error = unmodeled('ThrottlingException', 500);
+    const failed = await runWorkflow(
+      BASE,
+      order('o-1'),
+      { putItem: failing(error) },
+      new Date(Date.now() - 16_000),
+    );
+    expect(failed.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.ClaimFailed,
+    ]);
+    expect(failed.result).toMatchObject({ error: UNMODELED_DYNAMODB_ERROR, cause: error.cause });
+  });
+});
+
 describe('RunBusinessLogic', () => {
   const event = order('o-1');
 
@@ -622,12 +780,16 @@ describe('RunBusinessLogic', () => {
     expect(tooLarge?.ExpressionAttributeValues).not.toHaveProperty([':data']);
   });
 
-  it('does not store results unless the duplicate response returns them', async () => {
+  it('does not store results unless the duplicate response returns them, nor name `data`', async () => {
     const { parametersOf } = await runWorkflow(ORDER_KEY, event);
     const [completion] = parametersOf('updateItem');
-    expect(completion?.UpdateExpression).toBe(
-      'SET #status = :completed, #expiration = :expiration REMOVE #data',
-    );
+    // The claim wrote the record whole, so it holds no `data` to remove.
+    expect(completion?.UpdateExpression).toBe('SET #status = :completed, #expiration = :expiration');
+    expect(completion?.ExpressionAttributeNames).toEqual({
+      '#status': 'status',
+      '#expiration': 'expiration',
+      '#execution': 'execution',
+    });
     expect(Object.keys(completion?.ExpressionAttributeValues as object)).toEqual([
       ':completed',
       ':expiration',

@@ -301,7 +301,7 @@ describe('IdempotentWorkflow options', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
     const prefixes = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).flatMap(
-      (machine) => /'([^']+)#' & \$keyText/.exec(machine.Properties.DefinitionString)?.[1] ?? [],
+      (machine) => /'([^']+)#' & \$hash/.exec(machine.Properties.DefinitionString)?.[1] ?? [],
     );
     expect([...new Set(prefixes)]).toEqual(['orders', 'refunds']);
   });

@@ -84,7 +84,7 @@ describe('the release in the plan', () => {
 
   it('deletes with the workflow’s own record-id fragment, on the same table, and may do nothing else', () => {
     const plan = planWorkflow({ ...SAMPLE, keyExpression: '$states.input.id', keyPrefix: 'orders' });
-    expect(plan.release?.definition).toContain(recordIdExpression('$states.input.id', 'orders'));
+    expect(plan.release?.definition).toContain(recordIdExpression(plan.options));
     expect(plan.release?.substitutions).toEqual({ TableName: plan.substitutions.TableName });
     expect(plan.release?.tableActions).toEqual(['dynamodb:DeleteItem']);
     expect(dynamoDbActionsOf(plan.release?.definition ?? '')).toEqual(['dynamodb:DeleteItem']);

@@ -107,6 +107,16 @@ describe('the release definition', () => {
     expect(await releasedId({ detail: {} })).toBeUndefined();
   });
 
+  test('given the default key, then it checks only that the input is there: every input has a key', async () => {
+    const defaults = releaseFor();
+    const found = JSON.parse(defaults.definition).States[ReleaseStateName.FindLeasedKey] as ChoiceState;
+    expect(found.Choices.map((rule) => rule.Condition)).toEqual(['{% $states.input != null %}']);
+    expect(defaults.definition).not.toContain('$keyText');
+    const skipped = await run(defaults.definition, statusChangeEvent(null, 0));
+    expect(skipped.entered.at(-1)).toBe(ReleaseStateName.NoKeyToRelease);
+    expect(skipped.parametersOf('deleteItem')).toHaveLength(0);
+  });
+
   test('then the delete retries unmodeled DynamoDB errors such as throttling', async () => {
     const throttledOnce = firstTimes(1, failing(unmodeled('ThrottlingException')), () => ({}));
     const retried = await release({ detail: { orderId: 'o-1' } }, ORDERS, { deleteItem: throttledOnce });
