@@ -185,8 +185,21 @@ export type ResolvedDefinitionOptions = Required<Omit<DefinitionOptions, 'payloa
 
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9_.:/-]{1,128}$/;
 
-/** Applies defaults and validates; throws IdempotencyConfigError with every problem found. */
-export function resolveDefinitionOptions(options: DefinitionOptions): ResolvedDefinitionOptions {
+/**
+ * What the problems call each option. By default its own name (`keyExpression`, `leaseSeconds`, …);
+ * a caller whose users write other names passes them (IdempotentWorkflow: `idempotencyKey`, `lease`,
+ * …), so each problem names what the user wrote.
+ */
+export type OptionNames = Readonly<Partial<Record<keyof DefinitionOptions, string>>>;
+
+/**
+ * Applies defaults and validates; throws IdempotencyConfigError with every problem found, each
+ * naming its option as `names` says.
+ */
+export function resolveDefinitionOptions(
+  options: DefinitionOptions,
+  names: OptionNames = {},
+): ResolvedDefinitionOptions {
   const businessTimeoutSeconds = options.businessTimeoutSeconds ?? DEFINITION_DEFAULTS.businessTimeoutSeconds;
   const resolved: ResolvedDefinitionOptions = {
     tableName: options.tableName,
@@ -203,25 +216,28 @@ export function resolveDefinitionOptions(options: DefinitionOptions): ResolvedDe
     maxStoredResultBytes: options.maxStoredResultBytes ?? DEFINITION_DEFAULTS.maxStoredResultBytes,
     inputShape: options.inputShape ?? DEFINITION_DEFAULTS.inputShape,
   };
-  const problems = definitionProblems(resolved);
+  const problems = definitionProblems(resolved, (option) => names[option] ?? option);
   if (problems.length > 0) {
     throw new IdempotencyConfigError(problems.join('\n'));
   }
   return resolved;
 }
 
-function definitionProblems(o: ResolvedDefinitionOptions): string[] {
+function definitionProblems(
+  o: ResolvedDefinitionOptions,
+  name: (option: keyof DefinitionOptions) => string,
+): string[] {
   const problems: string[] = [];
-  const positiveInteger = (name: string, value: number, max = Number.MAX_SAFE_INTEGER) => {
+  const positiveInteger = (option: keyof DefinitionOptions, value: number, max = Number.MAX_SAFE_INTEGER) => {
     if (!Number.isInteger(value) || value < 1 || value > max) {
-      problems.push(`${name} must be a whole number of seconds between 1 and ${max}, got ${value}`);
+      problems.push(`${name(option)} must be a whole number of seconds between 1 and ${max}, got ${value}`);
     }
   };
-  if (o.tableName.length === 0) problems.push('tableName must not be empty');
-  if (o.businessFunctionArn.length === 0) problems.push('businessFunctionArn must not be empty');
+  if (o.tableName.length === 0) problems.push(`${name('tableName')} must not be empty`);
+  if (o.businessFunctionArn.length === 0) problems.push(`${name('businessFunctionArn')} must not be empty`);
   if (!KEY_PREFIX_PATTERN.test(o.keyPrefix)) {
     problems.push(
-      `keyPrefix must be 1-128 letters, digits or "_ . : / -", got ${JSON.stringify(o.keyPrefix)}; for example "orders"`,
+      `${name('keyPrefix')} must be 1-128 letters, digits or "_ . : / -", got ${JSON.stringify(o.keyPrefix)}; for example "orders"`,
     );
   }
   positiveInteger('recordTtlSeconds', o.recordTtlSeconds, 100 * 365 * 24 * 3600);
@@ -232,22 +248,28 @@ function definitionProblems(o: ResolvedDefinitionOptions): string[] {
     o.leaseSeconds < minimumLeaseSeconds(o.businessTimeoutSeconds)
   ) {
     problems.push(
-      `leaseSeconds (${o.leaseSeconds}) must be at least ${minimumLeaseSeconds(o.businessTimeoutSeconds)}: the business timeout (${o.businessTimeoutSeconds} s) plus ${LAMBDA_INIT_SECONDS + INVOKE_MARGIN_SECONDS + COMPLETION_MARGIN_SECONDS} s for Lambda's Init, the invoke and the completion write, or a running execution loses its key; raise the lease or omit it`,
+      `${name('leaseSeconds')} (${o.leaseSeconds} s) must be at least ${minimumLeaseSeconds(o.businessTimeoutSeconds)} s: the business timeout (${o.businessTimeoutSeconds} s) plus ${LAMBDA_INIT_SECONDS + INVOKE_MARGIN_SECONDS + COMPLETION_MARGIN_SECONDS} s for Lambda's Init, the invoke and the completion write, or a running execution loses its key; raise the lease or omit it`,
     );
   }
   if (!['SUCCEED', 'RETURN_STORED_RESULT'].includes(o.duplicateResponse)) {
     problems.push(
-      `duplicateResponse must be 'SUCCEED' or 'RETURN_STORED_RESULT', got ${JSON.stringify(o.duplicateResponse)}`,
+      `${name('duplicateResponse')} must be 'SUCCEED' or 'RETURN_STORED_RESULT', got ${JSON.stringify(o.duplicateResponse)}`,
     );
   }
   if (!['SUCCEED', 'FAIL'].includes(o.inProgressPolicy)) {
-    problems.push(`inProgressPolicy must be 'SUCCEED' or 'FAIL', got ${JSON.stringify(o.inProgressPolicy)}`);
+    problems.push(
+      `${name('inProgressPolicy')} must be 'SUCCEED' or 'FAIL', got ${JSON.stringify(o.inProgressPolicy)}`,
+    );
   }
   if (!['EVENT', 'ENVELOPE'].includes(o.payloadShape)) {
-    problems.push(`payloadShape must be 'EVENT' or 'ENVELOPE', got ${JSON.stringify(o.payloadShape)}`);
+    problems.push(
+      `${name('payloadShape')} must be 'EVENT' or 'ENVELOPE', got ${JSON.stringify(o.payloadShape)}`,
+    );
   }
   if (!['EVENT', 'BATCH_OF_ONE'].includes(o.inputShape)) {
-    problems.push(`inputShape must be 'EVENT' or 'BATCH_OF_ONE', got ${JSON.stringify(o.inputShape)}`);
+    problems.push(
+      `${name('inputShape')} must be 'EVENT' or 'BATCH_OF_ONE', got ${JSON.stringify(o.inputShape)}`,
+    );
   }
   if (
     !Number.isInteger(o.maxStoredResultBytes) ||
@@ -255,14 +277,30 @@ function definitionProblems(o: ResolvedDefinitionOptions): string[] {
     o.maxStoredResultBytes > MAX_STORED_RESULT_BYTES_LIMIT
   ) {
     problems.push(
-      `maxStoredResultBytes must be a whole number between 1 and ${MAX_STORED_RESULT_BYTES_LIMIT}, got ${o.maxStoredResultBytes}`,
+      `${name('maxStoredResultBytes')} must be a whole number between 1 and ${MAX_STORED_RESULT_BYTES_LIMIT}, got ${o.maxStoredResultBytes}`,
     );
   }
-  problems.push(...expressionProblems('keyExpression', o.keyExpression));
+  problems.push(...expressionProblems(name('keyExpression'), o.keyExpression));
   if (o.payloadValidationExpression !== undefined) {
-    problems.push(...expressionProblems('payloadValidationExpression', o.payloadValidationExpression));
+    problems.push(...expressionProblems(name('payloadValidationExpression'), o.payloadValidationExpression));
   }
   return problems;
+}
+
+/**
+ * What jsonata's parser says is wrong, and where. It throws plain objects (`code`, `position`,
+ * `token`, `message`), not Errors, so `String(error)` would read "[object Object]".
+ */
+function jsonataSyntaxError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null) {
+    const { message, position } = error as { message?: unknown; position?: unknown };
+    if (typeof message === 'string' && message.length > 0) {
+      return typeof position === 'number' ? `${message} (at character ${position})` : message;
+    }
+    return JSON.stringify(error);
+  }
+  return String(error);
 }
 
 /**
@@ -282,8 +320,7 @@ export function expressionProblems(name: string, expression: string): string[] {
   try {
     ast = jsonata(expression).ast();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return [`${name} ${JSON.stringify(expression)} is not valid JSONata: ${message}`];
+    return [`${name} ${JSON.stringify(expression)} is not valid JSONata: ${jsonataSyntaxError(error)}`];
   }
   // jsonata's typings omit the 'path' node type its parser produces.
   const first = (ast.type as string) === 'path' ? ast.steps?.[0] : ast;

@@ -13,6 +13,7 @@ import {
   type DuplicateResponse,
   IdempotencyConfigError,
   type InProgressPolicy,
+  type OptionNames,
   type PayloadShape,
   worstCaseRunSeconds,
 } from './definition';
@@ -378,6 +379,21 @@ export class IdempotentWorkflow extends Construct {
   }
 }
 
+/**
+ * The props the definition options come from, so a problem names what the user wrote (`lease`, not
+ * `leaseSeconds`). The others have the same name; `inputShape` follows from `sqsSource`.
+ */
+const PROP_NAMES: OptionNames = {
+  keyExpression: 'idempotencyKey',
+  recordTtlSeconds: 'recordTtl',
+  businessTimeoutSeconds: 'businessTimeout',
+  leaseSeconds: 'lease',
+  payloadValidationExpression: 'payloadValidation',
+  businessFunctionArn: 'businessFunction',
+  tableName: 'table',
+  inputShape: 'sqsSource',
+};
+
 /** State machine names as Step Functions (and CDK) accept them. */
 const STATE_MACHINE_NAME = /^[A-Za-z0-9+!@.()\-=_']{1,80}$/;
 
@@ -449,13 +465,16 @@ function validateProps(id: string, props: IdempotentWorkflowProps): WorkflowPlan
   let plan: WorkflowPlan | undefined;
   try {
     // The table may not exist yet: the constructor binds its name once it does (plan.bindTo).
-    plan = planWorkflow({
-      ...options,
-      tableName: 'table',
-      businessFunctionArn: props.businessFunction.functionArn,
-      workflowType,
-      releaseOrphanedLeases: props.releaseOrphanedLeases,
-    });
+    plan = planWorkflow(
+      {
+        ...options,
+        tableName: 'table',
+        businessFunctionArn: props.businessFunction.functionArn,
+        workflowType,
+        releaseOrphanedLeases: props.releaseOrphanedLeases,
+      },
+      PROP_NAMES,
+    );
     problems.push(...expressionProblemsOf(plan));
   } catch (error) {
     if (!(error instanceof IdempotencyConfigError)) throw error;

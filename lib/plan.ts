@@ -7,6 +7,7 @@ import {
   businessTaskTimeoutSeconds,
   type DefinitionOptions,
   IdempotencyConfigError,
+  type OptionNames,
   type ResolvedDefinitionOptions,
   resolveDefinitionOptions,
   worstCaseRunSeconds,
@@ -83,10 +84,13 @@ export interface CloudFormationValues {
   readonly businessFunctionArn: string;
 }
 
-/** Resolves the options (IdempotencyConfigError lists every problem) and derives the rest from them. */
-export function planWorkflow(options: WorkflowPlanOptions): WorkflowPlan {
+/**
+ * Resolves the options (IdempotencyConfigError lists every problem, each naming its option as
+ * `names` says: the options' own names by default) and derives the rest from them.
+ */
+export function planWorkflow(options: WorkflowPlanOptions, names: OptionNames = {}): WorkflowPlan {
   const { workflowType = 'STANDARD', releaseOrphanedLeases, ...definitionOptions } = options;
-  const resolved = resolveDefinitionOptions(definitionOptions);
+  const resolved = resolveDefinitionOptions(definitionOptions, names);
   const readsRecord = duplicatesReadRecord(resolved);
   const release =
     (releaseOrphanedLeases ?? workflowType === 'STANDARD') ? releaseDefinition(resolved) : undefined;

@@ -1040,9 +1040,9 @@ describe('the definition options', () => {
 
   it.each<[string, Partial<DefinitionOptions>, string]>([
     [
-      'the key expression does not parse',
+      'the key expression does not parse: JSONata’s message and where it fails, under the option’s name',
       { keyExpression: '$states.input.(' },
-      '"$states.input.(" is not valid JSONata',
+      'keyExpression "$states.input.(" is not valid JSONata: Expected ")" before end of expression (at character 15)',
     ],
     [
       'the key expression reads the input implicitly',
@@ -1059,11 +1059,12 @@ describe('the definition options', () => {
     [
       'the validation expression does not parse',
       { payloadValidationExpression: '{' },
-      'payloadValidationExpression',
+      'payloadValidationExpression "{" is not valid JSONata: Expected ":" before end of expression (at character 1)',
     ],
     ['the key prefix has a #', { keyPrefix: 'a#b' }, 'keyPrefix must be'],
     ['the key prefix is empty', { keyPrefix: '' }, 'keyPrefix must be'],
     ['the TTL is zero', { recordTtlSeconds: 0 }, 'recordTtlSeconds must be'],
+    ['the lease is zero', { leaseSeconds: 0 }, 'leaseSeconds must be a whole number of seconds'],
     ['the TTL is fractional', { recordTtlSeconds: 1.5 }, 'recordTtlSeconds must be'],
     [
       'the lease is shorter than one invoke plus completion',
@@ -1083,5 +1084,24 @@ describe('the definition options', () => {
   ])('fails when %s', (_why, change, message) => {
     expect(() => resolveDefinitionOptions({ ...BASE, ...change })).toThrow(IdempotencyConfigError);
     expect(() => planWorkflow({ ...BASE, ...change })).toThrow(message);
+  });
+
+  it('fails when a key expression does not parse, with JSONata’s message, never "[object Object]"', () => {
+    // jsonata throws plain objects ({ code, position, token, message }), not Errors.
+    expect(() => planWorkflow({ ...BASE, keyExpression: 'a b' })).toThrow(
+      'keyExpression "a b" is not valid JSONata: Syntax error: "b" (at character 3)',
+    );
+    expect(() => planWorkflow({ ...BASE, keyExpression: '$states.input.(' })).not.toThrow('[object Object]');
+  });
+
+  it('fails naming each option as the caller calls it, the options’ own names by default', () => {
+    const bad = { ...BASE, keyExpression: '(', recordTtlSeconds: 0 };
+    expect(() => resolveDefinitionOptions(bad)).toThrow(
+      /^recordTtlSeconds must be[\s\S]*\nkeyExpression "\("/,
+    );
+    expect(() => resolveDefinitionOptions(bad, { keyExpression: 'key', recordTtlSeconds: 'ttl' })).toThrow(
+      /^ttl must be[\s\S]*\nkey "\("/,
+    );
+    expect(() => planWorkflow(bad, { recordTtlSeconds: 'ttl' })).toThrow(/^ttl must be/);
   });
 });

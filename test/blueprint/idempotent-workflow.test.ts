@@ -352,10 +352,11 @@ describe('IdempotentWorkflow validation', () => {
 
   it.each<[string, Partial<IdempotentWorkflowProps>, string]>([
     [
-      'the key expression does not parse',
+      'the key expression does not parse: JSONata’s message and where it fails',
       { idempotencyKey: '$states.input.detail.(' },
-      '"$states.input.detail.(" is not valid JSONata',
+      'idempotencyKey "$states.input.detail.(" is not valid JSONata: Expected ")" before end of expression (at character 22)',
     ],
+    ['the key expression is empty', { idempotencyKey: ' ' }, 'idempotencyKey must not be empty'],
     [
       'the key expression reads the input implicitly',
       { idempotencyKey: 'detail.orderId' },
@@ -364,7 +365,7 @@ describe('IdempotentWorkflow validation', () => {
     [
       'the payload validation does not parse',
       { payloadValidation: '$states.input[' },
-      'payloadValidationExpression "$states.input["',
+      'payloadValidation "$states.input[" is not valid JSONata: Expected "]" before end of expression (at character 14)',
     ],
     [
       'both table and tableProps are given',
@@ -374,14 +375,19 @@ describe('IdempotentWorkflow validation', () => {
     [
       'the lease is shorter than the business timeout plus margins',
       { lease: Duration.seconds(40) },
-      'leaseSeconds (40) must be at least 65',
+      'lease (40 s) must be at least 65 s',
     ],
     [
       'the lease is not whole seconds',
       { lease: Duration.millis(60_500) },
       'lease must be a whole number of seconds',
     ],
-    ['the record TTL is zero', { recordTtl: Duration.seconds(0) }, 'recordTtlSeconds must be'],
+    ['the record TTL is zero', { recordTtl: Duration.seconds(0) }, 'recordTtl must be'],
+    [
+      'the business timeout is over Lambda’s 900 s',
+      { businessTimeout: Duration.seconds(901) },
+      'businessTimeout must be a whole number of seconds between 1 and 900, got 901',
+    ],
     ['the key prefix has a #', { keyPrefix: 'orders#1' }, 'keyPrefix must be'],
     ['the stored-result cap is over the limit', { maxStoredResultBytes: 500_000 }, 'maxStoredResultBytes'],
     [
@@ -397,6 +403,33 @@ describe('IdempotentWorkflow validation', () => {
   ])('fails when %s', (_why, props, message) => {
     expect(build(props)).toThrow(IdempotencyConfigError);
     expect(build(props)).toThrow(message);
+  });
+
+  it('fails naming the props the user wrote, never the options they become', () => {
+    let error: unknown;
+    try {
+      build({
+        idempotencyKey: '$states.input.(',
+        payloadValidation: '{',
+        recordTtl: Duration.seconds(0),
+        businessTimeout: Duration.seconds(901),
+        lease: Duration.seconds(40),
+      })();
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(IdempotencyConfigError);
+    const { problems, message } = error as IdempotencyConfigError;
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
+      'recordTtl',
+      'businessTimeout',
+      'lease',
+      'idempotencyKey',
+      'payloadValidation',
+    ]);
+    expect(message).not.toMatch(
+      /keyExpression|payloadValidationExpression|recordTtlSeconds|businessTimeoutSeconds|leaseSeconds|\[object Object\]/,
+    );
   });
 
   it('fails when an imported function has no businessTimeout', () => {
@@ -419,7 +452,7 @@ describe('IdempotentWorkflow validation', () => {
 
   it('reports every problem at once', () => {
     expect(build({ keyPrefix: '', recordTtl: Duration.seconds(0) })).toThrow(
-      /keyPrefix must be[\s\S]*recordTtlSeconds must be/,
+      /keyPrefix must be[\s\S]*recordTtl must be/,
     );
   });
 });

@@ -181,7 +181,7 @@ describe('IdempotentWorkflow validation of every prop, before anything is create
     );
     expect(error.problems).toEqual([
       expect.stringMatching(/^alarmTopic is set but monitoring is false/),
-      expect.stringMatching(/^recordTtlSeconds must be a whole number of seconds between 1 and/),
+      expect.stringMatching(/^recordTtl must be a whole number of seconds between 1 and/),
       expect.stringMatching(/^eventBridgeSource: retryAttempts must be an integer from 0 to 185, got 200/),
       expect.stringMatching(/^sqsSource: maxReceiveCount must be a positive integer, got 0/),
       expect.stringMatching(/^apiSource: keyPath must be a simple JSONPath/),
