@@ -243,6 +243,8 @@ export function graphView(options: GraphViewOptions): HTMLElement {
       class: 'graph',
       width,
       height,
+      // Shrinks to fit, but not below 80% of its size: past that the view scrolls, so names stay readable.
+      style: `min-width: ${Math.round(width * 0.8)}px`,
       viewBox: `0 0 ${width} ${height}`,
       role: 'group',
       'aria-label': 'State machine graph: each state with its outcome in this execution',
