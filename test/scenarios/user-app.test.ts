@@ -140,7 +140,7 @@ describe("The blueprint's command line with --app", () => {
     });
 
     expect(stdout).toMatch(/(Reused the synthesized app|Synthesized node -r ts-node)/);
-    expect(stdout).toContain('Deployed 1 state machines, 1 functions, 1 tables, 0 rules');
+    expect(stdout).toContain('Deployed 1 state machine, 1 function, 1 table, 0 rules');
     expect(stdout).toContain('Status SUCCEEDED');
     expect(stdout).toMatch(/Output \{"quoteId":"cli-1","total":1750/);
     expect(code).toBe(0);
