@@ -109,6 +109,21 @@ export class InvalidDefinitionError extends Error {
   }
 }
 
+/**
+ * A Task whose `Resource` no registered integration runs (AWS says "not recognized" for an unknown
+ * one; locally it is also every integration the engine lacks). `resource` is the ARN as written.
+ */
+export class UnknownResourceError extends InvalidDefinitionError {
+  constructor(
+    readonly resource: string,
+    message: string,
+    location: string,
+    detail: string,
+  ) {
+    super(message, 'SCHEMA_VALIDATION_FAILED', location, detail);
+  }
+}
+
 /** Thrown at definition load when a JSONPath path, template, intrinsic call or Choice rule is malformed. */
 export class InvalidJsonPathDefinitionError extends InvalidDefinitionError {}
 

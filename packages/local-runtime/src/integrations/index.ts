@@ -17,6 +17,13 @@ export interface LocalIntegrations extends IntegrationRegistry {
   destroy(): void;
 }
 
+/** The Task resources createIntegrations runs, as messages name them (keep in step with the patterns below). */
+export const SUPPORTED_TASK_RESOURCES: readonly string[] = [
+  'arn:aws:states:::lambda:invoke',
+  'arn:aws:states:::dynamodb:putItem, :getItem, :updateItem and :deleteItem',
+  'a Lambda function ARN as the Resource',
+];
+
 // One line per integration, keyed by resource ARN (the partition may differ: aws, aws-cn, aws-us-gov).
 const DYNAMODB = /^arn:[a-z-]+:states:::dynamodb:(putItem|getItem|updateItem|deleteItem)$/;
 const LAMBDA_INVOKE = /^arn:[a-z-]+:states:::lambda:invoke$/;

@@ -1,4 +1,5 @@
 import { InvalidDefinitionError } from '../../src/engine';
+import { UnknownResourceError } from '../../src/engine/errors';
 import { fakeIntegration, jsonata, machine, registry } from './helpers';
 
 function rejection(definition: object, integrations = registry()): InvalidDefinitionError {
@@ -153,6 +154,12 @@ describe('StateMachine.create', () => {
       'The resource provided arn:aws:states:::dynamodb:query is not recognized',
     );
     expect(error.location).toBe('/States/T/Resource');
+    // Structured for callers that explain it (the cloud-assembly deployer): the resource as written.
+    expect(error).toBeInstanceOf(UnknownResourceError);
+    expect(error).toMatchObject({
+      resource: 'arn:aws:states:::dynamodb:query',
+      code: 'SCHEMA_VALIDATION_FAILED',
+    });
   });
 
   it('fails when an inner scope assigns a variable of an outer scope', () => {

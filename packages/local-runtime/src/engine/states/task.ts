@@ -5,6 +5,7 @@ import {
   ExecutionInterrupted,
   exceedsPayloadLimit,
   StatesError,
+  UnknownResourceError,
 } from '../errors';
 import { notTruncated } from '../history';
 import type { StateNode, StateScope } from '../model';
@@ -82,9 +83,13 @@ function resourceArn(state: TaskState, location: string): string {
 function integrationFor(resource: string, ctx: CompileContext): Integration {
   const integration = ctx.integrations.resolve(resource);
   if (integration === undefined) {
-    throw invalid(
-      `The resource provided ${resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. The local engine supports the integrations registered with it (e.g. arn:aws:states:::dynamodb:putItem|getItem|updateItem|deleteItem, arn:aws:states:::lambda:invoke)`,
-      `${ctx.location}/Resource`,
+    const detail = `The resource provided ${resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. The local engine supports the integrations registered with it (e.g. arn:aws:states:::dynamodb:putItem|getItem|updateItem|deleteItem, arn:aws:states:::lambda:invoke)`;
+    const location = `${ctx.location}/Resource`;
+    throw new UnknownResourceError(
+      resource,
+      `SCHEMA_VALIDATION_FAILED: ${detail} at ${location}`,
+      location,
+      detail,
     );
   }
   return integration;
