@@ -1,7 +1,9 @@
 /**
  * Reads a cloud assembly as `cdk synth` writes it: manifest.json, every `aws:cloudformation:stack`
- * artifact with its template, the nested assemblies of CDK Stages (`cdk:cloud-assembly`), and the
- * file assets their asset manifests list (so code and definitions referred to by S3 key are found).
+ * artifact with its template, the templates of its nested stacks (`AWS::CloudFormation::Stack`
+ * resources, `*.nested.template.json`), the nested assemblies of CDK Stages (`cdk:cloud-assembly`),
+ * and the file assets their asset manifests list (so code and definitions referred to by S3 key are
+ * found).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -51,6 +53,24 @@ export interface StackArtifact {
   readonly dependencies: readonly string[];
   /** `aws://<account>/<region>`, `unknown-account`/`unknown-region` when environment-agnostic. */
   readonly environment?: string;
+  /** The nested stacks of its template (`AWS::CloudFormation::Stack` resources), in template order. */
+  readonly nestedStacks?: readonly NestedStackArtifact[];
+}
+
+/**
+ * A nested stack: an `AWS::CloudFormation::Stack` resource of a template, with the template it
+ * creates when the assembly holds it (a CDK `NestedStack` writes `<id>.nested.template.json` next
+ * to its parent's and names it in the resource's `aws:asset:path` metadata and in the asset manifest).
+ */
+export interface NestedStackArtifact {
+  /** The logical id of the `AWS::CloudFormation::Stack` resource in the parent template. */
+  readonly logicalId: string;
+  readonly templateFile?: string;
+  /** Absent when the assembly does not hold the template; `missing` says why. */
+  readonly template?: CfnTemplate;
+  readonly missing?: string;
+  /** Its own nested stacks. */
+  readonly nestedStacks: readonly NestedStackArtifact[];
 }
 
 /** A file asset of an asset manifest: where it would go in S3, where it is here. */
@@ -147,6 +167,76 @@ function dependencyOrder(stacks: StackArtifact[]): StackArtifact[] {
   return ordered;
 }
 
+/** Every string in a raw (unresolved) template value, e.g. the pieces of an Fn::Join. */
+function stringsIn(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
+  else if (value !== null && typeof value === 'object')
+    for (const item of Object.values(value)) stringsIn(item, into);
+  return into;
+}
+
+/** CloudFormation allows nested stacks within nested stacks; this is deeper than any app goes. */
+const MAX_NESTING = 10;
+
+/**
+ * The nested stacks of `template`: each `AWS::CloudFormation::Stack` resource's template, found
+ * through its `aws:asset:path` metadata (relative to the assembly folder), else through the asset
+ * whose S3 object key its `TemplateURL` ends with.
+ */
+function readNestedStacks(
+  dir: string,
+  template: CfnTemplate,
+  assets: ReadonlyMap<string, FileAsset>,
+  depth: number,
+): NestedStackArtifact[] {
+  const nested: NestedStackArtifact[] = [];
+  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+    if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
+    const metadataPath = resource.Metadata?.['aws:asset:path'];
+    const url = resource.Properties?.TemplateURL;
+    let templateFile: string | undefined;
+    if (typeof metadataPath === 'string') {
+      templateFile = path.resolve(dir, metadataPath);
+    } else {
+      const pieces = stringsIn(url);
+      const asset = [...assets.values()].find((candidate) =>
+        pieces.some((piece) => piece === candidate.objectKey || piece.endsWith(`/${candidate.objectKey}`)),
+      );
+      templateFile = asset?.path;
+    }
+    if (templateFile === undefined) {
+      nested.push({
+        logicalId,
+        missing: `its TemplateURL (${typeof url === 'string' ? url : JSON.stringify(url)}) is no template of the assembly: only nested stacks the CDK app synthesizes (NestedStack, CfnInclude's loadNestedStack) deploy locally`,
+        nestedStacks: [],
+      });
+      continue;
+    }
+    if (!fs.existsSync(templateFile)) {
+      nested.push({
+        logicalId,
+        templateFile,
+        missing: `its template ${templateFile} does not exist: run cdk synth again (or start with --app so the app is synthesized)`,
+        nestedStacks: [],
+      });
+      continue;
+    }
+    try {
+      const nestedTemplate = readJson<CfnTemplate>(templateFile, `the template of nested stack ${logicalId}`);
+      nested.push({
+        logicalId,
+        templateFile,
+        template: nestedTemplate,
+        nestedStacks: depth < MAX_NESTING ? readNestedStacks(dir, nestedTemplate, assets, depth + 1) : [],
+      });
+    } catch (error) {
+      nested.push({ logicalId, templateFile, missing: (error as Error).message, nestedStacks: [] });
+    }
+  }
+  return nested;
+}
+
 function readAssemblyDir(
   dir: string,
   assets: Map<string, FileAsset>,
@@ -184,7 +274,11 @@ function readAssemblyDir(
       nested.push(...readAssemblyDir(path.join(dir, properties.directoryName), assets, depth + 1).stacks);
     }
   }
-  return { version: manifest.version, stacks: [...dependencyOrder(stacks), ...nested] };
+  const withNested = stacks.map((stack) => ({
+    ...stack,
+    nestedStacks: readNestedStacks(dir, stack.template, assets, 0),
+  }));
+  return { version: manifest.version, stacks: [...dependencyOrder(withNested), ...nested] };
 }
 
 /** Reads the assembly in `dir` (the folder holding manifest.json), nested Stage assemblies included. */

@@ -1,19 +1,22 @@
 /**
  * Deploys a cloud assembly into a running LocalRuntime, as `cdk deploy` would into an account:
  * every table, event bus, function, state machine and rule that can run locally, in that order,
- * each independently (one that fails is a problem in the report, the rest still runs). Everything
- * else is counted per type with the reason it has no local form.
+ * each independently (one that fails is a problem in the report, the rest still runs). A nested
+ * stack is deployed as a stack of its own, right before its parent within each kind of resource;
+ * references between them (parameters, `Fn::GetAtt [Nested, Outputs.X]`) resolve either way.
+ * Everything else is counted per type (and role) with the reason it has no local form.
  */
 import { createTable } from '../dynamodb-local';
 import type { LocalRuntime } from '../runtime';
 import { type CloudAssembly, readCloudAssembly } from './assembly';
-import { CloudAssemblyError } from './errors';
+import { AssetNotFoundError, CloudAssemblyError, PinnedEnvironmentWarning } from './errors';
 import { functionFrom } from './functions';
 import { AssemblyModel, type StackModel } from './model';
 import type {
   CloudAssemblyDeployment,
   DeployedEventBus,
   DeployedFunction,
+  DeployedNestedStack,
   DeployedRule,
   DeployedStateMachine,
   DeployedTable,
@@ -21,13 +24,13 @@ import type {
   DeploymentProblem,
   NotEmulated,
 } from './report';
-import { EMULATED_TYPES, notEmulatedReason } from './resource-types';
+import { EMULATED_TYPES, notEmulatedReason, notEmulatedRole } from './resource-types';
 import { ruleFrom, watchesStatusChanges } from './rules';
-import { stateMachineFrom } from './state-machines';
+import { definitionProblem, type StateMachinePlan, stateMachineFrom } from './state-machines';
 import { tableOptionsFrom } from './tables';
 
 export interface DeployCloudAssemblyOptions {
-  /** Deploy only these stacks (stack names or artifact ids). @default every stack */
+  /** Deploy only these stacks (stack names or artifact ids), with their nested stacks. @default every stack */
   readonly stacks?: readonly string[];
   /** Values for template parameters, per stack name (a parameter without one takes its Default). */
   readonly parameters?: Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -97,33 +100,77 @@ export async function deployCloudAssembly(
     { region: runtime.region, accountId: runtime.accountId },
     options.parameters,
   );
+  // A nested stack exists when its parent does and its resource's Condition holds (a Condition
+  // that fails to resolve is the parent's problem, reported with its resources).
+  const created = new Map<StackModel, boolean>();
+  const stackCreated = (stack: StackModel): boolean => {
+    const known = created.get(stack);
+    if (known !== undefined) return known;
+    let value = true;
+    if (stack.nestedIn) {
+      try {
+        value =
+          stackCreated(stack.nestedIn.stack) && stack.nestedIn.stack.isCreated(stack.nestedIn.logicalId);
+      } catch {
+        value = false;
+      }
+    }
+    created.set(stack, value);
+    return value;
+  };
   const stacks = model.stacks.filter(
     (stack) =>
-      !options.stacks ||
-      options.stacks.includes(stack.stackName) ||
-      options.stacks.includes(stack.artifact.artifactId),
+      (!options.stacks ||
+        options.stacks.includes(stack.root.stackName) ||
+        options.stacks.includes(stack.root.artifact.artifactId)) &&
+      stackCreated(stack),
   );
 
   const problems: DeploymentProblem[] = [];
-  const problem = (resource: Resource, error: unknown) =>
+  const problem = (resource: Resource, error: unknown, severity: 'error' | 'warning' = 'error') =>
     problems.push({
       stackName: resource.stack.stackName,
       logicalId: resource.logicalId,
       type: resource.type,
+      severity,
       error: located(error, resource),
     });
+  for (const stack of stacks) {
+    if (!stack.pinned || stack.nestedIn) continue;
+    const { account, region } = stack.pinned;
+    const pinned = [account && `account ${account}`, region && `region ${region}`]
+      .filter(Boolean)
+      .join(' and ');
+    const local = `${stack.environment.region} and account ${stack.environment.accountId}`;
+    problems.push({
+      stackName: stack.stackName,
+      logicalId: '',
+      type: 'AWS::CloudFormation::Stack',
+      severity: 'warning',
+      error: new PinnedEnvironmentWarning(
+        `the stack is pinned to ${pinned} (its env: ${stack.artifact.environment}), but the local services answer for region ${local} only. ` +
+          `It is deployed there: Ref, Fn::GetAtt and the pseudo parameters give local values, and the ARNs of its ${pinned} that the template writes literally are rewritten to the local ones, so every ARN names what runs here. ` +
+          `Code that compares a value with the literal ${account ? 'account' : 'region'} sees the local one`,
+        { stackName: stack.stackName, logicalId: '' },
+      ),
+    });
+  }
   const skipped: string[] = [];
-  const notEmulated = new Map<string, { reason: string; resources: string[] }>();
-  const countNotEmulated = (
-    resource: Resource,
-    type = resource.type,
-    reason = notEmulatedReason(resource.type),
-  ) => {
-    const entry = notEmulated.get(type) ?? { reason, resources: [] };
+  const notEmulated = new Map<string, { type: string; role?: string; reason: string; resources: string[] }>();
+  const countNotEmulated = (resource: Resource, role?: { role: string; reason: string }) => {
+    const found = role ?? notEmulatedRole(resource.type, resource.stack.referrers(resource.logicalId));
+    const key = `${resource.type}\u0000${found?.role ?? ''}`;
+    const entry = notEmulated.get(key) ?? {
+      type: resource.type,
+      ...(found ? { role: found.role } : {}),
+      reason: found?.reason ?? notEmulatedReason(resource.type),
+      resources: [],
+    };
     entry.resources.push(`${resource.stack.stackName}/${resource.logicalId}`);
-    notEmulated.set(type, entry);
+    notEmulated.set(key, entry);
   };
 
+  const nestedStacks: DeployedNestedStack[] = [];
   const byType = new Map<string, Resource[]>();
   for (const stack of stacks) {
     for (const logicalId of stack.logicalIds) {
@@ -135,6 +182,26 @@ export async function deployCloudAssembly(
         }
       } catch (error) {
         problem(resource, error);
+        continue;
+      }
+      if (resource.type === 'AWS::CloudFormation::Stack') {
+        const nested = stack.nestedStacks.get(logicalId);
+        if (nested) {
+          nestedStacks.push({
+            stackName: stack.stackName,
+            logicalId,
+            name: nested.stackName,
+            templateFile: nested.artifact.templateFile,
+          });
+        } else {
+          problem(
+            resource,
+            new AssetNotFoundError(
+              `the nested stack is not deployed: ${stack.missingNestedStacks.get(logicalId) ?? 'its template is not in the assembly'}`,
+              stack.at(logicalId, 'TemplateURL'),
+            ),
+          );
+        }
         continue;
       }
       if (!EMULATED_TYPES.has(resource.type)) {
@@ -161,7 +228,7 @@ export async function deployCloudAssembly(
           logicalId,
           type: resource.type,
           name,
-          arn: stack.getAtt(logicalId, 'Arn', stack.at(logicalId)),
+          arn: String(stack.getAtt(logicalId, 'Arn', stack.at(logicalId))),
           key: [
             `${tableOptions.hashKey} (${tableOptions.hashKeyType})`,
             ...(tableOptions.rangeKey
@@ -190,7 +257,7 @@ export async function deployCloudAssembly(
         stackName: stack.stackName,
         logicalId,
         name,
-        arn: stack.getAtt(logicalId, 'Arn', stack.at(logicalId)),
+        arn: String(stack.getAtt(logicalId, 'Arn', stack.at(logicalId))),
       });
     } catch (error) {
       problem(resource, error);
@@ -205,6 +272,7 @@ export async function deployCloudAssembly(
     try {
       const plan = functionFrom(stack, logicalId, assembly, extraEnvironment);
       const arn = runtime.registerFunction(plan.name, plan.config);
+      for (const warning of plan.warnings) problem(resource, warning, 'warning');
       functions.push({
         stackName: stack.stackName,
         logicalId,
@@ -224,8 +292,9 @@ export async function deployCloudAssembly(
   await Promise.all(
     of(TYPES_IN_ORDER.stateMachines).map(async (resource) => {
       const { stack, logicalId } = resource;
+      let plan: StateMachinePlan | undefined;
       try {
-        const plan = stateMachineFrom(stack, logicalId, assembly);
+        plan = stateMachineFrom(stack, logicalId, assembly);
         const arn = await runtime.deployStateMachine(plan);
         let queryLanguage = 'JSONPath';
         try {
@@ -243,7 +312,10 @@ export async function deployCloudAssembly(
           queryLanguage,
         });
       } catch (error) {
-        problem(resource, error);
+        problem(
+          resource,
+          plan ? definitionProblem(error, stack, logicalId, plan, runtime.integrations) : error,
+        );
       }
     }),
   );
@@ -256,7 +328,7 @@ export async function deployCloudAssembly(
       const plan = ruleFrom(stack, logicalId);
       for (const error of plan.undeliverable) problem(resource, error);
       if (plan.pattern === undefined) {
-        countNotEmulated(resource, 'AWS::Events::Rule (schedule)', 'schedules do not fire locally');
+        countNotEmulated(resource, { role: 'schedule', reason: 'schedules do not fire locally' });
         continue;
       }
       if (plan.enabled) {
@@ -286,13 +358,16 @@ export async function deployCloudAssembly(
     }
   }
 
+  // The outputs of the top-level stacks, as `cdk deploy` prints them (a nested stack's outputs are
+  // what its parent reads through Fn::GetAtt).
   const outputs: DeploymentOutput[] = [];
   for (const stack of stacks) {
+    if (stack.nestedIn) continue;
     for (const [key, output] of Object.entries(stack.artifact.template.Outputs ?? {})) {
       try {
         if (output.Condition && !stack.resolver.condition(output.Condition, stack.at(key, 'Condition')))
           continue;
-        const value = stack.resolver.resolve(output.Value, stack.at(key, 'Value'));
+        const value = stack.value(output.Value, stack.at(key, 'Value'));
         outputs.push({
           stackName: stack.stackName,
           key,
@@ -315,18 +390,23 @@ export async function deployCloudAssembly(
         (order.get(`${a.stackName}/${a.logicalId}`) ?? 0) - (order.get(`${b.stackName}/${b.logicalId}`) ?? 0),
     );
   };
-  const notEmulatedList: NotEmulated[] = [...notEmulated]
-    .map(([type, entry]) => ({
-      type,
+  const notEmulatedList: NotEmulated[] = [...notEmulated.values()]
+    .map((entry) => ({
+      type: entry.type,
+      ...(entry.role !== undefined ? { role: entry.role } : {}),
       count: entry.resources.length,
       reason: entry.reason,
       resources: entry.resources,
     }))
-    .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+    .sort(
+      (a, b) =>
+        b.count - a.count || a.type.localeCompare(b.type) || (a.role ?? '').localeCompare(b.role ?? ''),
+    );
 
   return {
     assemblyDir: assembly.dir,
     stacks: stacks.map((stack) => stack.stackName),
+    nestedStacks,
     stateMachines: byStackOrder(stateMachines),
     tables: byStackOrder(tables),
     functions,

@@ -12,16 +12,19 @@ export interface ResourceLocation {
 }
 
 const where = (at: ResourceLocation): string =>
-  `${at.stackName}/${at.logicalId}${at.type ? ` (${at.type})` : ''}${at.property ? `, property ${at.property}` : ''}`;
+  `${at.stackName}${at.logicalId ? `/${at.logicalId}` : ''}${at.type ? ` (${at.type})` : ''}${at.property ? `, property ${at.property}` : ''}`;
 
 /** The root of every error this folder raises. */
 export class CloudAssemblyError extends Error {
   override readonly name: string = 'CloudAssemblyError';
+  /** The message without the location in front. */
+  readonly reason: string;
   constructor(
     message: string,
     readonly location?: ResourceLocation,
   ) {
     super(location ? `${where(location)}: ${message}` : message);
+    this.reason = message;
   }
 }
 
@@ -58,6 +61,56 @@ export class UnsupportedEventTargetError extends CloudAssemblyError {
 /** A state machine definition that is neither inline nor in the assembly. */
 export class DefinitionNotFoundError extends CloudAssemblyError {
   override readonly name = 'DefinitionNotFoundError';
+}
+
+/**
+ * A state machine definition the engine rejects as invalid (AWS would reject it too): the engine's
+ * message, its diagnostic `code` (e.g. `MISSING_TRANSITION_TARGET`) and `definitionLocation`
+ * (e.g. `/StartAt`), and what to do.
+ */
+export class InvalidStateMachineDefinitionError extends CloudAssemblyError {
+  override readonly name = 'InvalidStateMachineDefinitionError';
+  constructor(
+    message: string,
+    location: ResourceLocation,
+    /** The engine's diagnostic code, as AWS's ValidateStateMachineDefinition gives it. */
+    readonly code?: string,
+    /** Where in the definition, e.g. `/States/Save/Arguments`. */
+    readonly definitionLocation?: string,
+  ) {
+    super(message, location);
+  }
+}
+
+/** A Task of a state machine calls a service integration the local engine does not run (valid on AWS). */
+export class UnsupportedIntegrationError extends CloudAssemblyError {
+  override readonly name = 'UnsupportedIntegrationError';
+  constructor(
+    message: string,
+    location: ResourceLocation,
+    /** Each Task resource the local runtime lacks, with its state. */
+    readonly tasks: readonly { readonly state: string; readonly resource: string }[],
+  ) {
+    super(message, location);
+  }
+}
+
+/** A state uses a feature the local engine does not run (Distributed Map, task credentials; valid on AWS). */
+export class UnsupportedFeatureError extends CloudAssemblyError {
+  override readonly name = 'UnsupportedFeatureError';
+}
+
+/** A function with Lambda layers: it is deployed, but the local Lambda does not load its layers. */
+export class LayersNotSupportedError extends CloudAssemblyError {
+  override readonly name = 'LayersNotSupportedError';
+}
+
+/**
+ * A stack pinned to an account or region other than the local services': it is deployed into the
+ * local account and region, and the ARNs of its own account and region are rewritten to them.
+ */
+export class PinnedEnvironmentWarning extends CloudAssemblyError {
+  override readonly name = 'PinnedEnvironmentWarning';
 }
 
 /** The CDK app could not be synthesized (the command failed or wrote no manifest.json). */

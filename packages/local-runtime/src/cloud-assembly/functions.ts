@@ -3,6 +3,8 @@
  * named by `aws:asset:path`, an asset found by its S3 key, or inline `ZipFile` code), `Handler` as
  * the Node.js runtime reads it (`index.handler` → `<code>/index.js#handler`, also `.mjs`/`.cjs` and
  * `src/app.handler`), `Timeout`, `MemorySize` and `Environment.Variables`. Only `nodejs*` runtimes run.
+ * A function that runs with a difference (its layers are not loaded, a variable has no local value
+ * and is left out) is deployed, and the plan carries a warning for each difference.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -10,13 +12,23 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_MEMORY_SIZE, DEFAULT_TIMEOUT_SECONDS, type LocalFunctionConfig } from '../lambda';
 import type { CloudAssembly } from './assembly';
-import { AssetNotFoundError, HandlerNotFoundError, UnsupportedRuntimeError } from './errors';
+import {
+  AssetNotFoundError,
+  type CloudAssemblyError,
+  HandlerNotFoundError,
+  LayersNotSupportedError,
+  UnresolvableIntrinsicError,
+  UnsupportedRuntimeError,
+} from './errors';
+import { isIntrinsic } from './intrinsics';
 import type { StackModel } from './model';
 
 export interface FunctionPlan {
   readonly name: string;
   readonly runtime: string;
   readonly config: LocalFunctionConfig;
+  /** How the local function differs from the deployed one (layers, variables left out); it still runs. */
+  readonly warnings: readonly CloudAssemblyError[];
 }
 
 /** The extensions the Node.js runtime tries for a handler module, in its order. */
@@ -99,6 +111,84 @@ function codeFolder(stack: StackModel, logicalId: string, assembly: CloudAssembl
   return folder;
 }
 
+/** How a `Layers` entry reads in a message: the layer's logical id, or its ARN. */
+function describeLayer(raw: unknown): string {
+  if (typeof raw === 'string') return raw;
+  if (isIntrinsic(raw)) {
+    const [name, argument] = Object.entries(raw)[0] as [string, unknown];
+    if (name === 'Ref') return String(argument);
+    if (name === 'Fn::GetAtt') return Array.isArray(argument) ? String(argument[0]) : String(argument);
+  }
+  return JSON.stringify(raw);
+}
+
+/** The layers warning, or undefined for a function without layers. */
+function layersWarning(
+  stack: StackModel,
+  logicalId: string,
+  name: string,
+): LayersNotSupportedError | undefined {
+  const raw = stack.resource(logicalId).Properties?.Layers;
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  const layers = raw.map(describeLayer);
+  return new LayersNotSupportedError(
+    `${layers.length === 1 ? 'its layer' : `its ${layers.length} layers`} (${layers.join(', ')}) ${layers.length === 1 ? 'is' : 'are'} not loaded by the local Lambda: ${name} is deployed and runs without ${layers.length === 1 ? 'it' : 'them'}, so a require or import of what a layer provides (/opt/nodejs/…, a package only a layer has) fails when it is invoked. ` +
+      `Bundle what the layer provides into the function's code (NodejsFunction bundles its dependencies), or test this function on AWS`,
+    stack.at(logicalId, 'Layers'),
+  );
+}
+
+/**
+ * `Environment.Variables`, each variable resolved on its own: one without a local value (an SSM
+ * parameter, an attribute of a type not emulated) is left out with a warning naming it, and the
+ * function keeps the others.
+ */
+function environmentVariables(
+  stack: StackModel,
+  logicalId: string,
+  name: string,
+  warnings: CloudAssemblyError[],
+): Record<string, string> {
+  const leftOut = (error: unknown, variables: string): void => {
+    if (!(error instanceof UnresolvableIntrinsicError)) throw error;
+    warnings.push(
+      new UnresolvableIntrinsicError(
+        `${name} is deployed without ${variables} (its handler reads undefined there): ${error.reason}`,
+        error.location ?? stack.at(logicalId, 'Environment'),
+      ),
+    );
+  };
+  const environment = stack.resource(logicalId).Properties?.Environment;
+  if (environment === undefined) return {};
+  // The whole block, or its Variables, computed by an intrinsic (Fn::If): all or nothing.
+  const rawVariables = isIntrinsic(environment)
+    ? undefined
+    : (environment as { Variables?: unknown }).Variables;
+  if (isIntrinsic(environment) || isIntrinsic(rawVariables)) {
+    try {
+      const resolved = stack.property(logicalId, 'Environment') as
+        | { Variables?: Record<string, unknown> }
+        | undefined;
+      return Object.fromEntries(
+        Object.entries(resolved?.Variables ?? {}).map(([key, value]) => [key, String(value)]),
+      );
+    } catch (error) {
+      leftOut(error, 'any of its variables');
+      return {};
+    }
+  }
+  const result: Record<string, string> = {};
+  for (const [key, raw] of Object.entries((rawVariables ?? {}) as Record<string, unknown>)) {
+    try {
+      const [value] = stack.value([raw], stack.at(logicalId, `Environment.Variables.${key}`)) as unknown[];
+      if (value !== undefined) result[key] = typeof value === 'string' ? value : String(value);
+    } catch (error) {
+      leftOut(error, `the variable ${key}`);
+    }
+  }
+  return result;
+}
+
 function number(value: unknown, fallback: number): number {
   const n = Number(value);
   return value === undefined || !Number.isFinite(n) ? fallback : n;
@@ -142,9 +232,10 @@ export function functionFrom(
       stack.at(logicalId, 'Handler'),
     );
   }
-  const variables = (
-    stack.property(logicalId, 'Environment') as { Variables?: Record<string, unknown> } | undefined
-  )?.Variables;
+  const warnings: CloudAssemblyError[] = [];
+  const layers = layersWarning(stack, logicalId, name);
+  if (layers) warnings.push(layers);
+  const variables = environmentVariables(stack, logicalId, name, warnings);
   return {
     name,
     runtime,
@@ -152,10 +243,8 @@ export function functionFrom(
       handler: `${file}#${split.exportName}`,
       timeoutSeconds: number(stack.property(logicalId, 'Timeout'), DEFAULT_TIMEOUT_SECONDS),
       memorySize: number(stack.property(logicalId, 'MemorySize'), DEFAULT_MEMORY_SIZE),
-      environment: {
-        ...environment,
-        ...Object.fromEntries(Object.entries(variables ?? {}).map(([key, value]) => [key, String(value)])),
-      },
+      environment: { ...environment, ...variables },
     },
+    warnings,
   };
 }

@@ -9,6 +9,7 @@ export {
   type CfnTemplate,
   type CloudAssembly,
   type FileAsset,
+  type NestedStackArtifact,
   readCloudAssembly,
   type StackArtifact,
 } from './assembly';
@@ -19,20 +20,34 @@ export {
   CloudAssemblyNotFoundError,
   DefinitionNotFoundError,
   HandlerNotFoundError,
+  InvalidStateMachineDefinitionError,
+  LayersNotSupportedError,
+  PinnedEnvironmentWarning,
   type ResourceLocation,
   SynthError,
   UnresolvableIntrinsicError,
   UnsupportedEventTargetError,
+  UnsupportedFeatureError,
+  UnsupportedIntegrationError,
   UnsupportedRuntimeError,
 } from './errors';
 export { functionFrom, splitHandler } from './functions';
-export { IntrinsicResolver, type IntrinsicScope, isIntrinsic, NO_VALUE } from './intrinsics';
-export { AssemblyModel, type LocalEnvironment, StackModel } from './model';
+export { IntrinsicResolver, type IntrinsicScope, isIntrinsic, NO_VALUE, referencesIn } from './intrinsics';
+export {
+  AssemblyModel,
+  type LocalEnvironment,
+  localizeArns,
+  type PinnedEnvironment,
+  pinnedEnvironment,
+  type Referrer,
+  StackModel,
+} from './model';
 export { fitParts, generatedName, NAMING_RULES, type NamingRule, randomPart } from './names';
 export {
   type CloudAssemblyDeployment,
   type DeployedEventBus,
   type DeployedFunction,
+  type DeployedNestedStack,
   type DeployedRule,
   type DeployedStateMachine,
   type DeployedTable,
@@ -41,9 +56,16 @@ export {
   type FormatOptions,
   formatDeployment,
   type NotEmulated,
+  notEmulatedLines,
 } from './report';
-export { EMULATED_TYPES, notEmulatedReason, RESOURCE_MODELS } from './resource-types';
+export {
+  EMULATED_TYPES,
+  notEmulatedReason,
+  notEmulatedRole,
+  RESOURCE_MODELS,
+  SERVICE_GROUPS,
+} from './resource-types';
 export { ruleFrom } from './rules';
-export { stateMachineFrom } from './state-machines';
+export { definitionProblem, type StateMachinePlan, stateMachineFrom } from './state-machines';
 export { cdkContext, hashSources, type SynthesizedApp, type SynthesizeOptions, synthesizeApp } from './synth';
 export { tableOptionsFrom } from './tables';

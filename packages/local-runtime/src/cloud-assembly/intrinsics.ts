@@ -20,6 +20,11 @@ export interface IntrinsicScope {
   readonly template: CfnTemplate;
   /** Values given for the template's parameters (they win over Default). */
   readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * A nested stack's parameter as its parent passes it (the `Parameters` of the parent's
+   * `AWS::CloudFormation::Stack` resource, resolved in the parent); undefined when not passed.
+   */
+  passedParameter?(name: string, at: ResourceLocation): string | undefined;
   /** `Ref` of a resource of this template. */
   ref(logicalId: string, at: ResourceLocation): unknown;
   /** `Fn::GetAtt` of a resource of this template. */
@@ -95,7 +100,7 @@ export class IntrinsicResolver {
   parameter(name: string, at: ResourceLocation): unknown {
     const declared = this.scope.template.Parameters?.[name];
     if (!declared) return undefined;
-    const given = this.scope.parameters?.[name];
+    const given = this.scope.parameters?.[name] ?? this.scope.passedParameter?.(name, at);
     if (given === undefined && declared.Type.startsWith('AWS::SSM::Parameter::Value')) {
       this.fail(
         at,
@@ -308,4 +313,52 @@ export class IntrinsicResolver {
 function splitOnce(text: string): [string, string] {
   const dot = text.indexOf('.');
   return dot < 0 ? [text, ''] : [text.slice(0, dot), text.slice(dot + 1)];
+}
+
+/** A place in a template where a resource is referred to. */
+export interface Reference {
+  /** The logical id referred to. */
+  readonly target: string;
+  /** Where, as a property path: `Targets.0.DeadLetterConfig.Arn`. */
+  readonly path: string;
+}
+
+/**
+ * The references (Ref, Fn::GetAtt, `${Id}` and `${Id.Attr}` of Fn::Sub) in a raw template value,
+ * each with the property path it is found at. Pseudo parameters and parameters are included as
+ * targets too; the caller keeps those that are resources.
+ */
+export function referencesIn(value: unknown, path = ''): Reference[] {
+  const found: Reference[] = [];
+  const walk = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => {
+        walk(item, at ? `${at}.${index}` : String(index));
+      });
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    if (isIntrinsic(node)) {
+      const [name, argument] = Object.entries(node)[0] as [string, unknown];
+      if (name === 'Ref' && typeof argument === 'string') found.push({ target: argument, path: at });
+      else if (name === 'Fn::GetAtt') {
+        const target = Array.isArray(argument) ? argument[0] : splitOnce(String(argument))[0];
+        if (typeof target === 'string') found.push({ target, path: at });
+      } else if (name === 'Fn::Sub') {
+        const text = Array.isArray(argument) ? argument[0] : argument;
+        if (typeof text === 'string') {
+          for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+            found.push({ target: splitOnce((match[1] ?? '').trim())[0], path: at });
+          }
+        }
+        if (Array.isArray(argument)) walk(argument[1], at);
+        return;
+      }
+      walk(argument, at);
+      return;
+    }
+    for (const [key, item] of Object.entries(node)) walk(item, at ? `${at}.${key}` : key);
+  };
+  walk(value, path);
+  return found;
 }

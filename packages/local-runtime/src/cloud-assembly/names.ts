@@ -45,15 +45,17 @@ export function randomPart(stackName: string, logicalId: string, kind: NamingRul
  * Cuts `<stack>` and `<logicalId>` so that `<stack>-<logicalId>-<random>` fits `maxLength`. Seen on
  * AWS: a short stack name stays whole and the logical id is cut (`CdkStack-CustomS3AutoDeleteObjectsCustomResourcePr-1T2P22ECUHKM7`,
  * 64 characters), a long stack name is cut and a short logical id stays whole
- * (`MyStackDev-MyNestedApplicatio-MyLambdaFunctionName-1U44TLUZ7OR55`). Inferred: the shorter part
- * stays whole when it fits half of the room, and when both are long each gets half.
+ * (`MyStackDev-MyNestedApplicatio-MyLambdaFunctionName-1U44TLUZ7OR55`), and when both are long the
+ * stack name gets the larger half of an odd room (a nested stack, 85 characters of room: a
+ * 45-character stack name cut to 43, the logical id to 42). Inferred: the shorter part stays whole
+ * when it fits its half of the room.
  */
 export function fitParts(stack: string, logicalId: string, room: number): [string, string] {
   if (stack.length + logicalId.length <= room) return [stack, logicalId];
-  const half = Math.floor(room / 2);
-  if (stack.length <= half) return [stack, logicalId.slice(0, room - stack.length)];
-  if (logicalId.length <= room - half) return [stack.slice(0, room - logicalId.length), logicalId];
-  return [stack.slice(0, half), logicalId.slice(0, room - half)];
+  const stackHalf = room - Math.floor(room / 2);
+  if (stack.length <= stackHalf) return [stack, logicalId.slice(0, room - stack.length)];
+  if (logicalId.length <= room - stackHalf) return [stack.slice(0, room - logicalId.length), logicalId];
+  return [stack.slice(0, stackHalf), logicalId.slice(0, room - stackHalf)];
 }
 
 /**
@@ -110,6 +112,9 @@ export const NAMING_RULES: Readonly<Record<string, NamingRule>> = {
     maxLength: 256,
     suffix: 'mixed',
   },
+  // A nested stack: `<parent stack>-<logical id>-<random>`, 100 characters at most (seen on AWS, though
+  // a stack name may have 128); CloudFormation has no name property for it.
+  'AWS::CloudFormation::Stack': { pattern: 'stack-logical', maxLength: 100, suffix: 'upper' },
   'AWS::IAM::Role': { nameProperty: 'RoleName', pattern: 'stack-logical', maxLength: 64, suffix: 'upper' },
   'AWS::SQS::Queue': { nameProperty: 'QueueName', pattern: 'stack-logical', maxLength: 80, suffix: 'upper' },
   'AWS::SNS::Topic': { nameProperty: 'TopicName', pattern: 'stack-logical', maxLength: 256, suffix: 'upper' },

@@ -2,6 +2,7 @@
  * What a deployment of a cloud assembly did: what runs locally (with names and ARNs), what does
  * not and why, and the problems, each a named error. `formatDeployment` prints it for the CLI.
  */
+import { SERVICE_GROUPS } from './resource-types';
 
 interface Deployed {
   readonly stackName: string;
@@ -51,20 +52,37 @@ export interface DeployedEventBus extends Deployed {
   readonly arn: string;
 }
 
-/** One line of "not emulated locally": a resource type, how many, why. */
+/** A nested stack (`AWS::CloudFormation::Stack` of `stackName`), deployed as a stack of its own. */
+export interface DeployedNestedStack extends Deployed {
+  /** Its physical name, `<parent>-<logicalId>-<random>` as CloudFormation names it. */
+  readonly name: string;
+  readonly templateFile: string;
+}
+
+/**
+ * One entry of "not emulated locally": a resource type (with the role its template gives it, where
+ * that changes the reason), how many, why.
+ */
 export interface NotEmulated {
   readonly type: string;
+  /** E.g. `dead-letter queue`, `source`, `schedule`: what the resources of this entry are for. */
+  readonly role?: string;
   readonly count: number;
   readonly reason: string;
   /** `<stack>/<logicalId>` of each. */
   readonly resources: readonly string[];
 }
 
-/** A resource that should run locally but does not (or runs only in part), with the error that says why. */
+/**
+ * A resource that should run locally but does not (`error`), or runs with a difference
+ * (`warning`: a function without its layers or without a variable, a stack pinned elsewhere),
+ * with the named error that says why and what to do.
+ */
 export interface DeploymentProblem {
   readonly stackName: string;
   readonly logicalId: string;
   readonly type: string;
+  readonly severity: 'error' | 'warning';
   readonly error: Error;
 }
 
@@ -78,7 +96,9 @@ export interface DeploymentOutput {
 
 export interface CloudAssemblyDeployment {
   readonly assemblyDir: string;
+  /** Every stack deployed, nested stacks (right before their parent) included. */
   readonly stacks: readonly string[];
+  readonly nestedStacks: readonly DeployedNestedStack[];
   readonly stateMachines: readonly DeployedStateMachine[];
   readonly tables: readonly DeployedTable[];
   readonly functions: readonly DeployedFunction[];
@@ -125,9 +145,12 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 export function formatDeployment(report: CloudAssemblyDeployment, options: FormatOptions = {}): string {
   const heading = options.heading ?? ((text: string) => text);
   const quiet = options.quiet ?? ((text: string) => text);
+  const nestedNames = new Set(report.nestedStacks.map((nested) => nested.name));
+  const topLevel = report.stacks.filter((name) => !nestedNames.has(name));
+  const nestedCount = report.stacks.length - topLevel.length;
   const lines: string[] = [
     heading(
-      `Deployed ${plural(report.stacks.length, 'stack')} (${report.stacks.join(', ')}) in ${(report.durationMs / 1000).toFixed(1)} s`,
+      `Deployed ${plural(topLevel.length, 'stack')} (${topLevel.join(', ')}${nestedCount > 0 ? `; ${plural(nestedCount, 'nested stack')}` : ''}) in ${(report.durationMs / 1000).toFixed(1)} s`,
     ),
   ];
   const section = (title: string, header: readonly string[], rows: readonly (readonly string[])[]) => {
@@ -136,6 +159,11 @@ export function formatDeployment(report: CloudAssemblyDeployment, options: Forma
     const laid = columns([header, ...rows]);
     lines.push(quiet(laid[0] ?? ''), ...laid.slice(1));
   };
+  section(
+    `Nested stacks (${report.nestedStacks.length})`,
+    ['name', 'in'],
+    report.nestedStacks.map((n) => [n.name, `${n.stackName}/${n.logicalId}`]),
+  );
   section(
     `State machines (${report.stateMachines.length})`,
     ['name', 'type', 'ARN'],
@@ -182,19 +210,22 @@ export function formatDeployment(report: CloudAssemblyDeployment, options: Forma
   );
   if (report.notEmulated.length > 0) {
     lines.push('', heading('Not emulated locally'));
-    for (const entry of report.notEmulated) {
-      lines.push(`  ${entry.type} ×${entry.count} ${quiet(`(${entry.reason})`)}`);
+    for (const entry of notEmulatedLines(report.notEmulated)) {
+      lines.push(`  ${entry.label} ×${entry.count} ${quiet(`(${entry.reason})`)}`);
     }
   }
   if (report.skipped.length > 0) {
     lines.push('', heading('Not created (Condition false, as on AWS)'), `  ${report.skipped.join(', ')}`);
   }
-  if (report.problems.length > 0) {
-    lines.push(
-      '',
-      heading(`Problems (${report.problems.length}): these resources do not run locally, the rest does`),
-    );
-    for (const problem of report.problems) lines.push(`  ${problem.error.name}: ${problem.error.message}`);
+  const errors = report.problems.filter((problem) => problem.severity !== 'warning');
+  const warnings = report.problems.filter((problem) => problem.severity === 'warning');
+  if (errors.length > 0) {
+    lines.push('', heading(`Problems (${errors.length}): these resources do not run locally, the rest does`));
+    for (const problem of errors) lines.push(`  ${problem.error.name}: ${problem.error.message}`);
+  }
+  if (warnings.length > 0) {
+    lines.push('', heading(`Warnings (${warnings.length}): these run locally, with a difference`));
+    for (const problem of warnings) lines.push(`  ${problem.error.name}: ${problem.error.message}`);
   }
   if (options.outputs !== false && report.outputs.length > 0) {
     lines.push('', heading('Outputs'));
@@ -208,6 +239,42 @@ export function formatDeployment(report: CloudAssemblyDeployment, options: Forma
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * The "not emulated" lines: one per type (and role), except that the types of a service in
+ * SERVICE_GROUPS make one line (`AWS::ApiGateway::* ×7`) when more than one of them is there.
+ * Most first.
+ */
+export function notEmulatedLines(
+  entries: readonly NotEmulated[],
+): { readonly label: string; readonly count: number; readonly reason: string }[] {
+  const groups = new Map<string, NotEmulated[]>();
+  for (const entry of entries) {
+    const group =
+      entry.role === undefined ? SERVICE_GROUPS.find((g) => g.pattern.test(entry.type)) : undefined;
+    if (group) groups.set(group.label, [...(groups.get(group.label) ?? []), entry]);
+  }
+  const lines: { label: string; count: number; reason: string }[] = [];
+  const grouped = new Set<NotEmulated>();
+  for (const [label, members] of groups) {
+    if (members.length < 2) continue;
+    for (const member of members) grouped.add(member);
+    lines.push({
+      label,
+      count: members.reduce((sum, member) => sum + member.count, 0),
+      reason: [...new Set(members.map((member) => member.reason))].join('; '),
+    });
+  }
+  for (const entry of entries) {
+    if (grouped.has(entry)) continue;
+    lines.push({
+      label: entry.role === undefined ? entry.type : `${entry.type} (${entry.role})`,
+      count: entry.count,
+      reason: entry.reason,
+    });
+  }
+  return lines.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 }
 
 /** A handler inside the assembly, relative to it and with hashes cut: `asset.<12 of hash>…/index.js#handler`. */

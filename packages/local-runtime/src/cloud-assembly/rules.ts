@@ -2,7 +2,8 @@
  * `AWS::Events::Rule` → rules of the local event bus. A rule with an EventPattern on the default
  * bus sees the Step Functions status changes; any rule sees the events sent with PutEvents to its
  * bus. Targets that are state machines are started with the event, or with the target's `Input` or
- * `InputPath`. Not delivered: other targets (Lambda, SQS, ...), InputTransformer, schedules;
+ * `InputPath`. `State` DISABLED is disabled; ENABLED and ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
+ * are enabled. Not delivered: other targets (Lambda, SQS, ...), InputTransformer, schedules;
  * RoleArn, RetryPolicy and DeadLetterConfig are not read.
  */
 import { eventBusNameOf } from '../eventbridge';
@@ -53,7 +54,7 @@ export function ruleFrom(stack: StackModel, logicalId: string): RulePlan {
   rawTargets.forEach((_, index) => {
     const property = `Targets.${index}`;
     const at = stack.at(logicalId, property);
-    const target = stack.resolver.resolve(rawTargets[index], at) as {
+    const target = stack.value(rawTargets[index], at) as {
       Id?: string;
       Arn?: string;
       Input?: string;
@@ -92,7 +93,9 @@ export function ruleFrom(stack: StackModel, logicalId: string): RulePlan {
     eventBusName,
     ...(pattern !== undefined ? { pattern: pattern as EventPattern } : {}),
     ...(typeof schedule === 'string' ? { schedule } : {}),
-    enabled: state === undefined || state === 'ENABLED',
+    // ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too (it also matches CloudTrail's
+    // read-only management events on AWS, which never arrive here).
+    enabled: state !== 'DISABLED',
     targets,
     undeliverable,
   };

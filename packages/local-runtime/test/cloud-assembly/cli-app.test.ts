@@ -86,8 +86,10 @@ describe('--app on the command line', () => {
       );
     });
     expect(stdout).toMatch(/Cloud assembly /);
-    expect(stdout).toMatch(/Deployed 4 state machines, 4 functions, 3 tables, 4 rules in/);
+    expect(stdout).toMatch(/Deployed 5 state machines, 5 functions, 4 tables, 7 rules in/);
     expect(stdout).toMatch(/UnsupportedRuntimeError: FixtureStack\/PythonFn/);
+    expect(stdout).toMatch(/UnsupportedIntegrationError: FixtureStack\/Notifier/);
+    expect(stdout).toMatch(/LayersNotSupportedError: FixtureStack\/Layered/);
     expect(stdout).toMatch(/EXPRESS: run with StartSyncExecution/);
     expect(stdout).toMatch(/Status SUCCEEDED/);
     expect(stdout).toMatch(/Output \{"id":3,"kind":"cli"\}/);

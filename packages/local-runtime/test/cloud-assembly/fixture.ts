@@ -16,18 +16,29 @@ export function synthesizeFixture(): Promise<SynthesizedApp> {
 }
 
 /** The fixture's assembly as the deployer models it (us-east-1, account 123456789012). */
-export async function fixtureModel(): Promise<{ model: AssemblyModel; stack: (name: string) => StackModel }> {
+export async function fixtureModel(): Promise<{
+  model: AssemblyModel;
+  stack: (name: string) => StackModel;
+  /** The nested stack `id` of stack `parent` (its resource's logical id starts with `id`). */
+  nested: (parent: string, id: string) => StackModel;
+}> {
   const { assemblyDir } = await synthesizeFixture();
   const model = new AssemblyModel(readCloudAssembly(assemblyDir), {
     region: 'us-east-1',
     accountId: '123456789012',
   });
+  const stack = (name: string) => {
+    const found = model.stacks.find((candidate) => candidate.stackName === name);
+    if (!found) throw new Error(`no stack ${name}`);
+    return found;
+  };
   return {
     model,
-    stack: (name) => {
-      const found = model.stacks.find((stack) => stack.stackName === name);
-      if (!found) throw new Error(`no stack ${name}`);
-      return found;
+    stack,
+    nested: (parent, id) => {
+      const found = [...stack(parent).nestedStacks].find(([logicalId]) => logicalId.startsWith(id));
+      if (!found) throw new Error(`no nested stack ${id} in ${parent}`);
+      return found[1];
     },
   };
 }

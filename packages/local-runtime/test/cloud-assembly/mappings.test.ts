@@ -3,7 +3,7 @@
  * Each resource mapping on the fixture app's real templates, without starting a service: what the
  * deployer would create, and the named error for what it cannot.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readCloudAssembly } from '../../src/cloud-assembly/assembly';
@@ -11,16 +11,22 @@ import {
   AssetNotFoundError,
   DefinitionNotFoundError,
   HandlerNotFoundError,
+  InvalidStateMachineDefinitionError,
+  LayersNotSupportedError,
   UnresolvableIntrinsicError,
   UnsupportedEventTargetError,
+  UnsupportedFeatureError,
+  UnsupportedIntegrationError,
   UnsupportedRuntimeError,
 } from '../../src/cloud-assembly/errors';
 import { functionFrom, splitHandler } from '../../src/cloud-assembly/functions';
 import { AssemblyModel } from '../../src/cloud-assembly/model';
-import { notEmulatedReason } from '../../src/cloud-assembly/resource-types';
+import { type NotEmulated, notEmulatedLines } from '../../src/cloud-assembly/report';
+import { notEmulatedReason, notEmulatedRole } from '../../src/cloud-assembly/resource-types';
 import { ruleFrom } from '../../src/cloud-assembly/rules';
-import { stateMachineFrom } from '../../src/cloud-assembly/state-machines';
+import { definitionProblem, stateMachineFrom } from '../../src/cloud-assembly/state-machines';
 import { tableOptionsFrom } from '../../src/cloud-assembly/tables';
+import { createIntegrations } from '../../src/integrations';
 import { fixtureModel, logicalId, synthesizeFixture } from './fixture';
 
 const ACCOUNT = 'us-east-1:123456789012';
@@ -121,6 +127,35 @@ describe('functions', () => {
     );
   });
 
+  it('a variable without a local value (an SSM parameter) is left out with a warning naming it; the function keeps the others', async () => {
+    const { model, stack } = await fixtureModel();
+    const fixture = stack('FixtureStack');
+    const plan = functionFrom(fixture, logicalId(fixture, 'Inline'), model.assembly, {
+      FROM_DEPLOYER: 'yes',
+    });
+    expect(plan.config.environment).toEqual({ FROM_DEPLOYER: 'yes', MODE: 'inline' });
+    expect(plan.warnings).toHaveLength(1);
+    expect(plan.warnings[0]).toBeInstanceOf(UnresolvableIntrinsicError);
+    expect(plan.warnings[0]?.location?.property).toBe('Environment.Variables.API_KEY');
+    expect(plan.warnings[0]?.message).toMatch(
+      /^FixtureStack\/Inline6CF80F9D \(AWS::Lambda::Function\), property Environment\.Variables\.API_KEY: FixtureStack-Inline6CF80F9D-\w+ is deployed without the variable API_KEY \(its handler reads undefined there\): parameter SsmParameterValuefixtureapikey\w+ takes its value from SSM Parameter Store \(\/fixture\/api-key\)/,
+    );
+  });
+
+  it('a function with a layer is deployed, with LayersNotSupportedError naming the layer', async () => {
+    const { model, stack } = await fixtureModel();
+    const fixture = stack('FixtureStack');
+    const plan = functionFrom(fixture, logicalId(fixture, 'Layered'), model.assembly);
+    expect(plan.config.handler).toMatch(/\/index\.js#handler$/);
+    expect(plan.warnings).toHaveLength(1);
+    expect(plan.warnings[0]).toBeInstanceOf(LayersNotSupportedError);
+    expect(plan.warnings[0]?.message).toMatch(
+      new RegExp(
+        `property Layers: its layer \\(${logicalId(fixture, 'Shared')}\\) is not loaded by the local Lambda: FixtureStack-Layered\\w+-\\w+ is deployed and runs without it`,
+      ),
+    );
+  });
+
   it('AssetNotFoundError, "run cdk synth again", when the asset folder is gone from the assembly', async () => {
     const { assemblyDir } = await synthesizeFixture();
     const copy = mkdtempSync(path.join(tmpdir(), 'assembly-copy-'));
@@ -130,7 +165,7 @@ describe('functions', () => {
         region: 'us-east-1',
         accountId: '123456789012',
       });
-      const fixture = model.stacks[0];
+      const fixture = model.stacks.find((stack) => stack.stackName === 'FixtureStack');
       if (!fixture) throw new Error('no stack');
       const greeter = logicalId(fixture, 'Greeter');
       rmSync(path.join(copy, String(fixture.resource(greeter).Metadata?.['aws:asset:path'])), {
@@ -313,16 +348,199 @@ describe('rules', () => {
     expect(nightly).toMatchObject({ schedule: 'rate(1 day)' });
     expect(nightly.pattern).toBeUndefined();
   });
+
+  it('State ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled', async () => {
+    const { stack } = await fixtureModel();
+    const fixture = stack('FixtureStack');
+    const trail = logicalId(fixture, 'Trail');
+    expect(fixture.resource(trail).Properties?.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(ruleFrom(fixture, trail)).toMatchObject({ enabled: true, pattern: { source: ['fixture.trail'] } });
+  });
+});
+
+describe('a definition the local Step Functions rejects', () => {
+  const integrations = createIntegrations({
+    dynamodb: { region: 'us-east-1', endpoint: 'http://127.0.0.1:9' },
+    lambda: { region: 'us-east-1', endpoint: 'http://127.0.0.1:9' },
+  });
+  afterAll(() => integrations.destroy());
+  /** What CreateStateMachine answers, as the SDK raises it. */
+  const rejected = (message: string) => Object.assign(new Error(message), { name: 'InvalidDefinition' });
+
+  it('UnsupportedIntegrationError for integrations only AWS runs (SNS, an AWS SDK call), naming each Task and what runs locally', async () => {
+    const { model, stack } = await fixtureModel();
+    const fixture = stack('FixtureStack');
+    const notifier = logicalId(fixture, 'Notifier');
+    const plan = stateMachineFrom(fixture, notifier, model.assembly);
+    const error = definitionProblem(
+      rejected("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The resource provided ...'"),
+      fixture,
+      notifier,
+      plan,
+      integrations,
+    );
+    expect(error).toBeInstanceOf(UnsupportedIntegrationError);
+    expect((error as UnsupportedIntegrationError).tasks).toEqual([
+      { state: 'Alert', resource: 'arn:aws:states:::sns:publish' },
+      { state: 'ListBuckets', resource: 'arn:aws:states:::aws-sdk:s3:listBuckets' },
+    ]);
+    expect((error as Error).message).toBe(
+      `FixtureStack/${notifier} (AWS::StepFunctions::StateMachine): \`arn:aws:states:::sns:publish\` in state \`Alert\`, \`arn:aws:states:::aws-sdk:s3:listBuckets\` in state \`ListBuckets\` of \`${plan.name}\` run on AWS only: ` +
+        'the local runtime supports arn:aws:states:::lambda:invoke, arn:aws:states:::dynamodb:putItem, :getItem, :updateItem and :deleteItem, a Lambda function ARN as the Resource. ' +
+        'The state machine is not created locally; test it on AWS, or replace those Tasks with a Lambda the local runtime can run (arn:aws:states:::lambda:invoke)',
+    );
+  });
+
+  it('InvalidStateMachineDefinitionError for an invalid one: the message AWS gives, the engine code, and the file to run', async () => {
+    const { model, stack } = await fixtureModel();
+    const fixture = stack('FixtureStack');
+    const plan = stateMachineFrom(fixture, 'Broken', model.assembly);
+    const message =
+      "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: State Only is not reachable; Missing 'StartAt'|'Next'|'Default' target: Missing'";
+    const error = definitionProblem(rejected(message), fixture, 'Broken', plan, integrations);
+    expect(error).toBeInstanceOf(InvalidStateMachineDefinitionError);
+    expect(error).toMatchObject({ code: 'MISSING_TRANSITION_TARGET' });
+    const file = /`npm run local -- run (\S+)` shows the engine's full message$/.exec(
+      (error as Error).message,
+    )?.[1];
+    expect((error as Error).message).toContain(`${message}. Fix the definition; `);
+    expect(file && existsSync(file) && JSON.parse(readFileSync(file, 'utf8'))).toEqual(
+      JSON.parse(plan.definition),
+    );
+  });
+
+  it('names a .waitForTaskToken pattern of a supported integration, and a Distributed Map as a feature AWS runs', () => {
+    const m = new AssemblyModel(
+      {
+        dir: tmpdir(),
+        version: '55.0.0',
+        assets: new Map(),
+        stacks: [
+          {
+            artifactId: 'Hand',
+            stackName: 'Hand',
+            displayName: 'Hand',
+            assemblyDir: tmpdir(),
+            templateFile: path.join(tmpdir(), 'Hand.template.json'),
+            template: { Resources: {} },
+            dependencies: [],
+          },
+        ],
+      },
+      { region: 'us-east-1', accountId: '123456789012' },
+    );
+    const stack = m.stacks[0];
+    if (!stack) throw new Error('no stack');
+    const plan = (definition: object) => ({
+      name: 'Hand-M',
+      type: 'STANDARD' as const,
+      definition: JSON.stringify(definition),
+    });
+    const callback = definitionProblem(
+      rejected('Invalid State Machine Definition'),
+      stack,
+      'M',
+      plan({
+        StartAt: 'Wait',
+        States: {
+          Wait: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+            Parameters: { FunctionName: 'f', 'Payload.$': '$' },
+            End: true,
+          },
+        },
+      }),
+      integrations,
+    );
+    expect(callback).toBeInstanceOf(UnsupportedIntegrationError);
+    expect((callback as Error).message).toMatch(
+      /`arn:aws:states:::lambda:invoke\.waitForTaskToken` in state `Wait` of `Hand-M` runs on AWS only \(arn:aws:states:::lambda:invoke runs locally, but not its \.waitForTaskToken pattern\)/,
+    );
+    const distributed = definitionProblem(
+      rejected('Invalid State Machine Definition'),
+      stack,
+      'M',
+      plan({
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: { Bucket: 'b', Key: 'k' } },
+            ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+            End: true,
+          },
+        },
+      }),
+      integrations,
+    );
+    expect(distributed).toBeInstanceOf(UnsupportedFeatureError);
+    expect((distributed as Error).message).toMatch(/valid on AWS, but the local engine does not run it/);
+  });
 });
 
 describe('what is not emulated', () => {
   it('has a reason per type', () => {
     expect(notEmulatedReason('AWS::IAM::Role')).toBe('permissions are not checked locally');
     expect(notEmulatedReason('AWS::CloudWatch::Alarm')).toMatch(/no local metrics/);
-    expect(notEmulatedReason('AWS::SQS::Queue')).toMatch(/no local SQS/);
+    expect(notEmulatedReason('AWS::SQS::Queue')).toBe('no local SQS');
+    expect(notEmulatedReason('AWS::Lambda::LayerVersion')).toMatch(/does not load layers/);
     expect(notEmulatedReason('AWS::Logs::LogGroup')).toMatch(/no CloudWatch Logs locally/);
     expect(notEmulatedReason('Custom::Anything')).toMatch(/custom resources are not run locally/);
     expect(notEmulatedReason('AWS::Glue::Job')).toBe('no local emulator for this type');
+  });
+
+  it("has a reason per role where the template tells it: a Pipe's source queue, a dead-letter queue", async () => {
+    const { stack } = await fixtureModel();
+    const fixture = stack('FixtureStack');
+    const role = (id: string) =>
+      notEmulatedRole('AWS::SQS::Queue', fixture.referrers(logicalId(fixture, id)));
+    expect(fixture.referrers(logicalId(fixture, 'DeadLetters'))).toContainEqual({
+      logicalId: logicalId(fixture, 'Echo'),
+      type: 'AWS::Lambda::Function',
+      path: 'DeadLetterConfig.TargetArn',
+    });
+    expect(role('DeadLetters')).toEqual({
+      role: 'dead-letter queue',
+      reason: 'no local SQS: a dead-letter queue never receives anything here',
+    });
+    expect(role('Incoming')).toEqual({
+      role: 'source',
+      reason: expect.stringMatching(
+        /^no local SQS: nothing reads this queue here, so the Pipe or event source mapping/,
+      ),
+    });
+    expect(notEmulatedRole('AWS::SQS::Queue', [])).toBeUndefined();
+    expect(
+      notEmulatedRole('AWS::SQS::Queue', [{ type: 'AWS::Events::Rule', path: 'Targets.0.Arn' }])?.role,
+    ).toBe('target');
+  });
+
+  it('prints the types of API Gateway as one line; the report keeps one entry per type', () => {
+    const entry = (type: string, count: number, role?: string): NotEmulated => ({
+      type,
+      ...(role ? { role } : {}),
+      count,
+      reason: role ? `as ${role}` : notEmulatedReason(type),
+      resources: [],
+    });
+    expect(
+      notEmulatedLines([
+        entry('AWS::IAM::Role', 9),
+        entry('AWS::ApiGateway::RestApi', 1),
+        entry('AWS::ApiGateway::Method', 3),
+        entry('AWS::ApiGateway::Resource', 3),
+        entry('AWS::ApiGatewayV2::Api', 1),
+        entry('AWS::SQS::Queue', 1, 'source'),
+        entry('AWS::SQS::Queue', 1, 'dead-letter queue'),
+      ]),
+    ).toEqual([
+      { label: 'AWS::IAM::Role', count: 9, reason: 'permissions are not checked locally' },
+      { label: 'AWS::ApiGateway::*', count: 7, reason: notEmulatedReason('AWS::ApiGateway::RestApi') },
+      { label: 'AWS::ApiGatewayV2::Api', count: 1, reason: notEmulatedReason('AWS::ApiGatewayV2::Api') },
+      { label: 'AWS::SQS::Queue (dead-letter queue)', count: 1, reason: 'as dead-letter queue' },
+      { label: 'AWS::SQS::Queue (source)', count: 1, reason: 'as source' },
+    ]);
   });
 
   it('a reference to a type the runtime cannot name is a named error only when something needs it', async () => {

@@ -60,10 +60,10 @@ describe('physical names', () => {
     ]);
   });
 
-  it('gives each part half the room when both are long, and never exceeds the limit', () => {
+  it('gives each part half the room when both are long (the stack name the larger half), and never exceeds the limit', () => {
     const [stack, id] = fitParts('A'.repeat(60), 'B'.repeat(60), 49);
     expect(stack.length + id.length).toBe(49);
-    expect(stack.length).toBe(24);
+    expect(stack.length).toBe(25);
     for (const type of Object.keys(NAMING_RULES)) {
       const limit = rule(type).maxLength;
       expect(generatedName('S'.repeat(128), 'L'.repeat(255), rule(type)).length).toBeLessThanOrEqual(limit);
@@ -74,6 +74,32 @@ describe('physical names', () => {
     ).toBe(80);
   });
 
+  it('names a nested stack <parent>-<logicalId>-<random>, 100 characters at most, as on AWS', () => {
+    // Seen on AWS (stack ARNs in aws-parallelcluster#6145 and aws-samples/sample-autonomous-cloud-coding-agents#865):
+    // integ-tests-u7brkajrdgec5ys8-performance-te-ComputeFleetQueuesNestedStackQueuesNestedS-7R1JJ4IR4CM6
+    // backgroundagent-dev-AgentRegistryStackNestedStackAgentRegistryStackNestedStackResource-16VAX8Y6Y64W
+    const nested = rule('AWS::CloudFormation::Stack');
+    expect(
+      generatedName(
+        'integ-tests-u7brkajrdgec5ys8-performance-test',
+        'ComputeFleetQueuesNestedStackQueuesNestedStackResource4C2E1F0A',
+        nested,
+      ),
+    ).toMatch(
+      /^integ-tests-u7brkajrdgec5ys8-performance-te-ComputeFleetQueuesNestedStackQueuesNestedS-[0-9A-Z]{12,13}$/,
+    );
+    expect(
+      generatedName(
+        'backgroundagent-dev',
+        'AgentRegistryStackNestedStackAgentRegistryStackNestedStackResource5D7A9B3C',
+        nested,
+      ),
+    ).toMatch(
+      /^backgroundagent-dev-AgentRegistryStackNestedStackAgentRegistryStackNestedStackResource-[0-9A-Z]{12,13}$/,
+    );
+    expect(generatedName('S'.repeat(128), 'L'.repeat(255), nested).length).toBeLessThanOrEqual(100);
+  });
+
   it('writes S3 bucket names in lower case', () => {
     expect(generatedName('MyStack', 'Bucket83908E77', rule('AWS::S3::Bucket'))).toMatch(
       /^mystack-bucket83908e77-[0-9a-z]{12,13}$/,
@@ -81,7 +107,7 @@ describe('physical names', () => {
   });
 
   it('keeps an explicit name and generates the others, on the real fixture assembly', async () => {
-    const { stack } = await fixtureModel();
+    const { stack, nested } = await fixtureModel();
     const fixture = stack('FixtureStack');
     expect(fixture.physicalName(logicalId(fixture, 'Audit'))).toBe('fixture-audit');
     expect(fixture.physicalName(logicalId(fixture, 'Substituted'))).toBe('fixture-express');
@@ -93,6 +119,14 @@ describe('physical names', () => {
     );
     expect(stack('Staging-Store').physicalName(logicalId(stack('Staging-Store'), 'Items'))).toMatch(
       /^Staging-Store-Items[0-9A-F]{8}-[0-9A-Z]{12,13}$/,
+    );
+    // A nested stack is named in its parent; its resources are named in it.
+    const storage = nested('FixtureStack', 'Storage');
+    expect(storage.stackName).toMatch(
+      /^FixtureStack-StorageNestedStackStorageNestedStackResource[0-9A-F]{8}-[0-9A-Z]{12,13}$/,
+    );
+    expect(storage.physicalName(logicalId(storage, 'Notes'))).toMatch(
+      new RegExp(`^${storage.stackName}-Notes[0-9A-F]{8}-[0-9A-Z]{12,13}$`),
     );
     // A second model of the same assembly (a restart) names everything the same.
     const again = (await fixtureModel()).stack('FixtureStack');
