@@ -1,10 +1,9 @@
 /**
- * Every error the blueprint raises while it is built: at synth, or when a definition is rendered for
- * the local runtime. One root, a flat family under it, each with its own `name`:
+ * Every error the blueprint raises while it is built, at synth. One root, and a flat family under
+ * it, each with its own `name`:
  *
  *     IdempotencyBlueprintError
- *     ├─ IdempotencyConfigError    props of IdempotentWorkflow, its sources and its operations
- *     └─ UnknownPlaceholderError   a `${Name}` of a definition that has no value
+ *     └─ IdempotencyConfigError    props of IdempotentWorkflow, its sources and its operations
  *
  * Not in the family: `ExecutionNameKeyEmptyError` (lib/sources/execution-name.ts) is raised at run
  * time, by `executionNameForKey` in the code that starts executions, for one event's empty key. It
@@ -42,9 +41,4 @@ export class IdempotencyConfigError extends IdempotencyBlueprintError {
 /** Throws one IdempotencyConfigError with every problem, when there is any. */
 export function throwIfProblems(construct: string, id: string, problems: readonly string[]): void {
   if (problems.length > 0) throw IdempotencyConfigError.forConstruct(construct, id, problems);
-}
-
-/** A template holds a placeholder that has no value. */
-export class UnknownPlaceholderError extends IdempotencyBlueprintError {
-  override readonly name = 'UnknownPlaceholderError';
 }

@@ -14,7 +14,7 @@ import {
 } from './definition';
 import { toDefinitionText } from './state-machines/asl';
 import { duplicatesReadRecord, idempotencyDefinition } from './state-machines/idempotency';
-import { substitute, substitutionValue } from './state-machines/placeholders';
+import { substitutionValue } from './state-machines/placeholders';
 import {
   ORPHANING_STATUSES,
   type OrphaningStatus,
@@ -131,14 +131,4 @@ export function planWorkflow(options: WorkflowPlanOptions, names: OptionNames = 
     worstCaseRunSeconds: worstCaseRunSeconds(resolved.businessTimeoutSeconds),
   };
   return plan(resolved);
-}
-
-/** A definition with CloudFormation's values filled in: what the local runtime and the tests run. */
-export function rendered(part: Pick<WorkflowPlan | ReleasePlan, 'definition' | 'substitutions'>): string {
-  return substitute(part.definition, part.substitutions);
-}
-
-/** The workflow's definition for these options, ready to create (e.g. on the local runtime). */
-export function renderDefinition(options: DefinitionOptions): string {
-  return rendered(planWorkflow(options));
 }

@@ -1,7 +1,11 @@
+import { UnknownPlaceholderError } from '@sfn-idempotency/local-runtime';
 import { resolveDefinitionOptions } from '../../lib/definition';
-import { IdempotencyBlueprintError, IdempotencyConfigError, UnknownPlaceholderError } from '../../lib/errors';
+import * as errors from '../../lib/errors';
+import { IdempotencyBlueprintError, IdempotencyConfigError } from '../../lib/errors';
+import { planWorkflow } from '../../lib/plan';
 import { ExecutionNameKeyEmptyError, executionNameForKey } from '../../lib/sources/execution-name';
-import { substitute } from '../../lib/state-machines/placeholders';
+import { SAMPLE } from '../support/engine';
+import { renderedDefinition } from '../support/render';
 
 /** What `fn` threw. */
 function thrownBy(fn: () => unknown): unknown {
@@ -19,7 +23,6 @@ describe('the blueprint error family', () => {
       'IdempotencyConfigError',
       () => resolveDefinitionOptions({ tableName: 't', businessFunctionArn: 'f', keyPrefix: 'a#b' }),
     ],
-    ['UnknownPlaceholderError', () => substitute(`"\${Missing}"`, {})],
   ])('%s is an IdempotencyBlueprintError with its own name', (name, fn) => {
     const error = thrownBy(fn);
     expect(error).toBeInstanceOf(IdempotencyBlueprintError);
@@ -29,15 +32,23 @@ describe('the blueprint error family', () => {
     expect(String(error)).toMatch(new RegExp(`^${name}: `));
   });
 
-  test('each class is one branch: no error is an instance of a sibling', () => {
-    const errors = [new IdempotencyConfigError('x'), new UnknownPlaceholderError('x')];
-    const classes = [IdempotencyConfigError, UnknownPlaceholderError];
-    errors.forEach((error, i) => {
-      classes.forEach((cls, j) => {
-        expect(error instanceof cls).toBe(i === j);
-      });
-    });
-    expect(new Set(errors.map((error) => error.name)).size).toBe(errors.length);
+  test('lib/errors.ts holds the whole family: the root and IdempotencyConfigError', () => {
+    const classes = Object.values(errors).filter(
+      (value) =>
+        value === IdempotencyBlueprintError ||
+        (typeof value === 'function' && value.prototype instanceof IdempotencyBlueprintError),
+    );
+    expect(classes).toEqual([IdempotencyBlueprintError, IdempotencyConfigError]);
+  });
+
+  test('a placeholder without a value is the local runtime’s error (its substitute renders the tests’ definitions), not the blueprint’s', () => {
+    const plan = planWorkflow(SAMPLE);
+    // The release's substitutions lack the workflow's BusinessFunctionArn.
+    const substitutions = plan.release?.substitutions ?? { TableName: SAMPLE.tableName };
+    const error = thrownBy(() => renderedDefinition({ definition: plan.definition, substitutions }));
+    expect(error).toBeInstanceOf(UnknownPlaceholderError);
+    expect(error).not.toBeInstanceOf(IdempotencyBlueprintError);
+    expect((error as Error).message).toContain('BusinessFunctionArn');
   });
 
   test('IdempotencyConfigError lists every problem on its own line under a heading, and keeps them', () => {

@@ -7,10 +7,11 @@ import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as definition from '../../lib/definition';
 import { IdempotentWorkflow } from '../../lib/idempotent-workflow';
-import { planWorkflow, rendered } from '../../lib/plan';
+import { planWorkflow } from '../../lib/plan';
 import type { StateMachineDefinition, TaskState } from '../../lib/state-machines/asl';
 import { recordIdExpression } from '../../lib/state-machines/fragments';
 import { SAMPLE } from '../support/engine';
+import { renderedDefinition } from '../support/render';
 
 /** The DynamoDB actions the Task states of a definition call, as IAM names them. */
 function dynamoDbActionsOf(text: string): string[] {
@@ -41,7 +42,9 @@ describe('planWorkflow', () => {
   it('leaves the table and the function to CloudFormation, escaped for the JSON strings they land in', () => {
     const plan = planWorkflow({ tableName: 'records', businessFunctionArn: 'arn:"x"' });
     expect(plan.substitutions).toEqual({ TableName: 'records', BusinessFunctionArn: 'arn:\\"x\\"' });
-    expect(JSON.parse(rendered(plan)).States.RunBusinessLogic.Arguments.FunctionName).toBe('arn:"x"');
+    expect(JSON.parse(renderedDefinition(plan)).States.RunBusinessLogic.Arguments.FunctionName).toBe(
+      'arn:"x"',
+    );
   });
 
   it.each([

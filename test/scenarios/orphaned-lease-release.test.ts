@@ -1,6 +1,7 @@
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS_CONFIG, StateMachine, useLocalServices } from '@sfn-idempotency/local-runtime';
-import { planWorkflow, renderDefinition, rendered } from '../../lib/plan';
+import { planWorkflow } from '../../lib/plan';
+import { renderedDefinition } from '../support/render';
 
 const TABLE = 'idempotency';
 const WORKFLOW_ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:payments';
@@ -60,7 +61,7 @@ describe('the release workflow on the local runtime', () => {
       keyPrefix: 'payments',
     });
     if (release === undefined) throw new Error('a STANDARD workflow plans its release');
-    const definition = rendered(release);
+    const definition = renderedDefinition(release);
     machine = StateMachine.create(definition, { integrations: services().integrations });
   });
   afterAll(() => client.destroy());
@@ -217,12 +218,14 @@ describe('the release workflow on the local runtime', () => {
       },
     };
     const workflow = StateMachine.create(
-      renderDefinition({
-        tableName: TABLE,
-        businessFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:payments',
-        keyExpression: '$states.input.detail.orderId',
-        keyPrefix: 'payments',
-      }),
+      renderedDefinition(
+        planWorkflow({
+          tableName: TABLE,
+          businessFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:payments',
+          keyExpression: '$states.input.detail.orderId',
+          keyPrefix: 'payments',
+        }),
+      ),
       { integrations: registry },
     );
     const start = (name: string) =>

@@ -15,7 +15,8 @@ import {
   useLocalServices,
 } from '@sfn-idempotency/local-runtime';
 import type { DefinitionOptions } from '../../lib/definition';
-import { renderDefinition } from '../../lib/plan';
+import { planWorkflow } from '../../lib/plan';
+import { renderedDefinition } from '../support/render';
 import { getRecord } from './support';
 
 const TABLE = 'faults';
@@ -138,7 +139,7 @@ describe('the blueprint under service faults, on the local engine', () => {
   test('Given DynamoDB throttles the claim with an unmodeled code, When the event is sent, Then the claim is tried again after a pause and the event is processed once', async () => {
     faults.putItem = failing(2, () => unmodeled('ThrottlingException'));
 
-    const execution = await run(renderDefinition(OPTIONS), { orderId: 'claim-1' });
+    const execution = await run(renderedDefinition(planWorkflow(OPTIONS)), { orderId: 'claim-1' });
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.entered).toEqual([
@@ -160,7 +161,7 @@ describe('the blueprint under service faults, on the local engine', () => {
   test('Given DynamoDB keeps answering the claim with a 5xx past the retry window, When the event is sent, Then it fails with DynamoDB’s error, not as an invalid key', async () => {
     faults.putItem = () => unmodeled('InternalFailure', 500);
     // The window is measured from the execution start, which the engine does not scale: use a start in the past.
-    const definition = renderDefinition(OPTIONS).replaceAll(
+    const definition = renderedDefinition(planWorkflow(OPTIONS)).replaceAll(
       '$toMillis($states.context.Execution.StartTime)',
       '($toMillis($states.context.Execution.StartTime) - 60000)',
     );
@@ -181,7 +182,7 @@ describe('the blueprint under service faults, on the local engine', () => {
         'One or more parameter values were invalid (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ValidationException; Request ID: R2; Proxy: null)',
       );
 
-    const execution = await run(renderDefinition(OPTIONS), { orderId: 'claim-3' });
+    const execution = await run(renderedDefinition(planWorkflow(OPTIONS)), { orderId: 'claim-3' });
 
     expect(execution.status).toBe('FAILED');
     expect(execution.entered).toEqual(['ClaimIdempotencyKey', 'ClassifyRejectedClaim', 'ClaimFailed']);
@@ -191,7 +192,7 @@ describe('the blueprint under service faults, on the local engine', () => {
   test('Given DynamoDB throttles the completion write with an unmodeled code, When the business logic succeeded, Then the write is retried and the record is COMPLETED', async () => {
     faults.updateItem = failing(2, () => unmodeled('ThrottlingException'));
 
-    const execution = await run(renderDefinition(OPTIONS), { orderId: 'complete-1' });
+    const execution = await run(renderedDefinition(planWorkflow(OPTIONS)), { orderId: 'complete-1' });
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.entered).toEqual([
@@ -212,7 +213,7 @@ describe('the blueprint under service faults, on the local engine', () => {
       throw new StatesError('OrderRejected', '{"errorType":"OrderRejected"}');
     };
 
-    const execution = await run(renderDefinition(OPTIONS), { orderId: 'release-1' });
+    const execution = await run(renderedDefinition(planWorkflow(OPTIONS)), { orderId: 'release-1' });
 
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('OrderRejected');
@@ -229,12 +230,12 @@ describe('the blueprint under service faults, on the local engine', () => {
     // An invocation that outlives the task timeout: it never answers.
     business = () => new Promise(() => {});
     // The same definition with a 1 s task timeout (the engine does not scale task timeouts).
-    const parsed = JSON.parse(renderDefinition(OPTIONS));
+    const parsed = JSON.parse(renderedDefinition(planWorkflow(OPTIONS)));
     parsed.States.RunBusinessLogic.TimeoutSeconds = 1;
     const definition = JSON.stringify(parsed);
 
     const execution = await run(definition, { orderId: 'timeout-1' });
-    const redelivery = await run(renderDefinition(OPTIONS), { orderId: 'timeout-1' });
+    const redelivery = await run(renderedDefinition(planWorkflow(OPTIONS)), { orderId: 'timeout-1' });
 
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('Idempotency.BusinessOutcomeUnknown');
