@@ -168,7 +168,7 @@ function tables(
     '',
     '### States of the orphaned-lease release workflow',
     '',
-    'As rendered with `idempotencyKey`. With the default key every input has a record id, so `FindLeasedKey` checks only that the event carried the input, and `NoKeyToRelease` has that one reason.',
+    `As rendered with \`idempotencyKey\`. With the default key every input has a record id, so ${code(ReleaseStateName.FindLeasedKey)} checks only that the event carried the input, and ${code(ReleaseStateName.NoKeyToRelease)} has that one reason.`,
     '',
     row(['State', 'Type', 'What it does']),
     row(['---', '---', '---']),

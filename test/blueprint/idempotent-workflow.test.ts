@@ -8,6 +8,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { type DefinitionOptions, IdempotencyConfigError } from '../../lib/definition';
 import { IdempotentWorkflow, type IdempotentWorkflowProps } from '../../lib/idempotent-workflow';
 import { planWorkflow } from '../../lib/plan';
+import { StateName } from '../../lib/state-machines/names';
 
 function newStack(): { stack: Stack; fn: lambda.Function } {
   const stack = new Stack(new App(), 'Test');
@@ -94,7 +95,7 @@ describe('IdempotentWorkflow with default settings', () => {
       TableName: { Ref: expect.stringMatching(/^OrdersTable/) },
       BusinessFunctionArn: { 'Fn::GetAtt': [expect.stringMatching(/^Business/), 'Arn'] },
     });
-    expect(definitionOf(template).States.RunBusinessLogic?.TimeoutSeconds).toBe(45);
+    expect(definitionOf(template).States[StateName.RunBusinessLogic]?.TimeoutSeconds).toBe(45);
     expect(props.DefinitionString).toContain(
       `'in_progress_expiration': {'N': $string($now + ${(3 * 45 + 3 + 20) * 1000})}`,
     );
@@ -202,20 +203,20 @@ describe('IdempotentWorkflow options', () => {
   it('derives the task timeout and lease from businessTimeout when given', () => {
     const { template } = synth({ businessTimeout: Duration.seconds(10) });
     expect(stateMachineProps(template).DefinitionString).toBe(planned({ businessTimeoutSeconds: 10 }));
-    expect(definitionOf(template).States.RunBusinessLogic?.TimeoutSeconds).toBe(25);
+    expect(definitionOf(template).States[StateName.RunBusinessLogic]?.TimeoutSeconds).toBe(25);
     expect(stateMachineProps(template).DefinitionString).toContain(`its lease (${3 * 25 + 3 + 20} s)`);
   });
 
   it('reads the event as the first element of the input with an SQS source (Pipes deliver [body])', () => {
     const { template } = synth({ sqsSource: {} });
-    const claim = definitionOf(template).States.ClaimIdempotencyKey;
+    const claim = definitionOf(template).States[StateName.ClaimIdempotencyKey];
     expect(claim?.Output).toBe('{% $states.input[0] %}');
     expect(claim?.Assign?.idempotencyKey).toContain("$hash($string($states.input[0]), 'SHA-256')");
   });
 
   it('reads the input as the event without an SQS source', () => {
     const { template } = synth({ eventBridgeSource: { eventPattern: { source: ['orders'] } } });
-    expect(definitionOf(template).States.ClaimIdempotencyKey?.Output).toBe('{% $states.input %}');
+    expect(definitionOf(template).States[StateName.ClaimIdempotencyKey]?.Output).toBe('{% $states.input %}');
   });
 
   it('uses Lambda’s 3-second default when the function sets no timeout', () => {
@@ -226,7 +227,9 @@ describe('IdempotentWorkflow options', () => {
       runtime: lambda.Runtime.NODEJS_22_X,
     });
     new IdempotentWorkflow(stack, 'Orders', { businessFunction: fn });
-    expect(definitionOf(Template.fromStack(stack)).States.RunBusinessLogic?.TimeoutSeconds).toBe(18);
+    expect(definitionOf(Template.fromStack(stack)).States[StateName.RunBusinessLogic]?.TimeoutSeconds).toBe(
+      18,
+    );
   });
 
   it.each<[string, Partial<IdempotentWorkflowProps>, Partial<DefinitionOptions>]>([
@@ -243,7 +246,7 @@ describe('IdempotentWorkflow options', () => {
     ],
   ])('reads the record on duplicates (GetItem granted) when %s', (_name, props, options) => {
     const { template } = synth(props);
-    expect(Object.keys(definitionOf(template).States)).toContain('LoadExistingRecord');
+    expect(Object.keys(definitionOf(template).States)).toContain(StateName.LoadExistingRecord);
     expect(stateMachineProps(template).DefinitionString).toBe(planned(options));
     expect(policyStatements(template)).toContainEqual({
       Sid: 'IdempotencyRecords',

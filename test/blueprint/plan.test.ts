@@ -10,6 +10,7 @@ import { IdempotentWorkflow } from '../../lib/idempotent-workflow';
 import { planWorkflow } from '../../lib/plan';
 import type { StateMachineDefinition, TaskState } from '../../lib/state-machines/asl';
 import { recordIdExpression } from '../../lib/state-machines/fragments';
+import { StateName } from '../../lib/state-machines/names';
 import { SAMPLE } from '../support/engine';
 import { renderedDefinition } from '../support/render';
 
@@ -42,9 +43,9 @@ describe('planWorkflow', () => {
   it('leaves the table and the function to CloudFormation, escaped for the JSON strings they land in', () => {
     const plan = planWorkflow({ tableName: 'records', businessFunctionArn: 'arn:"x"' });
     expect(plan.substitutions).toEqual({ TableName: 'records', BusinessFunctionArn: 'arn:\\"x\\"' });
-    expect(JSON.parse(renderedDefinition(plan)).States.RunBusinessLogic.Arguments.FunctionName).toBe(
-      'arn:"x"',
-    );
+    expect(
+      JSON.parse(renderedDefinition(plan)).States[StateName.RunBusinessLogic].Arguments.FunctionName,
+    ).toBe('arn:"x"');
   });
 
   it.each([

@@ -12,6 +12,7 @@ import {
 } from '../../lib/operations/metric-filters';
 import { WorkflowOperations } from '../../lib/operations/workflow-operations';
 import { planWorkflow } from '../../lib/plan';
+import { StateName } from '../../lib/state-machines/names';
 import { nagApp, nagFindings, removeOutput } from '../security/nag';
 import { stackWithWorkflow } from '../sources/fixtures';
 
@@ -137,7 +138,7 @@ describe('WorkflowOperations validation', () => {
 describe('stateEntryFilterPattern', () => {
   test('given the duplicate metric, then the pattern matches the Succeed state AlreadyProcessed', () => {
     expect(stateEntryFilterPattern(DUPLICATES)).toBe(
-      '{ ($.type = "SucceedStateEntered") && ($.details.name = "AlreadyProcessed") }',
+      `{ ($.type = "SucceedStateEntered") && ($.details.name = "${StateName.AlreadyProcessed}") }`,
     );
   });
 });

@@ -4,12 +4,18 @@
  * shared table, with the same record ids and payloads as on AWS.
  */
 import { formatDeployment, type InvokeInfo } from '@sfn-idempotency/local-runtime';
+import { StateName } from '../../lib/state-machines/names';
 import { type AppRuntime, BLUEPRINT_OUTPUTS, blueprintTargets, outputOf, startApp } from '../../local/app';
 import { businessFunctionOf } from '../../local/demo';
 import { enteredStates, getRecord, lambdaInvokesScheduled, runExecution } from './support';
 
-const NEW_EVENT_PATH = ['ClaimIdempotencyKey', 'RunBusinessLogic', 'RecordCompletion', 'Processed'];
-const DUPLICATE_PATH = ['ClaimIdempotencyKey', 'AlreadyProcessed'];
+const NEW_EVENT_PATH = [
+  StateName.ClaimIdempotencyKey,
+  StateName.RunBusinessLogic,
+  StateName.RecordCompletion,
+  StateName.Processed,
+];
+const DUPLICATE_PATH = [StateName.ClaimIdempotencyKey, StateName.AlreadyProcessed];
 
 let runtime: AppRuntime;
 

@@ -4,6 +4,7 @@
  * assembly, then deployed by the runtime's deployer).
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { IdempotencyError, StateName } from '../../lib/state-machines/names';
 import { type AppRuntime, blueprintTargets, startApp } from '../../local/app';
 import {
   businessFunctionOf,
@@ -98,24 +99,27 @@ describe('classify', () => {
 
   it('counts a new event as four transitions, retries included', () => {
     const history = [
-      entered('ClaimIdempotencyKey'),
+      entered(StateName.ClaimIdempotencyKey),
       event('TaskScheduled'),
-      entered('RunBusinessLogic'),
+      entered(StateName.RunBusinessLogic),
       event('TaskScheduled'),
       event('TaskScheduled'),
-      entered('RecordCompletion'),
+      entered(StateName.RecordCompletion),
       event('TaskScheduled'),
-      entered('Processed', 'SucceedStateEntered'),
+      entered(StateName.Processed, 'SucceedStateEntered'),
     ];
     expect(classify({ status: 'SUCCEEDED' }, history)).toEqual({ outcome: 'new', transitions: 5 });
   });
 
   it('tells duplicates, failures and invalid events apart', () => {
-    expect(classify({ status: 'SUCCEEDED' }, [entered('AlreadyProcessed')]).outcome).toBe('duplicate');
+    expect(classify({ status: 'SUCCEEDED' }, [entered(StateName.AlreadyProcessed)]).outcome).toBe(
+      'duplicate',
+    );
     expect(
-      classify({ status: 'FAILED', error: 'PaymentDeclined' }, [entered('BusinessLogicFailed')]).outcome,
+      classify({ status: 'FAILED', error: 'PaymentDeclined' }, [entered(StateName.BusinessLogicFailed)])
+        .outcome,
     ).toBe('failed');
-    expect(classify({ status: 'FAILED', error: 'Idempotency.KeyMissing' }, []).outcome).toBe('invalid');
+    expect(classify({ status: 'FAILED', error: IdempotencyError.KeyMissing }, []).outcome).toBe('invalid');
     expect(classify({ status: 'FAILED', error: 'States.Runtime' }, []).outcome).toBe('other');
   });
 });

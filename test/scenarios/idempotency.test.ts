@@ -9,6 +9,7 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { type LocalRuntime, serviceFaults, startLocalRuntime } from '@sfn-idempotency/local-runtime';
 import { defaultLeaseSeconds } from '../../lib/definition';
+import { IdempotencyError, ReleaseStateName, StateName } from '../../lib/state-machines/names';
 import { type DeployedWorkflow, deployWorkflow, PROJECT_ROOT } from '../support/deploy-plan';
 import {
   allRecords,
@@ -34,8 +35,13 @@ const TABLE = 'scenario-orders';
 const TTL_SECONDS = 3600;
 /** The lease the blueprint derives from the local functions' 3 s timeout. */
 const DEFAULT_LEASE_SECONDS = defaultLeaseSeconds(3);
-const NEW_EVENT_PATH = ['ClaimIdempotencyKey', 'RunBusinessLogic', 'RecordCompletion', 'Processed'];
-const DUPLICATE_PATH = ['ClaimIdempotencyKey', 'AlreadyProcessed'];
+const NEW_EVENT_PATH = [
+  StateName.ClaimIdempotencyKey,
+  StateName.RunBusinessLogic,
+  StateName.RecordCompletion,
+  StateName.Processed,
+];
+const DUPLICATE_PATH = [StateName.ClaimIdempotencyKey, StateName.AlreadyProcessed];
 
 let runtime: LocalRuntime;
 let workDir: string;
@@ -206,8 +212,8 @@ describe('Given 60 executions of one key started at the same moment', () => {
 
     expect(runtime.lambda.invocations('slow-orders') - invocationsBefore).toBe(1);
     expect(recordedCalls(callsFile, 'burst-1')).toHaveLength(1);
-    const processed = executions.filter((e) => enteredStates(e.events).includes('Processed'));
-    const duplicates = executions.filter((e) => enteredStates(e.events).includes('AlreadyProcessed'));
+    const processed = executions.filter((e) => enteredStates(e.events).includes(StateName.Processed));
+    const duplicates = executions.filter((e) => enteredStates(e.events).includes(StateName.AlreadyProcessed));
     expect(processed).toHaveLength(1);
     expect(duplicates).toHaveLength(copies - 1);
     expectSucceededAs(processed[0] as FinishedExecution, NEW_EVENT_PATH);
@@ -236,10 +242,10 @@ describe('Given a business function that fails', () => {
       errorMessage: 'order "fail-1" was rejected by the provider',
     });
     expect(enteredStates(failed.events)).toEqual([
-      'ClaimIdempotencyKey',
-      'RunBusinessLogic',
-      'ReleaseIdempotencyKey',
-      'BusinessLogicFailed',
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.ReleaseIdempotencyKey,
+      StateName.BusinessLogicFailed,
     ]);
     expect(lastEvent(failed.events)?.executionFailedEventDetails).toEqual({
       error: 'OrderRejected',
@@ -278,10 +284,10 @@ describe('Given a business function that runs past its own timeout', () => {
 
     expect(failed.status).toBe('FAILED');
     expect(enteredStates(failed.events)).toEqual([
-      'ClaimIdempotencyKey',
-      'RunBusinessLogic',
-      'ReleaseIdempotencyKey',
-      'BusinessLogicFailed',
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.ReleaseIdempotencyKey,
+      StateName.BusinessLogicFailed,
     ]);
     const taskFailure = failed.events.find((e) => e.type === 'TaskFailed')?.taskFailedEventDetails;
     expect(failed.error).toBe(taskFailure?.error);
@@ -304,14 +310,14 @@ describe('Given an event without the key', () => {
     const failed = await runExecution(sfn(), orders.stateMachineArn, event);
 
     expect(failed.status).toBe('FAILED');
-    expect(failed.error).toBe('Idempotency.KeyMissing');
+    expect(failed.error).toBe(IdempotencyError.KeyMissing);
     expect(failed.cause).toContain('$states.input.orderId');
     expect(enteredStates(failed.events)).toEqual([
-      'ClaimIdempotencyKey',
-      'ClassifyRejectedClaim',
-      'RejectEventWithoutKey',
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.RejectEventWithoutKey,
     ]);
-    expect(lastEvent(failed.events)?.executionFailedEventDetails?.error).toBe('Idempotency.KeyMissing');
+    expect(lastEvent(failed.events)?.executionFailedEventDetails?.error).toBe(IdempotencyError.KeyMissing);
     expect(lambdaInvokesScheduled(failed.events)).toBe(0);
     expect(runtime.lambda.invocations()).toBe(invocationsBefore);
     expect(await allRecords(ddb(), TABLE)).toEqual(recordsBefore);
@@ -338,11 +344,11 @@ describe('Given an event whose key is not a single string', () => {
       const failed = await runExecution(sfn(), orders.stateMachineArn, { orderId: key });
 
       expect(failed.status).toBe('FAILED');
-      expect(failed.error).toBe('Idempotency.KeyInvalidType');
+      expect(failed.error).toBe(IdempotencyError.KeyInvalidType);
       expect(enteredStates(failed.events)).toEqual([
-        'ClaimIdempotencyKey',
-        'ClassifyRejectedClaim',
-        'RejectEventWithInvalidKey',
+        StateName.ClaimIdempotencyKey,
+        StateName.ClassifyRejectedClaim,
+        StateName.RejectEventWithInvalidKey,
       ]);
       expect(lambdaInvokesScheduled(failed.events)).toBe(0);
       expect(await allRecords(ddb(), TABLE)).toEqual(recordsBefore);
@@ -355,11 +361,11 @@ describe('Given an event whose key is not a single string', () => {
     const failed = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'é'.repeat(1100) });
 
     expect(failed.status).toBe('FAILED');
-    expect(failed.error).toBe('Idempotency.KeyTooLong');
+    expect(failed.error).toBe(IdempotencyError.KeyTooLong);
     expect(enteredStates(failed.events)).toEqual([
-      'ClaimIdempotencyKey',
-      'ClassifyRejectedClaim',
-      'RejectEventWithKeyTooLong',
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.RejectEventWithKeyTooLong,
     ]);
     expect(lambdaInvokesScheduled(failed.events)).toBe(0);
     expect(await allRecords(ddb(), TABLE)).toEqual(recordsBefore);
@@ -399,10 +405,10 @@ describe('Given the Lambda service answers with a service error', () => {
     expect(failed.status).toBe('FAILED');
     expect(failed.error).toBe('Lambda.ServiceException');
     expect(enteredStates(failed.events)).toEqual([
-      'ClaimIdempotencyKey',
-      'RunBusinessLogic',
-      'ReleaseIdempotencyKey',
-      'BusinessLogicFailed',
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.ReleaseIdempotencyKey,
+      StateName.BusinessLogicFailed,
     ]);
     expect(lambdaInvokesScheduled(failed.events)).toBe(3);
     expectSucceededAs(retry, NEW_EVENT_PATH);
@@ -491,12 +497,12 @@ describe('Given an execution whose lease ran out while its business function was
     const late = await finished(sfn(), stale);
 
     expect(late.status).toBe('FAILED');
-    expect(late.error).toBe('Idempotency.LeaseLost');
+    expect(late.error).toBe(IdempotencyError.LeaseLost);
     expect(enteredStates(late.events)).toEqual([
-      'ClaimIdempotencyKey',
-      'RunBusinessLogic',
-      'RecordCompletion',
-      'LeaseLost',
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.RecordCompletion,
+      StateName.LeaseLost,
     ]);
     const rejectedWrite = late.events.find(
       (e) => e.type === 'TaskFailed' && e.taskFailedEventDetails?.resource === 'updateItem',
@@ -548,10 +554,10 @@ describe('Given an execution whose lease ran out while its business function was
     expect(late.status).toBe('FAILED');
     expect(late.error).toBe('OrderRejected');
     expect(enteredStates(late.events)).toEqual([
-      'ClaimIdempotencyKey',
-      'RunBusinessLogic',
-      'ReleaseIdempotencyKey',
-      'BusinessLogicFailed',
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.ReleaseIdempotencyKey,
+      StateName.BusinessLogicFailed,
     ]);
     const rejectedDelete = late.events.find(
       (e) => e.type === 'TaskFailed' && e.taskFailedEventDetails?.resource === 'deleteItem',
@@ -584,11 +590,11 @@ describe('Given an execution stopped while its business function runs', () => {
     expect(release.status).toBe('SUCCEEDED');
     // The release first waits out the business task timeout since the stop: the invocation may still run.
     expect(enteredStates(release.events)).toEqual([
-      'RestoreFailedExecutionInput',
-      'FindLeasedKey',
-      'WaitForInvocationToEnd',
-      'ReleaseOrphanedLease',
-      'LeaseReleased',
+      ReleaseStateName.RestoreFailedExecutionInput,
+      ReleaseStateName.FindLeasedKey,
+      ReleaseStateName.WaitForInvocationToEnd,
+      ReleaseStateName.ReleaseOrphanedLease,
+      ReleaseStateName.LeaseReleased,
     ]);
     expect(recordAfterRelease).toBeUndefined();
     expectSucceededAs(retry, NEW_EVENT_PATH);

@@ -14,6 +14,7 @@ import {
   type StartSyncExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { type LocalRuntime, startLocalRuntime } from '@sfn-idempotency/local-runtime';
+import { IdempotencyError, StateName } from '../../lib/state-machines/names';
 import { type DeployedWorkflow, deployWorkflow, PROJECT_ROOT } from '../support/deploy-plan';
 import {
   billedTransitions,
@@ -32,8 +33,17 @@ import {
 } from './support';
 
 const TABLE = 'scenario-options';
-const NEW_EVENT_PATH = ['ClaimIdempotencyKey', 'RunBusinessLogic', 'RecordCompletion', 'Processed'];
-const INSPECTED_DUPLICATE_PATH = ['ClaimIdempotencyKey', 'LoadExistingRecord', 'InspectDuplicate'];
+const NEW_EVENT_PATH = [
+  StateName.ClaimIdempotencyKey,
+  StateName.RunBusinessLogic,
+  StateName.RecordCompletion,
+  StateName.Processed,
+];
+const INSPECTED_DUPLICATE_PATH = [
+  StateName.ClaimIdempotencyKey,
+  StateName.LoadExistingRecord,
+  StateName.InspectDuplicate,
+];
 
 let runtime: LocalRuntime;
 let workDir: string;
@@ -122,7 +132,7 @@ describe('Given the default key (a SHA-256 of the whole event)', () => {
     const different = await runExecution(sfn(), arnOf('hashed'), { orderId: 'h-1', amount: 6 });
 
     expectSucceededAs(first, NEW_EVENT_PATH);
-    expectSucceededAs(identical, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expectSucceededAs(identical, [StateName.ClaimIdempotencyKey, StateName.AlreadyProcessed]);
     expectSucceededAs(different, NEW_EVENT_PATH);
     expect(callsOf('hashed', 'h-1')).toHaveLength(2);
     const id = `hashed#${createHash('sha256').update(JSON.stringify(event)).digest('hex')}`;
@@ -139,7 +149,7 @@ describe('Given payload validation on the amount', () => {
     const duplicate = await runExecution(sfn(), arnOf('validated'), { ...event, note: 'not validated' });
 
     expectSucceededAs(first, NEW_EVENT_PATH);
-    expectSucceededAs(duplicate, [...INSPECTED_DUPLICATE_PATH, 'AlreadyProcessed']);
+    expectSucceededAs(duplicate, [...INSPECTED_DUPLICATE_PATH, StateName.AlreadyProcessed]);
     expect(billedTransitions(duplicate.events)).toBe(4);
     expect(callsOf('validated', 'pv-1')).toHaveLength(1);
     const record = await getRecord(ddb(), TABLE, 'validated#pv-1');
@@ -155,11 +165,14 @@ describe('Given payload validation on the amount', () => {
 
     expectSucceededAs(first, NEW_EVENT_PATH);
     expect(mismatch.status).toBe('FAILED');
-    expect(mismatch.error).toBe('Idempotency.PayloadMismatch');
+    expect(mismatch.error).toBe(IdempotencyError.PayloadMismatch);
     expect(mismatch.cause).toContain('$states.input.amount');
-    expect(enteredStates(mismatch.events)).toEqual([...INSPECTED_DUPLICATE_PATH, 'RejectPayloadMismatch']);
+    expect(enteredStates(mismatch.events)).toEqual([
+      ...INSPECTED_DUPLICATE_PATH,
+      StateName.RejectPayloadMismatch,
+    ]);
     expect(lastEvent(mismatch.events)?.executionFailedEventDetails?.error).toBe(
-      'Idempotency.PayloadMismatch',
+      IdempotencyError.PayloadMismatch,
     );
     expect(lambdaInvokesScheduled(mismatch.events)).toBe(0);
     expect(callsOf('validated', 'pv-2')).toHaveLength(1);
@@ -182,8 +195,11 @@ describe('Given payload validation and a record written without a validation has
     const duplicate = await runExecution(sfn(), arnOf('validated'), { orderId: 'pv-3', amount: 100 });
 
     expect(duplicate.status).toBe('FAILED');
-    expect(duplicate.error).toBe('Idempotency.PayloadMismatch');
-    expect(enteredStates(duplicate.events)).toEqual([...INSPECTED_DUPLICATE_PATH, 'RejectPayloadMismatch']);
+    expect(duplicate.error).toBe(IdempotencyError.PayloadMismatch);
+    expect(enteredStates(duplicate.events)).toEqual([
+      ...INSPECTED_DUPLICATE_PATH,
+      StateName.RejectPayloadMismatch,
+    ]);
     expect(callsOf('validated', 'pv-3')).toHaveLength(0);
     expect(await getRecord(ddb(), TABLE, 'validated#pv-3')).toEqual(before);
   });
@@ -200,7 +216,7 @@ describe('Given a workflow fed by EventBridge Pipes (inputShape BATCH_OF_ONE)', 
     expect(billedTransitions(first.events)).toBe(4);
     expect(callsOf('batched', 'pipe-1').map((c) => c.event)).toEqual([event]);
     expect(first.output).toMatchObject({ orderId: 'pipe-1', handledBy: 'batched' });
-    expectSucceededAs(duplicate, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expectSucceededAs(duplicate, [StateName.ClaimIdempotencyKey, StateName.AlreadyProcessed]);
     expect(billedTransitions(duplicate.events)).toBe(2);
     expect(duplicate.output).toEqual({ duplicate: true, idempotencyKey: 'batched#pipe-1' });
   });
@@ -212,7 +228,7 @@ describe('Given a workflow fed by EventBridge Pipes (inputShape BATCH_OF_ONE)', 
     const fromRule = await runExecution(sfn(), arnOf('batched'), event);
 
     expectSucceededAs(fromQueue, NEW_EVENT_PATH);
-    expectSucceededAs(fromRule, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expectSucceededAs(fromRule, [StateName.ClaimIdempotencyKey, StateName.AlreadyProcessed]);
     expect(callsOf('batched', 'pipe-2')).toHaveLength(1);
   });
 
@@ -224,7 +240,7 @@ describe('Given a workflow fed by EventBridge Pipes (inputShape BATCH_OF_ONE)', 
     const fromRule = await runExecution(sfn(), arnOf('batched-hashed'), event);
 
     expectSucceededAs(fromQueue, NEW_EVENT_PATH);
-    expectSucceededAs(fromRule, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expectSucceededAs(fromRule, [StateName.ClaimIdempotencyKey, StateName.AlreadyProcessed]);
     expect(fromRule.output).toEqual({ duplicate: true, idempotencyKey: `batched-hashed#${digest}` });
     expect((await getRecord(ddb(), TABLE, `batched-hashed#${digest}`))?.status?.S).toBe('COMPLETED');
   });
@@ -249,17 +265,17 @@ describe('Given a business function whose result is larger than Step Functions a
     const redelivery = await runExecution(sfn(), arnOf('big-result'), event);
 
     expect(failed.status).toBe('FAILED');
-    expect(failed.error).toBe('Idempotency.BusinessOutcomeUnknown');
+    expect(failed.error).toBe(IdempotencyError.BusinessOutcomeUnknown);
     expect(failed.cause).toContain('States.DataLimitExceeded');
     expect(enteredStates(failed.events)).toEqual([
-      'ClaimIdempotencyKey',
-      'RunBusinessLogic',
-      'BusinessOutcomeUnknown',
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.BusinessOutcomeUnknown,
     ]);
     const record = await getRecord(ddb(), TABLE, 'big-result#big-1');
     expect(record?.status?.S).toBe('INPROGRESS');
     expect(record?.execution?.S).toBe(failed.executionArn);
-    expectSucceededAs(redelivery, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expectSucceededAs(redelivery, [StateName.ClaimIdempotencyKey, StateName.AlreadyProcessed]);
     expect(callsOf('big-result', 'big-1')).toHaveLength(1);
   });
 });
@@ -271,7 +287,7 @@ describe('Given duplicates configured to return the stored result', () => {
     const duplicate = await runExecution(sfn(), arnOf('stored'), { orderId: 'sr-1', amount: 300 });
 
     expectSucceededAs(first, NEW_EVENT_PATH);
-    expectSucceededAs(duplicate, [...INSPECTED_DUPLICATE_PATH, 'AlreadyProcessed']);
+    expectSucceededAs(duplicate, [...INSPECTED_DUPLICATE_PATH, StateName.AlreadyProcessed]);
     expect(lambdaInvokesScheduled(duplicate.events)).toBe(0);
     expect(callsOf('stored', 'sr-1')).toHaveLength(1);
     expect(first.output).toMatchObject({ orderId: 'sr-1', callId: expect.any(String) });
@@ -300,7 +316,7 @@ describe('Given duplicates configured to return the stored result, for results o
 
       expectSucceededAs(first, NEW_EVENT_PATH);
       expect(first.output).toEqual(result);
-      expectSucceededAs(duplicate, [...INSPECTED_DUPLICATE_PATH, 'AlreadyProcessed']);
+      expectSucceededAs(duplicate, [...INSPECTED_DUPLICATE_PATH, StateName.AlreadyProcessed]);
       expect(duplicate.output).toEqual(result);
       expect(callsOf('stored', orderId)).toHaveLength(1);
       expect((await getRecord(ddb(), TABLE, `stored#${orderId}`))?.data?.S).toBe(JSON.stringify(result));
@@ -315,7 +331,7 @@ describe('Given duplicates configured to return the stored result, for results o
 
     expectSucceededAs(first, NEW_EVENT_PATH);
     expect(first.output).toEqual(event.respondWith);
-    expectSucceededAs(duplicate, [...INSPECTED_DUPLICATE_PATH, 'AlreadyProcessed']);
+    expectSucceededAs(duplicate, [...INSPECTED_DUPLICATE_PATH, StateName.AlreadyProcessed]);
     expect(duplicate.output).toEqual({ duplicate: true, idempotencyKey: 'stored-small#sr-big' });
     const record = await getRecord(ddb(), TABLE, 'stored-small#sr-big');
     expect(record?.status?.S).toBe('COMPLETED');
@@ -341,8 +357,11 @@ describe('Given the FAIL in-progress policy', () => {
     expect(callsOf('in-progress', 'ip-1')).toHaveLength(1);
     for (const other of others) {
       expect(other.status).toBe('FAILED');
-      expect(other.error).toBe('Idempotency.AlreadyInProgress');
-      expect(enteredStates(other.events)).toEqual([...INSPECTED_DUPLICATE_PATH, 'RejectWhileInProgress']);
+      expect(other.error).toBe(IdempotencyError.AlreadyInProgress);
+      expect(enteredStates(other.events)).toEqual([
+        ...INSPECTED_DUPLICATE_PATH,
+        StateName.RejectWhileInProgress,
+      ]);
       expect(lambdaInvokesScheduled(other.events)).toBe(0);
     }
     const record = await getRecord(ddb(), TABLE, 'in-progress#ip-1');
@@ -356,7 +375,7 @@ describe('Given the FAIL in-progress policy', () => {
     const retry = await runExecution(sfn(), arnOf('in-progress'), { orderId: 'ip-2' });
 
     expectSucceededAs(first, NEW_EVENT_PATH);
-    expectSucceededAs(retry, [...INSPECTED_DUPLICATE_PATH, 'AlreadyProcessed']);
+    expectSucceededAs(retry, [...INSPECTED_DUPLICATE_PATH, StateName.AlreadyProcessed]);
     expect(retry.output).toEqual({ duplicate: true, idempotencyKey: 'in-progress#ip-2' });
     expect(callsOf('in-progress', 'ip-2')).toHaveLength(1);
   });
@@ -403,8 +422,8 @@ describe('Given an EXPRESS workflow', () => {
       idempotencyKey: 'express#ex-1',
     });
     expect(enteredStates(expressHistory(duplicate.executionArn ?? ''))).toEqual([
-      'ClaimIdempotencyKey',
-      'AlreadyProcessed',
+      StateName.ClaimIdempotencyKey,
+      StateName.AlreadyProcessed,
     ]);
     expect(duplicate.billingDetails?.billedDurationInMilliseconds).toBeGreaterThanOrEqual(100);
     expect(callsOf('express', 'ex-1')).toHaveLength(1);
@@ -417,11 +436,11 @@ describe('Given an EXPRESS workflow', () => {
     const failed = await startSync({ amount: 10 });
 
     expect(failed.status).toBe('FAILED');
-    expect(failed.error).toBe('Idempotency.KeyMissing');
+    expect(failed.error).toBe(IdempotencyError.KeyMissing);
     expect(enteredStates(expressHistory(failed.executionArn ?? ''))).toEqual([
-      'ClaimIdempotencyKey',
-      'ClassifyRejectedClaim',
-      'RejectEventWithoutKey',
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.RejectEventWithoutKey,
     ]);
   });
 
@@ -449,8 +468,14 @@ describe('Given two workflows sharing one table under different key prefixes', (
 
     expectSucceededAs(billing as FinishedExecution, NEW_EVENT_PATH);
     expectSucceededAs(shipping as FinishedExecution, NEW_EVENT_PATH);
-    expectSucceededAs(billingAgain as FinishedExecution, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
-    expectSucceededAs(shippingAgain as FinishedExecution, ['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expectSucceededAs(billingAgain as FinishedExecution, [
+      StateName.ClaimIdempotencyKey,
+      StateName.AlreadyProcessed,
+    ]);
+    expectSucceededAs(shippingAgain as FinishedExecution, [
+      StateName.ClaimIdempotencyKey,
+      StateName.AlreadyProcessed,
+    ]);
     expect(billingAgain?.output).toEqual({ duplicate: true, idempotencyKey: 'billing#shared-1' });
     expect(shippingAgain?.output).toEqual({ duplicate: true, idempotencyKey: 'shipping#shared-1' });
     expect(callsOf('billing', 'shared-1')).toHaveLength(1);

@@ -16,6 +16,7 @@ import {
 } from '@sfn-idempotency/local-runtime';
 import type { DefinitionOptions } from '../../lib/definition';
 import { planWorkflow } from '../../lib/plan';
+import { IdempotencyError, StateName } from '../../lib/state-machines/names';
 import { renderedDefinition } from '../support/render';
 import { getRecord } from './support';
 
@@ -143,16 +144,16 @@ describe('the blueprint under service faults, on the local engine', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.entered).toEqual([
-      'ClaimIdempotencyKey',
-      'ClassifyRejectedClaim',
-      'WaitBeforeClaimingAgain',
-      'ClaimIdempotencyKey',
-      'ClassifyRejectedClaim',
-      'WaitBeforeClaimingAgain',
-      'ClaimIdempotencyKey',
-      'RunBusinessLogic',
-      'RecordCompletion',
-      'Processed',
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.WaitBeforeClaimingAgain,
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.WaitBeforeClaimingAgain,
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.RecordCompletion,
+      StateName.Processed,
     ]);
     expect(businessCalls).toBe(1);
     expect((await record('orders#claim-1'))?.status?.S).toBe('COMPLETED');
@@ -171,7 +172,11 @@ describe('the blueprint under service faults, on the local engine', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('DynamoDB.AmazonDynamoDBException');
     expect(execution.cause).toContain('Error Code: InternalFailure');
-    expect(execution.entered).toEqual(['ClaimIdempotencyKey', 'ClassifyRejectedClaim', 'ClaimFailed']);
+    expect(execution.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.ClaimFailed,
+    ]);
     expect(businessCalls).toBe(0);
   });
 
@@ -185,7 +190,11 @@ describe('the blueprint under service faults, on the local engine', () => {
     const execution = await run(renderedDefinition(planWorkflow(OPTIONS)), { orderId: 'claim-3' });
 
     expect(execution.status).toBe('FAILED');
-    expect(execution.entered).toEqual(['ClaimIdempotencyKey', 'ClassifyRejectedClaim', 'ClaimFailed']);
+    expect(execution.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.ClaimFailed,
+    ]);
     expect(execution.cause).toContain('ValidationException');
   });
 
@@ -196,10 +205,10 @@ describe('the blueprint under service faults, on the local engine', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.entered).toEqual([
-      'ClaimIdempotencyKey',
-      'RunBusinessLogic',
-      'RecordCompletion',
-      'Processed',
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.RecordCompletion,
+      StateName.Processed,
     ]);
     const failures = execution.events.filter((e) => e.type === 'TaskFailed');
     expect(failures).toHaveLength(2);
@@ -218,10 +227,10 @@ describe('the blueprint under service faults, on the local engine', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('OrderRejected');
     expect(execution.entered).toEqual([
-      'ClaimIdempotencyKey',
-      'RunBusinessLogic',
-      'ReleaseIdempotencyKey',
-      'BusinessLogicFailed',
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.ReleaseIdempotencyKey,
+      StateName.BusinessLogicFailed,
     ]);
     expect(await record('orders#release-1')).toBeUndefined();
   });
@@ -231,21 +240,25 @@ describe('the blueprint under service faults, on the local engine', () => {
     business = () => new Promise(() => {});
     // The same definition with a 1 s task timeout (the engine does not scale task timeouts).
     const parsed = JSON.parse(renderedDefinition(planWorkflow(OPTIONS)));
-    parsed.States.RunBusinessLogic.TimeoutSeconds = 1;
+    parsed.States[StateName.RunBusinessLogic].TimeoutSeconds = 1;
     const definition = JSON.stringify(parsed);
 
     const execution = await run(definition, { orderId: 'timeout-1' });
     const redelivery = await run(renderedDefinition(planWorkflow(OPTIONS)), { orderId: 'timeout-1' });
 
     expect(execution.status).toBe('FAILED');
-    expect(execution.error).toBe('Idempotency.BusinessOutcomeUnknown');
+    expect(execution.error).toBe(IdempotencyError.BusinessOutcomeUnknown);
     expect(execution.cause).toContain('States.Timeout');
-    expect(execution.entered).toEqual(['ClaimIdempotencyKey', 'RunBusinessLogic', 'BusinessOutcomeUnknown']);
+    expect(execution.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.RunBusinessLogic,
+      StateName.BusinessOutcomeUnknown,
+    ]);
     const kept = await record('orders#timeout-1');
     expect(kept?.status?.S).toBe('INPROGRESS');
     expect(kept?.execution?.S).toBe(`arn:aws:states:us-east-1:111111111111:execution:orders:run-${runs - 1}`);
     expect(redelivery.status).toBe('SUCCEEDED');
-    expect(redelivery.entered).toEqual(['ClaimIdempotencyKey', 'AlreadyProcessed']);
+    expect(redelivery.entered).toEqual([StateName.ClaimIdempotencyKey, StateName.AlreadyProcessed]);
     expect(businessCalls).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { type InvokeInfo, LOCAL_AWS_CONFIG, synthesizeApp } from '@sfn-idempotency/local-runtime';
+import { IdempotencyError } from '../../lib/state-machines/names';
 import { type AppRuntime, outputOf, PROJECT_ROOT, startApp } from '../../local/app';
 import { allRecords } from './support';
 
@@ -114,7 +115,7 @@ describe('Given a quote priced once', () => {
     const result = await startSync({ quote: { currency: 'EUR' }, items: [] });
 
     expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('Idempotency.KeyMissing');
+    expect(result.error).toBe(IdempotencyError.KeyMissing);
     expect(invocations.length - before).toBe(0);
   });
 });

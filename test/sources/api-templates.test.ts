@@ -3,6 +3,7 @@ import {
   startSyncExecutionRequestTemplate,
   startSyncExecutionResponseTemplate,
 } from '../../lib/sources/api-templates';
+import { IdempotencyError } from '../../lib/state-machines/names';
 import { escapeJavaScript, renderVtl } from './vtl';
 
 const ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:quotes';
@@ -16,11 +17,11 @@ function failed(status: string, error: string, cause: string) {
 describe('startSyncExecutionResponseTemplate, rendered', () => {
   test('given an Idempotency error whose cause holds single quotes, then the body is valid JSON with the cause intact and the status is 422', () => {
     const cause = "idempotencyKey must yield a string or number; prefix 'payments#' leaves 0 bytes";
-    const rendered = failed('FAILED', 'Idempotency.KeyInvalidType', cause);
+    const rendered = failed('FAILED', IdempotencyError.KeyInvalidType, cause);
     expect(rendered.status).toBe(422);
     expect(JSON.parse(rendered.body)).toEqual({
       status: 'FAILED',
-      error: 'Idempotency.KeyInvalidType',
+      error: IdempotencyError.KeyInvalidType,
       cause,
     });
   });
@@ -36,12 +37,12 @@ describe('startSyncExecutionResponseTemplate, rendered', () => {
   });
 
   test.each([
-    ['Idempotency.AlreadyInProgress', 409],
-    ['Idempotency.KeyMissing', 422],
-    ['Idempotency.KeyInvalidType', 422],
-    ['Idempotency.KeyTooLong', 422],
-    ['Idempotency.PayloadMismatch', 422],
-    ['Idempotency.LeaseLost', 502],
+    [IdempotencyError.AlreadyInProgress, 409],
+    [IdempotencyError.KeyMissing, 422],
+    [IdempotencyError.KeyInvalidType, 422],
+    [IdempotencyError.KeyTooLong, 422],
+    [IdempotencyError.PayloadMismatch, 422],
+    [IdempotencyError.LeaseLost, 502],
     ['PaymentDeclined', 502],
     ['States.TaskFailed', 502],
   ])('given a failure with error %s, then the status is %i', (error, status) => {
