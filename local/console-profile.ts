@@ -4,9 +4,10 @@
  * with, and where its idempotency record is. Plain data built from the names the workflows show to
  * the outside (lib/state-machines/names.ts), so a renamed state or error changes it too. `npm start`,
  * `npm run serve` and `npm run local -- console` pass it to the runtime (bin/local.ts); the URLs of
- * the console's execution and record pages are built below for what the demo prints.
+ * the console's execution and record pages (the runtime's consoleUrls) are built below for what the
+ * demo prints.
  */
-import type { ConsoleProfile, OutcomeRule } from '@sfn-idempotency/local-runtime';
+import { type ConsoleProfile, consoleUrls, type OutcomeRule } from '@sfn-idempotency/local-runtime';
 import {
   IdempotencyError,
   INVALID_KEY_ERROR_PREFIX,
@@ -148,13 +149,10 @@ export const CONSOLE_PROFILE: ConsoleProfile = {
 
 /** The console's page of one execution (`/state-machines/<machine>/executions/<name>`). */
 export function consoleExecutionUrl(consoleUrl: string, executionArn: string): string {
-  // arn:aws:states:<region>:<account>:execution:<state machine>:<execution name>
-  const [machine = '', name = ''] = executionArn.split(':').slice(6);
-  return `${consoleUrl}/state-machines/${encodeURIComponent(machine)}/executions/${encodeURIComponent(name)}`;
+  return consoleUrls(consoleUrl).executionOfArn(executionArn);
 }
 
 /** The console's page of one idempotency record (`/state-machines/<machine>/records/<key>`). */
 export function consoleRecordUrl(consoleUrl: string, stateMachineArn: string, recordId: string): string {
-  const machine = stateMachineArn.split(':')[6] ?? '';
-  return `${consoleUrl}/state-machines/${encodeURIComponent(machine)}/records/${encodeURIComponent(recordId)}`;
+  return consoleUrls(consoleUrl).record(stateMachineArn, recordId);
 }

@@ -10,3 +10,4 @@ export * from './graph';
 export * from './profile';
 export { ConsoleReader, type ConsoleReaderOptions, ConsoleRequestError, unmarshall } from './reader';
 export { type ConsoleOptions, type ConsoleServer, startConsole } from './server';
+export { type ConsoleExecutionView, type ConsoleUrls, consoleUrls } from './urls';

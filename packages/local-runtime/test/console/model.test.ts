@@ -6,6 +6,7 @@ import {
   analyzeHistory,
   ConsoleProfileError,
   classifyOutcome,
+  consoleUrls,
   END,
   graphOf,
   keyAttributeOf,
@@ -291,5 +292,40 @@ describe('analyzeHistory on histories the engine writes', () => {
     ];
     const analysis = analyzeHistory(events);
     expect(recordOf(analysis, records)).toBeUndefined();
+  });
+});
+
+describe('consoleUrls', () => {
+  const urls = consoleUrls('http://127.0.0.1:8084/');
+  const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:Payment-Workflow_1';
+
+  it("builds each page's URL, from names or ARNs, encoding what needs it", () => {
+    expect(urls.base).toBe('http://127.0.0.1:8084');
+    expect(urls.stateMachines()).toBe('http://127.0.0.1:8084/');
+    expect(urls.stateMachine('orders')).toBe('http://127.0.0.1:8084/state-machines/orders');
+    expect(urls.stateMachine(machineArn, { outcome: 'duplicate' })).toBe(
+      'http://127.0.0.1:8084/state-machines/Payment-Workflow_1?outcome=duplicate',
+    );
+    expect(urls.execution('orders', 'new 1', { view: 'table', state: 'RunBusinessLogic' })).toBe(
+      'http://127.0.0.1:8084/state-machines/orders/executions/new%201?view=table&state=RunBusinessLogic',
+    );
+    expect(urls.execution('orders', 'new-1', { view: 'graph' })).toBe(
+      'http://127.0.0.1:8084/state-machines/orders/executions/new-1',
+    );
+    expect(
+      urls.executionOfArn('arn:aws:states:us-east-1:123456789012:execution:Payment-Workflow_1:0b1c-2d'),
+    ).toBe('http://127.0.0.1:8084/state-machines/Payment-Workflow_1/executions/0b1c-2d');
+    expect(urls.records('orders', 'o#1')).toBe('http://127.0.0.1:8084/state-machines/orders/records?q=o%231');
+    expect(urls.record(`${machineArn}:live`, 'payments#ord-1')).toBe(
+      'http://127.0.0.1:8084/state-machines/Payment-Workflow_1/records/payments%23ord-1',
+    );
+    expect(consoleUrls('').execution('orders', 'new-1')).toBe('/state-machines/orders/executions/new-1');
+  });
+
+  it('refuses an ARN that is not of the kind asked for', () => {
+    expect(() => urls.executionOfArn(machineArn)).toThrow(/Not an execution ARN/);
+    expect(() => urls.record('arn:aws:lambda:us-east-1:123456789012:function:f', 'k')).toThrow(
+      /Not a state machine ARN/,
+    );
   });
 });
