@@ -72,13 +72,17 @@ export interface RecordsProfile {
 
 /** What a project passes to the console: plain data, no code. */
 export interface ConsoleProfile {
-  /** A short name shown in the header, e.g. the project's name. */
+  /** A short name shown in the header and the tab's title, e.g. the project's name. */
   readonly name?: string;
   /** Checked in order, the first that matches wins; an execution none matches is shown by its status. */
   readonly outcomes?: readonly OutcomeRule[];
   /** How to find the record of an execution; without it there is no records page. */
   readonly records?: RecordsProfile;
 }
+
+/** The console's name in the header and titles: `Step Functions local console · <profile name>`. */
+export const consoleTitle = (profileName: string | undefined): string =>
+  profileName ? `Step Functions local console · ${profileName}` : 'Step Functions local console';
 
 /** A profile that cannot be used: the message names the field and the fix. */
 export class ConsoleProfileError extends Error {

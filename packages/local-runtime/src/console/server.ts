@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { ConsoleConfig, ErrorBody } from './api-types';
 import { type ConsoleAssets, consoleAssets } from './assets';
-import { type ConsoleProfile, validateProfile } from './profile';
+import { type ConsoleProfile, consoleTitle, validateProfile } from './profile';
 import { ConsoleReader, ConsoleRequestError } from './reader';
 
 export interface ConsoleOptions {
@@ -113,8 +113,11 @@ const optionalText = (value: unknown, name: string): string | undefined => {
   return value;
 };
 
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 function shell(config: ConsoleConfig, assets: ConsoleAssets): string {
   const data = JSON.stringify(config).replace(/</g, '\\u003c');
+  const suffix = consoleTitle(config.profile.name);
   const icon =
     "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%231f3a93'/%3E%3Cpath d='M4 4h8M4 8h8M4 12h5' stroke='white' stroke-width='2'/%3E%3C/svg%3E";
   return `<!doctype html>
@@ -122,7 +125,7 @@ function shell(config: ConsoleConfig, assets: ConsoleAssets): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Step Functions local console</title>
+<title>${escapeHtml(suffix)}</title>
 <link rel="icon" href="${icon}">
 <link rel="stylesheet" href="/assets/console.css?v=${assets.version}">
 <script id="console-config" type="application/json">${data}</script>
@@ -130,7 +133,9 @@ function shell(config: ConsoleConfig, assets: ConsoleAssets): string {
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
-<header class="top"><a class="brand" href="/">Step Functions <span>local console</span></a><nav aria-label="Breadcrumb" id="breadcrumbs"></nav></header>
+<header class="top"><a class="brand" href="/">Step Functions <span>local console</span>${
+    config.profile.name ? `<span class="profile-name"> · ${escapeHtml(config.profile.name)}</span>` : ''
+  }</a><nav aria-label="Breadcrumb" id="breadcrumbs"></nav></header>
 <main id="main" tabindex="-1" aria-busy="true"><p class="loading">Loading…</p></main>
 <div id="announcer" class="visually-hidden" aria-live="polite"></div>
 <noscript><p>The console needs JavaScript.</p></noscript>

@@ -86,6 +86,8 @@ describe('the console in Chromium', () => {
     expect(text).toMatch(/Duplicate\s*1/);
     expect(text).toMatch(/Business failure\s*1/);
     expect(text).toMatch(/Invalid key\s*1/);
+    expect(await page.innerText('header .brand')).toBe('Step Functions local console · Orders & refunds');
+    expect(await page.title()).toBe('State machines · Step Functions local console · Orders & refunds');
     await shot('01-state-machines');
   });
 
@@ -185,12 +187,25 @@ describe('the console in Chromium', () => {
 
   it('shows the table and event views of a business failure, switched with the arrow keys', async () => {
     await open('/state-machines/orders/executions/fail-1');
-    expect(await page.textContent('#execution-error')).toMatch(/PaymentDeclined/);
+    // The Lambda error document in one line (errorType: errorMessage), the whole of it folded below.
+    expect(await page.innerText('#execution-error .cause-summary')).toBe(
+      'PaymentDeclined: card declined for order o-2',
+    );
+    expect(await page.isVisible('#execution-error pre.cause')).toBe(false);
+    await page.click('#execution-error details summary');
+    expect(await page.innerText('#execution-error pre.cause')).toMatch(/"errorType": "PaymentDeclined"/);
     await page.focus('#tab-graph');
     await page.keyboard.press('ArrowRight');
     await page.waitForSelector('#steps-table');
     expect(await page.innerText('#steps-table tr[data-state="RunBusinessLogic"]')).toMatch(/Caught error/);
     await shot('06-execution-failure-table');
+    await page.click('#steps-table tr[data-state="RunBusinessLogic"] button');
+    await page.waitForSelector('#step-panel h2:has-text("RunBusinessLogic")');
+    expect(await page.innerText('#step-panel .cause-block .cause-summary')).toBe(
+      'PaymentDeclined: card declined for order o-2',
+    );
+    await shot('06-execution-failure-step');
+    await page.focus('#tab-table');
     await page.keyboard.press('ArrowRight');
     await page.waitForSelector('#events-table');
     expect(new URL(page.url()).searchParams.get('view')).toBe('events');

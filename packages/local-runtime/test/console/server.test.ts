@@ -185,6 +185,9 @@ describe('the console API', () => {
     const html = await page.text();
     expect(html).toMatch(/<script id="console-config" type="application\/json">/);
     expect(html).toContain('"enteredState":"AlreadyProcessed"');
+    // The profile's name in the header and the title, escaped.
+    expect(html).toContain('<title>Step Functions local console · Orders &#38; refunds</title>');
+    expect(html).toContain('<span class="profile-name"> · Orders &#38; refunds</span>');
     const script = html.match(/src="(\/assets\/console\.js\?v=\w+)"/)?.[1] ?? '';
     const js = await fetch(`${fixture.url}${script}`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);

@@ -63,13 +63,21 @@ export function errorBox(error: unknown, retryHref?: string): HTMLElement {
   );
 }
 
-/** A labelled definition list from [term, value] pairs (pairs with an undefined value are left out). */
-export function details(pairs: readonly (readonly [string, Child])[], className = 'facts'): HTMLElement {
+/**
+ * A labelled definition list from [term, value] pairs (pairs with an undefined value are left out);
+ * a third item is the pair's class (`wide`: two columns, for an ARN or a long name).
+ */
+export function details(
+  pairs: readonly (readonly [string, Child, string?])[],
+  className = 'facts',
+): HTMLElement {
   return h(
     'dl',
     { class: className },
     pairs
       .filter(([, value]) => value !== undefined && value !== null && value !== false)
-      .map(([term, value]) => h('div', null, h('dt', null, term), h('dd', null, value))),
+      .map(([term, value, pairClass]) =>
+        h('div', pairClass ? { class: pairClass } : null, h('dt', null, term), h('dd', null, value)),
+      ),
   );
 }

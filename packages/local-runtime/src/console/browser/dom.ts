@@ -5,6 +5,7 @@
  * and JSON, and the status / outcome badges (always icon + text + colour, never colour alone).
  */
 import type { OutcomeRule, OutcomeTone } from '../profile';
+import { consoleUrls, executionNamesOf } from '../urls';
 
 export type Child = Node | string | number | null | undefined | false | readonly Child[];
 type AttrValue = string | number | boolean | null | undefined | ((event: Event) => void);
@@ -173,18 +174,92 @@ export function outcomeBadge(rules: readonly OutcomeRule[], id: string | undefin
   return element;
 }
 
+/**
+ * A long identifier (a CloudFormation name, an ARN, a key) with places the line may break at
+ * (`<wbr>`), so that it wraps at natural points instead of anywhere. A name breaks after `-`, `_`,
+ * `.`, `/`, `:` or `#`, and, in a part longer than 16 characters, where a lowercase letter meets a
+ * capital or a digit: `PaymentWorkflow|StateMachine|19CA364F-|0qiJSMDrGLzf` (the short random
+ * suffix stays whole). An ARN breaks after each `:`. The browser breaks there only when the text does
+ * not fit; the text (and what is copied) is unchanged. Not for prose: a break inside a word would
+ * win over the space before it.
+ */
+export function breakable(text: string, kind: 'name' | 'arn' = 'name'): Child[] {
+  const parts =
+    kind === 'arn'
+      ? text.split(/(?<=:)(?=.)/)
+      : text
+          .split(/(?<=[-_./:#])(?=.)/)
+          .flatMap((part) => (part.length > 16 ? part.split(/(?<=[a-z])(?=[A-Z0-9])/) : [part]));
+  return parts.flatMap((part, index) => (index === 0 ? [part] : [document.createElement('wbr'), part]));
+}
+
+/**
+ * One line for an error's cause: a Lambda error document's `errorType: errorMessage`, else the
+ * first line of the text, at most 160 characters.
+ */
+export function causeSummary(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorType?: unknown; errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') {
+      const message = parsed.errorMessage.split('\n')[0] ?? '';
+      return typeof parsed.errorType === 'string' && parsed.errorType !== ''
+        ? `${parsed.errorType}: ${message}`
+        : message;
+    }
+  } catch {
+    // not JSON: its first line
+  }
+  const line = cause.trim().split('\n')[0] ?? '';
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+}
+
+/**
+ * A cause's whole text in a `<pre>`: JSON pretty-printed, the text's own line breaks kept, long lines
+ * wrapped at spaces and, in file paths, after a `/` (Chromium does not break there by itself, and
+ * would break a path at its first `-` instead); never inside a word.
+ */
+export function causePre(cause: string, label?: string): HTMLElement {
+  const parts = prettyJson(cause).split(/(?<=\/)(?=[^\s/])/);
+  return h(
+    'pre',
+    { class: 'cause', tabindex: 0, 'aria-label': label },
+    parts.flatMap((part, index) => (index === 0 ? [part] : [document.createElement('wbr'), part])),
+  );
+}
+
+/**
+ * A cause as a person reads it: the one-line summary, with the whole cause folded below it (JSON
+ * pretty-printed, the text's own line breaks kept). A cause that is one short line is shown as it is.
+ */
+export function causeBlock(cause: string, label: string): HTMLElement {
+  const summary = causeSummary(cause);
+  const full = prettyJson(cause);
+  if (full.trim() === summary) return h('p', { class: 'cause-summary' }, summary);
+  return h(
+    'div',
+    { class: 'cause-block' },
+    h('p', { class: 'cause-summary' }, summary),
+    h(
+      'details',
+      { class: 'cause-details', 'data-key': `cause:${label}` },
+      h('summary', null, 'Full cause'),
+      causePre(cause, label),
+    ),
+  );
+}
+
 /** A link that the app's router follows without reloading the page. */
 export const link = (href: string, ...children: Child[]): HTMLAnchorElement => h('a', { href }, ...children);
 
-export const machinePath = (machine: string) => `/state-machines/${encodeURIComponent(machine)}`;
-export const executionPath = (machine: string, execution: string) =>
-  `${machinePath(machine)}/executions/${encodeURIComponent(execution)}`;
-export const recordsPath = (machine: string) => `${machinePath(machine)}/records`;
-export const recordPath = (machine: string, key: string) =>
-  `${recordsPath(machine)}/${encodeURIComponent(key)}`;
+/** The console's page paths (from the root), as projects build them with `consoleUrls(baseUrl)`. */
+export const urls = consoleUrls('');
 
 /** Machine and execution names from an execution ARN (`...:execution:<machine>:<name>`). */
 export function namesOfExecutionArn(arn: string): { machine: string; execution: string } | undefined {
-  const match = /:execution:([^:]+):([^:]+)$/.exec(arn);
-  return match?.[1] && match[2] ? { machine: match[1], execution: match[2] } : undefined;
+  try {
+    const names = executionNamesOf(arn);
+    return { machine: names.stateMachine, execution: names.execution };
+  } catch {
+    return undefined;
+  }
 }

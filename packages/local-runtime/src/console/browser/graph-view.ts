@@ -295,3 +295,32 @@ export function graphView(options: GraphViewOptions): HTMLElement {
     ),
   );
 }
+
+/**
+ * Scrolls a graph wider or taller than its view to what the person came for: the selected state,
+ * else the states the execution entered and the transitions it took, centred when they fit, else
+ * from their start. A graph that fits is left as it is.
+ */
+export function scrollGraphToPath(view: Element): void {
+  const scroller = view.querySelector<HTMLElement>('.graph-scroll');
+  if (!scroller) return;
+  const overflows =
+    scroller.scrollWidth > scroller.clientWidth || scroller.scrollHeight > scroller.clientHeight;
+  if (!overflows) return;
+  const selected = [...scroller.querySelectorAll('.state.selected')];
+  const targets =
+    selected.length > 0
+      ? selected
+      : [...scroller.querySelectorAll('.state:not(.status-not-reached), .edge.taken')];
+  if (targets.length === 0) return;
+  const frame = scroller.getBoundingClientRect();
+  const rects = targets.map((target) => target.getBoundingClientRect());
+  const left = Math.min(...rects.map((r) => r.left)) - frame.left + scroller.scrollLeft;
+  const right = Math.max(...rects.map((r) => r.right)) - frame.left + scroller.scrollLeft;
+  const top = Math.min(...rects.map((r) => r.top)) - frame.top + scroller.scrollTop;
+  const bottom = Math.max(...rects.map((r) => r.bottom)) - frame.top + scroller.scrollTop;
+  const position = (start: number, end: number, size: number) =>
+    Math.max(0, end - start <= size ? (start + end - size) / 2 : start - 16);
+  scroller.scrollLeft = position(left, right, scroller.clientWidth);
+  scroller.scrollTop = position(top, bottom, scroller.clientHeight);
+}

@@ -4,9 +4,10 @@
  * links work), one page at a time, refreshed every `refreshMs` while it can change and the tab is
  * visible. Pages: state machines, executions of one, one execution, records, one record.
  */
+import { consoleTitle } from '../profile';
 import { readConfig } from './api';
 import { type Crumb, errorBox, type Page, type PageContext } from './app';
-import { h } from './dom';
+import { breakable, h } from './dom';
 import { executionPage } from './pages/execution';
 import { executionsPage } from './pages/executions';
 import { machinesPage } from './pages/machines';
@@ -41,7 +42,7 @@ function announce(text: string): void {
 }
 
 function setTitle(title: string, crumbs: readonly Crumb[]): void {
-  document.title = `${title} · Step Functions local console`;
+  document.title = `${title} · ${consoleTitle(config.profile.name)}`;
   breadcrumbs.replaceChildren(
     h(
       'ol',
@@ -51,8 +52,8 @@ function setTitle(title: string, crumbs: readonly Crumb[]): void {
           'li',
           null,
           crumb.href && index < crumbs.length - 1
-            ? h('a', { href: crumb.href }, crumb.label)
-            : h('span', { 'aria-current': 'page' }, crumb.label),
+            ? h('a', { href: crumb.href }, breakable(crumb.label))
+            : h('span', { 'aria-current': 'page' }, breakable(crumb.label)),
         ),
       ),
     ),

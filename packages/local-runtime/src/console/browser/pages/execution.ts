@@ -11,20 +11,21 @@ import { api } from '../api';
 import { details, errorBox, type Page, type PageContext } from '../app';
 import {
   badge,
-  executionPath,
+  breakable,
+  causeBlock,
+  causePre,
+  causeSummary,
   fill,
   formatDate,
   formatDuration,
   h,
   jsonBlock,
-  machinePath,
   outcomeBadge,
-  prettyJson,
-  recordPath,
   STEP_LOOKS,
   statusBadge,
+  urls,
 } from '../dom';
-import { graphView } from '../graph-view';
+import { graphView, scrollGraphToPath } from '../graph-view';
 import { prefillStart } from './executions';
 
 type View = 'graph' | 'table' | 'events';
@@ -49,17 +50,6 @@ function branchesOf(state: Record<string, unknown> | undefined): string[][] {
   );
 }
 
-/** One line for a cause: a Lambda error document's message, or the start of the text. */
-function causeSummary(cause: string): string {
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // not JSON: shown as it is
-  }
-  return cause.length > 160 ? `${cause.slice(0, 159)}…` : cause;
-}
-
 const stepBadge = (visit: Pick<StepVisit, 'status'>) =>
   badge(STEP_LOOKS[visit.status] ?? { icon: '•', label: visit.status, tone: 'neutral' });
 
@@ -69,7 +59,7 @@ export async function executionPage(context: PageContext): Promise<Page> {
   const rules = config.profile.outcomes ?? [];
   context.setTitle(executionName, [
     { label: 'State machines', href: '/' },
-    { label: machineName, href: machinePath(machineName) },
+    { label: machineName, href: urls.stateMachine(machineName) },
     { label: executionName },
   ]);
   let data: ExecutionDetail = await api.execution(machineName, executionName);
@@ -80,14 +70,10 @@ export async function executionPage(context: PageContext): Promise<Page> {
   const expandedEvents = new Set<number>();
 
   const setQuery = () => {
-    const search = new URLSearchParams();
-    if (view !== 'graph') search.set('view', view);
-    if (selected) search.set('state', selected);
-    const text = search.toString();
     window.history.replaceState(
       null,
       '',
-      `${executionPath(machineName, executionName)}${text ? `?${text}` : ''}`,
+      urls.execution(machineName, executionName, { view, state: selected }),
     );
   };
 
@@ -108,8 +94,12 @@ export async function executionPage(context: PageContext): Promise<Page> {
         rule?.description ? h('span', { class: 'muted' }, rule.description) : null,
       ),
       details([
-        ['Execution ARN', h('code', { class: 'arn' }, e.arn)],
-        ['State machine', h('a', { href: machinePath(machineName) }, machineName)],
+        ['Execution ARN', h('code', { class: 'arn' }, breakable(e.arn, 'arn')), 'wide'],
+        [
+          'State machine',
+          h('a', { href: urls.stateMachine(machineName), class: 'ident' }, breakable(machineName)),
+          'wide',
+        ],
         ['Started', h('time', { datetime: e.startDate ?? '' }, formatDate(e.startDate))],
         ['Ended', e.stopDate ? h('time', { datetime: e.stopDate }, formatDate(e.stopDate)) : 'still running'],
         ['Duration', e.startDate ? formatDuration(end - Date.parse(e.startDate)) : '—'],
@@ -117,7 +107,11 @@ export async function executionPage(context: PageContext): Promise<Page> {
         [
           config.profile.records?.title?.replace(/s$/, '') ?? 'Idempotency record',
           data.record
-            ? h('a', { href: recordPath(machineName, data.record.key), id: 'record-link' }, data.record.key)
+            ? h(
+                'a',
+                { href: urls.record(machineName, data.record.key), id: 'record-link', class: 'ident' },
+                breakable(data.record.key),
+              )
             : undefined,
         ],
       ]),
@@ -132,9 +126,7 @@ export async function executionPage(context: PageContext): Promise<Page> {
               'Error: ',
               h('code', null, e.error ?? '(none)'),
             ),
-            e.cause !== undefined
-              ? h('pre', { class: 'cause', tabindex: 0, 'aria-label': 'Cause' }, prettyJson(e.cause))
-              : null,
+            e.cause !== undefined ? causeBlock(e.cause, 'Cause of the execution') : null,
           )
         : null,
     );
@@ -243,7 +235,7 @@ export async function executionPage(context: PageContext): Promise<Page> {
           id: 'new-execution',
           onclick: () => {
             prefillStart(data.execution.input ?? '{}');
-            context.navigate(`${machinePath(machineName)}?start=1`);
+            context.navigate(`${urls.stateMachine(machineName)}?start=1`);
           },
         },
         'New execution with this input',
@@ -385,15 +377,7 @@ export async function executionPage(context: PageContext): Promise<Page> {
           h('h3', null, visit.status === 'caught' ? 'Error (caught)' : 'Error'),
           h('p', null, h('code', { class: 'error-name' }, visit.error ?? '')),
         );
-        if (visit.cause !== undefined) {
-          panel.append(
-            h(
-              'pre',
-              { class: 'cause', tabindex: 0, 'aria-label': `Cause of ${selected}` },
-              prettyJson(visit.cause),
-            ),
-          );
-        }
+        if (visit.cause !== undefined) panel.append(causeBlock(visit.cause, `Cause of ${selected}`));
       }
       if (visit.attempts.length > 0) {
         panel.append(
@@ -421,7 +405,7 @@ export async function executionPage(context: PageContext): Promise<Page> {
                             'details',
                             { class: 'small' },
                             h('summary', null, causeSummary(attempt.cause)),
-                            h('pre', { class: 'cause', tabindex: 0 }, prettyJson(attempt.cause)),
+                            causePre(attempt.cause, `Cause of attempt ${index + 1}`),
                           )
                         : null,
                     ]
@@ -656,6 +640,9 @@ export async function executionPage(context: PageContext): Promise<Page> {
   const viewsHost = h('section', { class: 'views', 'aria-label': 'Execution views' });
   const renderViews = () => {
     const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.key;
+    // The graph keeps where it was scrolled to when it is drawn again (a state chosen, a refresh).
+    const scroller = viewsHost.querySelector<HTMLElement>('.graph-scroll');
+    const scrolled = scroller ? { left: scroller.scrollLeft, top: scroller.scrollTop } : undefined;
     const tabs = h(
       'div',
       { role: 'tablist', 'aria-label': 'Views', class: 'tabs' },
@@ -716,6 +703,11 @@ export async function executionPage(context: PageContext): Promise<Page> {
       tabs,
       h('div', { role: 'tabpanel', id: `panel-${view}`, 'aria-labelledby': `tab-${view}` }, body),
     );
+    const nextScroller = viewsHost.querySelector<HTMLElement>('.graph-scroll');
+    if (nextScroller && scrolled) {
+      nextScroller.scrollLeft = scrolled.left;
+      nextScroller.scrollTop = scrolled.top;
+    } else if (nextScroller) scrollGraphToPath(viewsHost);
     if (focusedKey) viewsHost.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusedKey)}"]`)?.focus();
   };
 
@@ -724,7 +716,7 @@ export async function executionPage(context: PageContext): Promise<Page> {
   let actionsElement = actions();
   fill(
     context.main,
-    h('h1', { tabindex: -1 }, executionName),
+    h('h1', { tabindex: -1 }, breakable(executionName)),
     actionsElement,
     summaryElement,
     ioElement,

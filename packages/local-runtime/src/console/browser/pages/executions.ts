@@ -9,18 +9,17 @@ import { api } from '../api';
 import { errorBox, type Page, type PageContext, replacePreservingFocus } from '../app';
 import {
   badge,
-  executionPath,
+  breakable,
   fill,
   formatCount,
   formatDate,
   formatDuration,
   h,
-  machinePath,
   outcomeBadge,
   outcomeLook,
-  recordsPath,
   statusBadge,
   statusLook,
+  urls,
 } from '../dom';
 
 /** Where a JSON parse error is, as `line L, column C`, from V8's `position N`. */
@@ -69,7 +68,7 @@ export async function executionsPage(context: PageContext): Promise<Page> {
     for (const [key, value] of Object.entries(merged))
       if (value !== undefined && value !== '') search.set(key, String(value));
     const text = search.toString();
-    return `${machinePath(machineName)}${text ? `?${text}` : ''}`;
+    return `${urls.stateMachine(machineName)}${text ? `?${text}` : ''}`;
   };
 
   // --- filters -----------------------------------------------------------------------------------
@@ -122,7 +121,9 @@ export async function executionsPage(context: PageContext): Promise<Page> {
           ['none', 'No outcome (by status only)'],
         ])
       : null,
-    status || outcome ? h('a', { href: machinePath(machineName), class: 'clear' }, 'Clear filters') : null,
+    status || outcome
+      ? h('a', { href: urls.stateMachine(machineName), class: 'clear' }, 'Clear filters')
+      : null,
   );
 
   // --- start form ----------------------------------------------------------------------------------
@@ -189,7 +190,7 @@ export async function executionsPage(context: PageContext): Promise<Page> {
             input: inputArea.value,
           });
           context.announce(`Started execution ${started.name}`);
-          context.navigate(executionPath(machineName, started.name));
+          context.navigate(urls.execution(machineName, started.name));
         } catch (error) {
           formError.replaceChildren(errorBox(error));
           submit.disabled = false;
@@ -289,7 +290,7 @@ export async function executionsPage(context: PageContext): Promise<Page> {
         h(
           'th',
           { scope: 'row' },
-          h('a', { href: executionPath(machineName, row.name), 'data-key': `e:${row.name}` }, row.name),
+          h('a', { href: urls.execution(machineName, row.name), 'data-key': `e:${row.name}` }, row.name),
         ),
         h('td', null, statusBadge(row.status)),
         rules.length > 0 ? h('td', null, outcomeBadge(rules, row.outcome)) : null,
@@ -375,7 +376,7 @@ export async function executionsPage(context: PageContext): Promise<Page> {
     h(
       'div',
       { class: 'title-row' },
-      h('h1', { tabindex: -1 }, machineName),
+      h('h1', { tabindex: -1 }, breakable(machineName)),
       h('span', { class: 'type-tag' }, machine.type === 'EXPRESS' ? 'Express' : 'Standard'),
     ),
     h(
@@ -385,7 +386,7 @@ export async function executionsPage(context: PageContext): Promise<Page> {
       machine.hasRecords
         ? h(
             'a',
-            { href: recordsPath(machineName), class: 'button-link' },
+            { href: urls.records(machineName), class: 'button-link' },
             config.profile.records?.title ?? 'Idempotency records',
           )
         : null,

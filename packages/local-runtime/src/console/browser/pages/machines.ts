@@ -3,7 +3,7 @@
 import type { StateMachineSummary } from '../../api-types';
 import { api } from '../api';
 import { type Page, type PageContext, replacePreservingFocus } from '../app';
-import { badge, fill, formatCount, h, machinePath, outcomeLook, recordsPath, statusLook } from '../dom';
+import { badge, breakable, fill, formatCount, h, outcomeLook, statusLook, urls } from '../dom';
 
 const STATUS_COLUMNS = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
@@ -45,7 +45,7 @@ export async function machinesPage(context: PageContext): Promise<Page> {
         h(
           'tr',
           null,
-          h('th', { scope: 'col' }, 'Name'),
+          h('th', { scope: 'col', class: 'name-col' }, 'Name'),
           h('th', { scope: 'col' }, 'Type'),
           h('th', { scope: 'col', class: 'num' }, 'Executions'),
           STATUS_COLUMNS.map((status) => h('th', { scope: 'col', class: 'num' }, statusLook(status).label)),
@@ -72,14 +72,22 @@ export async function machinesPage(context: PageContext): Promise<Page> {
                 h(
                   'th',
                   { scope: 'row' },
-                  h('a', { href: machinePath(machine.name), 'data-key': `m:${machine.name}` }, machine.name),
+                  h(
+                    'a',
+                    {
+                      href: urls.stateMachine(machine.name),
+                      'data-key': `m:${machine.name}`,
+                      class: 'ident',
+                    },
+                    breakable(machine.name),
+                  ),
                   machine.hasRecords
                     ? h(
                         'div',
                         { class: 'sub' },
                         h(
                           'a',
-                          { href: recordsPath(machine.name), 'data-key': `r:${machine.name}` },
+                          { href: urls.records(machine.name), 'data-key': `r:${machine.name}` },
                           config.profile.records?.title ?? 'Idempotency records',
                         ),
                       )
@@ -107,7 +115,7 @@ export async function machinesPage(context: PageContext): Promise<Page> {
                 rules.length > 0
                   ? h(
                       'td',
-                      null,
+                      { class: 'outcomes-col' },
                       machine.outcomes
                         ? h(
                             'ul',
@@ -123,7 +131,7 @@ export async function machinesPage(context: PageContext): Promise<Page> {
                                       h(
                                         'a',
                                         {
-                                          href: `${machinePath(machine.name)}?outcome=${encodeURIComponent(id)}`,
+                                          href: urls.stateMachine(machine.name, { outcome: id }),
                                           class: 'plain',
                                           'data-key': `o:${machine.name}:${id}`,
                                         },

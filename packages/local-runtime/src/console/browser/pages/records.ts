@@ -8,18 +8,16 @@ import { api } from '../api';
 import { details, type Page, type PageContext, replacePreservingFocus } from '../app';
 import {
   badge,
-  executionPath,
+  breakable,
   fill,
   formatCount,
   formatDate,
   h,
-  machinePath,
   namesOfExecutionArn,
   outcomeBadge,
-  recordPath,
-  recordsPath,
   relative,
   statusBadge,
+  urls,
 } from '../dom';
 
 const timeCell = (ms: number | undefined, kind: 'expiration' | 'lease') => {
@@ -38,7 +36,7 @@ const ownerLink = (arn: string | undefined) => {
   if (!arn) return h('span', { class: 'muted' }, '—');
   const names = namesOfExecutionArn(arn);
   return names
-    ? h('a', { href: executionPath(names.machine, names.execution), 'data-owner': arn }, names.execution)
+    ? h('a', { href: urls.execution(names.machine, names.execution), 'data-owner': arn }, names.execution)
     : h('code', null, arn);
 };
 
@@ -50,7 +48,7 @@ export async function recordsPage(context: PageContext): Promise<Page> {
   const token = url.searchParams.get('token') ?? '';
   context.setTitle(`${title} of ${machineName}`, [
     { label: 'State machines', href: '/' },
-    { label: machineName, href: machinePath(machineName) },
+    { label: machineName, href: urls.stateMachine(machineName) },
     { label: title },
   ]);
   const data = await api.records(machineName, { q, token });
@@ -67,7 +65,7 @@ export async function recordsPage(context: PageContext): Promise<Page> {
       h(
         'tr',
         { 'data-record': record.key },
-        h('th', { scope: 'row' }, h('a', { href: recordPath(machineName, record.key) }, record.key)),
+        h('th', { scope: 'row' }, h('a', { href: urls.record(machineName, record.key) }, record.key)),
         h('td', null, record.status ?? '—'),
         h('td', null, timeCell(record.expiration, 'expiration')),
         h('td', null, timeCell(record.lease, 'lease')),
@@ -94,7 +92,7 @@ export async function recordsPage(context: PageContext): Promise<Page> {
         onsubmit: (event: Event) => {
           event.preventDefault();
           const value = search.value.trim();
-          context.navigate(`${recordsPath(machineName)}${value ? `?q=${encodeURIComponent(value)}` : ''}`, {
+          context.navigate(urls.records(machineName, value), {
             keepFocus: true,
           });
         },
@@ -106,7 +104,7 @@ export async function recordsPage(context: PageContext): Promise<Page> {
         search,
       ),
       h('button', { type: 'submit', id: 'record-search-submit' }, 'Search'),
-      q ? h('a', { href: recordsPath(machineName), class: 'clear' }, 'Clear search') : null,
+      q ? h('a', { href: urls.records(machineName), class: 'clear' }, 'Clear search') : null,
     ),
     q
       ? h(
@@ -149,7 +147,7 @@ export async function recordsPage(context: PageContext): Promise<Page> {
           h(
             'a',
             {
-              href: `${recordsPath(machineName)}?${new URLSearchParams({ ...(q ? { q } : {}), token: data.nextToken })}`,
+              href: `${urls.records(machineName)}?${new URLSearchParams({ ...(q ? { q } : {}), token: data.nextToken })}`,
             },
             'More records →',
           ),
@@ -166,8 +164,8 @@ export async function recordPage(context: PageContext): Promise<Page> {
   const title = config.profile.records?.title ?? 'Idempotency records';
   context.setTitle(key, [
     { label: 'State machines', href: '/' },
-    { label: machineName, href: machinePath(machineName) },
-    { label: title, href: recordsPath(machineName) },
+    { label: machineName, href: urls.stateMachine(machineName) },
+    { label: title, href: urls.records(machineName) },
     { label: key },
   ]);
   let data: RecordDetail = await api.record(machineName, key);
@@ -245,7 +243,7 @@ export async function recordPage(context: PageContext): Promise<Page> {
                       h(
                         'a',
                         {
-                          href: executionPath(machineName, execution.name),
+                          href: urls.execution(machineName, execution.name),
                           'data-key': `e:${execution.name}`,
                         },
                         execution.name,
@@ -271,7 +269,7 @@ export async function recordPage(context: PageContext): Promise<Page> {
 
   let recordElement = recordSection();
   let touchersElement = touchers();
-  fill(context.main, h('h1', { tabindex: -1 }, key), recordElement, touchersElement);
+  fill(context.main, h('h1', { tabindex: -1 }, breakable(key)), recordElement, touchersElement);
   return {
     live: () =>
       data.classification.classified < data.classification.finished ||
