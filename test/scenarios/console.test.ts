@@ -16,6 +16,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { consoleUrls } from '@sfn-idempotency/local-runtime';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { StateName } from '../../lib/state-machines/names';
 import { type AppRuntime, blueprintTargets, PROJECT_ROOT, startApp } from '../../local/app';
@@ -114,8 +115,10 @@ afterEach(() => {
   expect(pageErrors).toEqual([]);
 });
 
-const machinePath = () => `/state-machines/${encodeURIComponent(machine)}`;
-const executionPath = (name: string) => `${machinePath()}/executions/${encodeURIComponent(name)}`;
+/** The console's paths (from its root), as the runtime builds them. */
+const paths = consoleUrls('');
+const machinePath = () => paths.stateMachine(machine);
+const executionPath = (name: string) => paths.execution(machine, name);
 
 /** Opens a console URL and waits until the page has rendered. */
 async function open(pathname: string): Promise<void> {
@@ -137,7 +140,7 @@ async function docsImage(file: string, until: string): Promise<void> {
   const box = await page.locator(until).boundingBox();
   if (!box) throw new Error(`${until} is not on the page`);
   mkdirSync(DOCS_IMAGES, { recursive: true });
-  const height = Math.ceil(box.y + box.height + 16);
+  const height = Math.ceil(box.y + box.height + 12);
   await page.screenshot({
     path: path.join(DOCS_IMAGES, file),
     fullPage: true,
@@ -222,7 +225,7 @@ describeInBrowser('Given the blueprint app with its console profile, in Chromium
     );
     const summary = await page.innerText('#summary');
     expect(summary).toContain(ruleOf(OUTCOME.new).label);
-    await docsImage('console-execution.png', '.graph-layout');
+    await docsImage('console-execution.png', '.graph-view');
 
     // The business task's step, opened from the keyboard: the payment function got the envelope with the key.
     await page.focus(`svg.graph [data-state="${StateName.RunBusinessLogic}"]`);
@@ -250,7 +253,11 @@ describeInBrowser('Given the blueprint app with its console profile, in Chromium
     await shot('04-execution-duplicate');
 
     await open(executionPath('declined-card'));
-    expect(await page.textContent('#execution-error')).toMatch(/PaymentDeclined/);
+    // The payment function's error document in one line, its stack trace folded below.
+    expect(await page.innerText('#execution-error .cause-summary')).toBe(
+      'PaymentDeclined: order con-2: the card was declined',
+    );
+    expect(await page.isVisible('#execution-error pre.cause')).toBe(false);
     expect(await stateStatuses()).toMatchObject({
       [StateName.RunBusinessLogic]: 'caught',
       [StateName.ReleaseIdempotencyKey]: 'succeeded',
@@ -258,6 +265,9 @@ describeInBrowser('Given the blueprint app with its console profile, in Chromium
       [StateName.RecordCompletion]: 'not-reached',
     });
     await shot('05-execution-declined-card');
+    await page.click('#execution-error details summary');
+    expect(await page.innerText('#execution-error pre.cause')).toMatch(/"errorType": "PaymentDeclined"/);
+    await shot('05-execution-declined-card-cause');
 
     await open(executionPath('no-order-id'));
     expect(await page.textContent('#execution-error')).toMatch(/Idempotency\.KeyMissing/);
