@@ -85,7 +85,7 @@ async function demo(options: Extract<Command, { kind: 'demo' }>): Promise<number
         );
         console.log(
           `\n${bold(`Ready in ${seconds(process.uptime() * 1000)}`)}: ` +
-            `${workflows.map((w) => `the ${w.label} workflow (${w.functionName})`).join(' and ')}, ` +
+            `${workflows.map((w) => `the ${w.label} workflow (business function ${w.functionName})`).join(' and ')}, ` +
             `on the table ${targets.tableName}`,
         );
 
