@@ -216,8 +216,10 @@ async function deployForCli(
       `Deployed ${count(deployment.stateMachines.length, 'state machine')}, ${count(deployment.functions.length, 'function')}, ` +
         `${count(deployment.tables.length, 'table')}, ${count(deployment.rules.length, 'rule')} in ${(deployment.durationMs / 1000).toFixed(1)} s`,
     );
-    for (const problem of deployment.problems)
-      console.log(dim(`  ${problem.error.name}: ${problem.error.message}`));
+    for (const problem of deployment.problems) {
+      const label = problem.severity === 'warning' ? 'warning' : 'problem';
+      console.log(dim(`  ${label}: ${problem.error.name}: ${problem.error.message}`));
+    }
   }
   return deployment;
 }

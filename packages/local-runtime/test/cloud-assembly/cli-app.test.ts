@@ -87,9 +87,9 @@ describe('--app on the command line', () => {
     });
     expect(stdout).toMatch(/Cloud assembly /);
     expect(stdout).toMatch(/Deployed 5 state machines, 5 functions, 4 tables, 7 rules in/);
-    expect(stdout).toMatch(/UnsupportedRuntimeError: FixtureStack\/PythonFn/);
+    expect(stdout).toMatch(/problem: UnsupportedRuntimeError: FixtureStack\/PythonFn/);
     expect(stdout).toMatch(/UnsupportedIntegrationError: FixtureStack\/Notifier/);
-    expect(stdout).toMatch(/LayersNotSupportedError: FixtureStack\/Layered/);
+    expect(stdout).toMatch(/warning: LayersNotSupportedError: FixtureStack\/Layered/);
     expect(stdout).toMatch(/EXPRESS: run with StartSyncExecution/);
     expect(stdout).toMatch(/Status SUCCEEDED/);
     expect(stdout).toMatch(/Output \{"id":3,"kind":"cli"\}/);
