@@ -7,28 +7,18 @@
  */
 import * as path from 'node:path';
 import {
-  bold,
+  type AppRuntime,
   type CloudAssemblyDeployment,
   type DeployedStateMachine,
-  deployCloudAssembly,
   dim,
-  formatDeployment,
-  type LocalRuntime,
   type RuntimeConsoleOptions,
-  type SynthesizedApp,
-  startLocalRuntime,
-  synthesizeApp,
-  synthesizeForCli,
+  startAppRuntime,
 } from '@sfn-idempotency/local-runtime';
 
 /** The blueprint's project root, the folder of its cdk.json. */
 export const PROJECT_ROOT = path.join(__dirname, '..');
 
-/** A runtime with a CDK app deployed into it. */
-export type AppRuntime = LocalRuntime & {
-  readonly deployment: CloudAssemblyDeployment;
-  readonly synthesized: SynthesizedApp;
-};
+export type { AppRuntime } from '@sfn-idempotency/local-runtime';
 
 export interface StartAppOptions {
   /**
@@ -57,26 +47,15 @@ export interface StartAppOptions {
  * DynamoDB Local and the other services start. A resource that cannot run locally is a problem in
  * `deployment.problems` (printed), not a failure: the rest runs.
  */
-export async function startApp(options: StartAppOptions = {}): Promise<AppRuntime> {
-  const print = options.print ?? true;
-  const app = options.app ?? PROJECT_ROOT;
-  const synthesis = print ? synthesizeForCli(app) : synthesizeApp({ app });
-  synthesis.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
-  const runtime = await startLocalRuntime({
+export function startApp(options: StartAppOptions = {}): Promise<AppRuntime> {
+  return startAppRuntime({
+    app: options.app ?? PROJECT_ROOT,
+    print: options.print,
     baseDir: PROJECT_ROOT,
     ports: { stepFunctions: options.port ?? 0 },
     onLambdaLog: options.onLambdaLog,
     ...(options.console ? { console: options.console } : {}),
   });
-  try {
-    const synthesized = await synthesis;
-    const deployment = await deployCloudAssembly(runtime, synthesized.assemblyDir);
-    if (print) console.log(`\n${formatDeployment(deployment, { heading: bold, quiet: dim })}`);
-    return Object.assign(runtime, { deployment, synthesized });
-  } catch (error) {
-    await runtime.stop();
-    throw error;
-  }
 }
 
 /** A stack output's local value (any stack of the app), or undefined. */

@@ -34,7 +34,13 @@ import {
 import { type ConsoleProfile, type ConsoleServer, startConsole } from './console';
 import { LOCAL_AWS_CONFIG } from './dynamodb-local';
 import { executionHistory, waitForExecution } from './executions';
-import { LOCAL_ACCOUNT, type LocalRuntime, type RuntimeConsoleOptions, startLocalRuntime } from './runtime';
+import {
+  LOCAL_ACCOUNT,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  type RuntimeConsoleOptions,
+  startLocalRuntime,
+} from './runtime';
 
 const tty = process.stdout.isTTY === true;
 export const bold = (s: string): string => (tty ? `\u001b[1m${s}\u001b[0m` : s);
@@ -202,24 +208,55 @@ export async function synthesizeForCli(app: string, cwd = process.cwd()): Promis
   return synthesized;
 }
 
-/** Deploys a synthesized app into the runtime and prints the deployment. */
+/** A runtime with a CDK app deployed into it. */
+export type AppRuntime = LocalRuntime & {
+  readonly deployment: CloudAssemblyDeployment;
+  readonly synthesized: SynthesizedApp;
+};
+
+export interface StartAppRuntimeOptions extends LocalRuntimeOptions {
+  /** The CDK app, as the CDK CLI's `--app`: a cdk.out folder, an app folder with a cdk.json, or a command. */
+  readonly app: string;
+  /** The folder a command runs in, and the default `baseDir`. @default process.cwd() */
+  readonly cwd?: string;
+  /** Print what the synth did (reused or ran, and why) and the deployment table. @default true */
+  readonly print?: boolean;
+}
+
+/**
+ * Starts the runtime while the app is synthesized (or its cached assembly checked), then deploys
+ * the assembly. A resource that cannot run locally is a problem in `deployment.problems`, not a
+ * failure: the rest runs.
+ */
+export async function startAppRuntime(options: StartAppRuntimeOptions): Promise<AppRuntime> {
+  const { app, cwd = process.cwd(), print = true, ...runtimeOptions } = options;
+  const synthesis = print ? synthesizeForCli(app, cwd) : synthesizeApp({ app, cwd });
+  synthesis.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
+  const runtime = await startLocalRuntime({ baseDir: cwd, ...runtimeOptions });
+  try {
+    const synthesized = await synthesis;
+    const deployment = await deployCloudAssembly(runtime, synthesized.assemblyDir);
+    if (print) console.log(`\n${formatDeployment(deployment, { heading: bold, quiet: dim })}`);
+    return Object.assign(runtime, { deployment, synthesized });
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+}
+
+/** Deploys a synthesized app into the runtime and prints one line of counts and each problem. */
 async function deployForCli(
   runtime: LocalRuntime,
   synthesized: SynthesizedApp,
-  options: { readonly full: boolean },
 ): Promise<CloudAssemblyDeployment> {
   const deployment = await deployCloudAssembly(runtime, synthesized.assemblyDir);
-  if (options.full) {
-    console.log(`\n${formatDeployment(deployment, { heading: bold, quiet: dim })}`);
-  } else {
-    console.log(
-      `Deployed ${count(deployment.stateMachines.length, 'state machine')}, ${count(deployment.functions.length, 'function')}, ` +
-        `${count(deployment.tables.length, 'table')}, ${count(deployment.rules.length, 'rule')} in ${(deployment.durationMs / 1000).toFixed(1)} s`,
-    );
-    for (const problem of deployment.problems) {
-      const label = problem.severity === 'warning' ? 'warning' : 'problem';
-      console.log(dim(`  ${label}: ${problem.error.name}: ${problem.error.message}`));
-    }
+  console.log(
+    `Deployed ${count(deployment.stateMachines.length, 'state machine')}, ${count(deployment.functions.length, 'function')}, ` +
+      `${count(deployment.tables.length, 'table')}, ${count(deployment.rules.length, 'rule')} in ${(deployment.durationMs / 1000).toFixed(1)} s`,
+  );
+  for (const problem of deployment.problems) {
+    const label = problem.severity === 'warning' ? 'warning' : 'problem';
+    console.log(dim(`  ${label}: ${problem.error.name}: ${problem.error.message}`));
   }
   return deployment;
 }
@@ -269,9 +306,7 @@ export async function runDefinition(
   return withRuntime(
     startLocalRuntime({ baseDir, ports: { stepFunctions: command.port } }),
     async (runtime) => {
-      const deployment = synthesis
-        ? await deployForCli(runtime, await synthesis, { full: false })
-        : undefined;
+      const deployment = synthesis ? await deployForCli(runtime, await synthesis) : undefined;
       let definition = command.definition;
       for (const [name, handler] of command.functions) {
         const arn = runtime.registerFunction(name, { handler, timeoutSeconds: 30 });
@@ -455,20 +490,18 @@ export async function serveApp(options: {
   console.log(
     `${bold('Starting')} the local runtime for the CDK app ${options.app} ${dim(`(in ${cwd})`)}...`,
   );
-  const synthesis = synthesizeForCli(options.app, cwd);
-  synthesis.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
   try {
     await withRuntime(
-      startLocalRuntime({
+      startAppRuntime({
+        app: options.app,
+        cwd,
         baseDir: options.baseDir ?? cwd,
         ports: { stepFunctions: options.port },
         ...(options.console ? { console: options.console } : {}),
       }),
       async (runtime) => {
-        const synthesized = await unlessInterrupted(synthesis);
-        const deployment = await deployForCli(runtime, synthesized, { full: true });
         console.log(dim(`\nReady in ${((Date.now() - started) / 1000).toFixed(1)} s`));
-        await serveUntilInterrupted(endpointsText(runtime, { examples: appExamples(deployment) }));
+        await serveUntilInterrupted(endpointsText(runtime, { examples: appExamples(runtime.deployment) }));
       },
     );
   } catch (error) {
