@@ -36,6 +36,7 @@ export {
   targetInput,
 } from './events';
 export { executionHistory, waitForExecution } from './executions';
+export * from './faults';
 export { createIntegrations, type IntegrationsConfig, type LocalIntegrations } from './integrations';
 export * from './lambda';
 export * from './runtime';

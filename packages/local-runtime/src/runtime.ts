@@ -17,6 +17,7 @@ import {
 } from './dynamodb-local';
 import { type EventBridgeService, startEventBridgeService } from './eventbridge';
 import { type EventPattern, LocalEventBus } from './events';
+import { type DynamoDbFaultProxy, type DynamoDbFaultProxyOptions, startDynamoDbFaultProxy } from './faults';
 import { createIntegrations, type LocalIntegrations } from './integrations';
 import { type LambdaService, type LocalFunctionConfig, startLambdaService } from './lambda';
 import { type StepFunctionsService, startStepFunctionsService } from './sfn';
@@ -43,6 +44,13 @@ export interface LocalRuntimeOptions {
   readonly onLambdaLog?: (functionName: string, text: string) => void;
   /** Finished executions the Step Functions service keeps in memory. @default 10000 */
   readonly maxRetainedExecutions?: number;
+  /**
+   * Puts a fault proxy (src/faults/dynamodb-proxy.ts) between the engine's DynamoDB integration and
+   * DynamoDB Local, with these options (every share 0 unless given; `runtime.dynamoDbFaults.configure`
+   * changes them later). Functions and `runtime.clients.dynamodb` still reach DynamoDB Local
+   * directly. @default no proxy
+   */
+  readonly dynamoDbFaults?: Omit<DynamoDbFaultProxyOptions, 'upstream'>;
   /**
    * Serves the local console (a browser UI for executions) next to the services; absent: none.
    * The CLI's `serve` and `demo` start it on DEFAULT_CONSOLE_PORT (8084).
@@ -95,6 +103,8 @@ export interface LocalRuntime {
   readonly events: LocalEventBus;
   /** The EventBridge PutEvents endpoint: events sent there go through the same rules. */
   readonly eventBridge: EventBridgeService;
+  /** The fault proxy of the engine's DynamoDB calls, when `dynamoDbFaults` was given. */
+  readonly dynamoDbFaults?: DynamoDbFaultProxy;
   /** The local console, when `console` was given: `runtime.console.url`. */
   readonly console?: ConsoleServer;
   /** SDK clients pointed at the local services. */
@@ -137,8 +147,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   const dynamodb = dynamodbResult.value;
   const lambda = lambdaResult.value;
+  let dynamoDbFaults: DynamoDbFaultProxy | undefined;
+  if (options.dynamoDbFaults) {
+    try {
+      dynamoDbFaults = await startDynamoDbFaultProxy({
+        ...options.dynamoDbFaults,
+        upstream: dynamodb.endpoint,
+      });
+    } catch (error) {
+      await Promise.all([dynamodb.stop(), lambda.stop()]);
+      throw error;
+    }
+  }
+  const stopServices = async () => {
+    await dynamoDbFaults?.stop();
+    await Promise.all([dynamodb.stop(), lambda.stop()]);
+  };
   const integrations = createIntegrations({
-    dynamodb: { region, endpoint: dynamodb.endpoint },
+    dynamodb: { region, endpoint: dynamoDbFaults?.endpoint ?? dynamodb.endpoint },
     lambda: { region, endpoint: lambda.endpoint },
   });
   let stepFunctions: StepFunctionsService;
@@ -153,7 +179,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
   } catch (error) {
     integrations.destroy();
-    await Promise.all([dynamodb.stop(), lambda.stop()]);
+    await stopServices();
     throw error;
   }
 
@@ -177,7 +203,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ddb.destroy();
     await stepFunctions.stop();
     integrations.destroy();
-    await Promise.all([dynamodb.stop(), lambda.stop()]);
+    await stopServices();
     throw error;
   }
   let consoleServer: ConsoleServer | undefined;
@@ -199,7 +225,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await eventBridge.stop();
       await stepFunctions.stop();
       integrations.destroy();
-      await Promise.all([dynamodb.stop(), lambda.stop()]);
+      await stopServices();
       throw error;
     }
   }
@@ -216,6 +242,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     events,
     eventBridge,
     ...(consoleServer ? { console: consoleServer } : {}),
+    ...(dynamoDbFaults ? { dynamoDbFaults } : {}),
     clients: { sfn, dynamodb: ddb, eventBridge: eventBridgeClient },
     registerFunction(name, config) {
       lambda.register(name, config);
@@ -249,7 +276,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await eventBridge.stop();
       await stepFunctions.stop();
       integrations.destroy();
-      await Promise.all([dynamodb.stop(), lambda.stop()]);
+      await stopServices();
     },
   };
 }

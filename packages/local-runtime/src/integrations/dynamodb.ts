@@ -107,13 +107,25 @@ function convertBinary(value: unknown, toBytes: boolean): unknown {
 
 const LOCAL_MISSING_TABLE = 'Cannot do operations on a non-existent table';
 
+/**
+ * Error codes whose AWS SDK for Java v1 exception class, the name Step Functions reports, is not the
+ * code itself (com.amazonaws.services.dynamodbv2.model.InternalServerErrorException has the code
+ * InternalServerError); every other modeled code is its class name.
+ */
+const JAVA_EXCEPTION_CLASS: Readonly<Record<string, string>> = {
+  InternalServerError: 'InternalServerErrorException',
+  RequestLimitExceeded: 'RequestLimitExceededException',
+};
+
 function mapError(err: { name?: string; message?: string }, code: string): StatesError {
   // Exceptions modeled in the DynamoDB API keep their name; anything else (ValidationException, ...) is
   // reported under the SDK's base exception class, with the real code inside the cause.
   const modeled =
     err instanceof DynamoDBServiceException &&
     Object.getPrototypeOf(err) !== DynamoDBServiceException.prototype;
-  const name = modeled ? `DynamoDB.${code}` : 'DynamoDB.AmazonDynamoDBException';
+  const name = modeled
+    ? `DynamoDB.${JAVA_EXCEPTION_CLASS[code] ?? code}`
+    : 'DynamoDB.AmazonDynamoDBException';
   // DynamoDB Local words a missing table differently from DynamoDB; report what AWS says.
   const message = err.message === LOCAL_MISSING_TABLE ? 'Requested resource not found' : err.message;
   return new StatesError(name, serviceCause('AmazonDynamoDBv2', { ...err, message }, code));

@@ -1,5 +1,14 @@
 export { sweepStaleBundles } from './bundles';
-export { type BeforeInvokeHook, type InvokeInfo, type ServiceFault, serviceFaults } from './faults';
+export {
+  type AfterInvokeHook,
+  type BeforeInvokeHook,
+  type FunctionErrorFault,
+  type InvokeInfo,
+  type InvokeOutcome,
+  isFunctionErrorFault,
+  type ServiceFault,
+  serviceFaults,
+} from './faults';
 export { HandlerLoadError } from './handler-loader';
 export { MAX_SYNC_PAYLOAD_BYTES } from './invocation';
 export {

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { BeforeInvokeHook, InvokeInfo, ServiceFault } from './faults';
+import {
+  type AfterInvokeHook,
+  type BeforeInvokeHook,
+  type FunctionErrorFault,
+  type InvokeInfo,
+  isFunctionErrorFault,
+  type ServiceFault,
+} from './faults';
 import type { ErrorDocument, InvokeContext } from './pool';
 import { DEFAULT_MEMORY_SIZE, type FunctionRegistry, type RegisteredFunction } from './registry';
 
@@ -41,11 +48,27 @@ const fault = (statusCode: number, errorType: string, message: string): InvokeRe
   fault: { statusCode, errorType, message },
 });
 
+/** A fault a hook returned, as the answer of the invocation. */
+function injected(trace: () => string, fault: ServiceFault | FunctionErrorFault): InvokeResult {
+  if (!isFunctionErrorFault(fault)) return { kind: 'fault', fault };
+  const { errorType, errorMessage } = fault.functionError;
+  return {
+    kind: 'response',
+    traceId: trace(),
+    payload: JSON.stringify({ errorMessage, ...(errorType !== undefined ? { errorType } : {}) }),
+    functionError: true,
+  };
+}
+
 /**
- * Runs one invocation of a registered function: the payload limits, the fault hooks (service-wide first,
- * then the function's own), then the function's pool of environments, which applies the function timeout.
+ * Runs one invocation of a registered function: the payload limits, the before-hooks (service-wide
+ * first, then the function's own), then the function's pool of environments, which applies the
+ * function timeout, then the after-hooks (the same order) on a RequestResponse answer.
  */
 export class Invoker {
+  /** Service-wide after-hook, replaced by `setAfterInvoke`. */
+  public afterInvoke: AfterInvokeHook | undefined;
+
   constructor(
     private readonly registry: FunctionRegistry,
     /** Service-wide hook, replaced by `setBeforeInvoke`. */
@@ -53,6 +76,27 @@ export class Invoker {
   ) {}
 
   async invoke(fn: RegisteredFunction, request: InvokeRequest): Promise<InvokeResult> {
+    const result = await this.run(fn, request);
+    if (result.kind !== 'response' || request.invocationType !== 'RequestResponse') return result;
+    const info = this.infoOf(request);
+    for (const hook of [this.afterInvoke, fn.config.afterInvoke]) {
+      const fault = hook ? await hook(info, result) : undefined;
+      if (fault) return injected(() => result.traceId, fault);
+    }
+    return result;
+  }
+
+  private infoOf(request: InvokeRequest): InvokeInfo {
+    const { requestId, functionName, invocationType, body } = request;
+    return {
+      functionName,
+      requestId,
+      payload: body.length === 0 ? '{}' : body.toString('utf8'),
+      invocationType,
+    };
+  }
+
+  private async run(fn: RegisteredFunction, request: InvokeRequest): Promise<InvokeResult> {
     const { requestId, functionName, qualifier, invocationType, body } = request;
     if (body.length > MAX_SYNC_PAYLOAD_BYTES) {
       return fault(
@@ -74,8 +118,8 @@ export class Invoker {
     }
     const info: InvokeInfo = { functionName, requestId, payload, invocationType };
     for (const hook of [this.beforeInvoke, fn.config.beforeInvoke]) {
-      const injected = hook ? await hook(info) : undefined;
-      if (injected) return { kind: 'fault', fault: injected };
+      const fault = hook ? await hook(info) : undefined;
+      if (fault) return injected(traceId, fault);
     }
     const trace = traceId();
     if (invocationType === 'DryRun') return { kind: 'dryRun', traceId: trace };

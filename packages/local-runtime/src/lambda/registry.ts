@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BeforeInvokeHook } from './faults';
+import type { AfterInvokeHook, BeforeInvokeHook } from './faults';
 import { loadHandler } from './handler-loader';
 import { FunctionPool } from './pool';
 
@@ -23,6 +23,7 @@ export interface LocalFunctionConfig {
   /** @default 8 */
   readonly maxConcurrency?: number;
   readonly beforeInvoke?: BeforeInvokeHook;
+  readonly afterInvoke?: AfterInvokeHook;
 }
 
 export interface RegisteredFunction {

@@ -1,5 +1,5 @@
 import { claimBundleFolder } from './bundles';
-import type { BeforeInvokeHook } from './faults';
+import type { AfterInvokeHook, BeforeInvokeHook } from './faults';
 import { type InvokeEndpoint, serveInvokeApi } from './http';
 import { Invoker } from './invocation';
 import { FunctionRegistry, INIT_TIMEOUT_SECONDS, type LocalFunctionConfig } from './registry';
@@ -18,6 +18,8 @@ export interface LambdaServiceOptions {
   readonly baseDir?: string;
   /** Applies to every function, before the function's own hook. */
   readonly beforeInvoke?: BeforeInvokeHook;
+  /** Applies to every function's RequestResponse answers, before the function's own after-hook. */
+  readonly afterInvoke?: AfterInvokeHook;
   /**
    * Budget of a new environment's init phase (module load), outside the function timeout; when it runs
    * out, init is retried inside the invocation under the function timeout. Lower it only in tests.
@@ -42,6 +44,8 @@ export interface LambdaService {
   invocations(name?: string): number;
   /** Replaces the service-wide fault hook (undefined removes it). */
   setBeforeInvoke(hook: BeforeInvokeHook | undefined): void;
+  /** Replaces the service-wide after-hook (undefined removes it). */
+  setAfterInvoke(hook: AfterInvokeHook | undefined): void;
   /** Stops the HTTP server and terminates every worker. */
   stop(): Promise<void>;
 }
@@ -62,6 +66,7 @@ export async function startLambdaService(options: LambdaServiceOptions = {}): Pr
   });
   for (const [name, config] of Object.entries(options.functions ?? {})) registry.register(name, config);
   const invoker = new Invoker(registry, options.beforeInvoke);
+  invoker.afterInvoke = options.afterInvoke;
   const host = options.host ?? '127.0.0.1';
   let endpoint: InvokeEndpoint;
   try {
@@ -82,6 +87,9 @@ export async function startLambdaService(options: LambdaServiceOptions = {}): Pr
     invocations: (name) => registry.invocations(name),
     setBeforeInvoke: (hook) => {
       invoker.beforeInvoke = hook;
+    },
+    setAfterInvoke: (hook) => {
+      invoker.afterInvoke = hook;
     },
     stop: async () => {
       const closed = endpoint.close();

@@ -1,0 +1,4 @@
+export * from './crashes';
+export * from './dynamodb-proxy';
+export * from './lambda-faults';
+export * from './random';
