@@ -22,6 +22,7 @@ import {
   type StateMachineDefinition,
   type TaskState,
 } from './asl';
+import { keptKeyBusinessErrors } from './failures';
 import {
   attributeNames,
   CLAIM_CONDITION,
@@ -39,10 +40,10 @@ import {
 import { IdempotencyError, StateName } from './names';
 import { placeholder } from './placeholders';
 import {
+  businessRetrier,
   CLAIM_RETRIER,
   CONDITIONAL_CHECK_FAILED,
   DYNAMODB_RETRIER,
-  LAMBDA_SERVICE_RETRIER,
   UNMODELED_DYNAMODB_ERROR,
 } from './retries';
 
@@ -134,8 +135,8 @@ function claim(o: ResolvedDefinitionOptions, recordId: string): TaskState {
       duplicateCatcher(o, recordId),
       {
         Comment: checksKey
-          ? 'DynamoDB rejected the request: a ValidationException (an invalid key, or a real error), or an unmodeled error such as throttling or a 5xx, told apart by the code in the cause'
-          : 'DynamoDB rejected the request: an unmodeled error such as throttling or a 5xx, or a ValidationException (a real error, such as a table without the id key), told apart by the code in the cause',
+          ? 'DynamoDB rejected the request: a ValidationException (an invalid key, or a real error), or an unmodeled error such as throttling or a 503, told apart by the status and the words of the cause'
+          : 'DynamoDB rejected the request: an unmodeled error such as throttling or a 503, or a ValidationException (a real error, such as a table without the id key), told apart by the status and the words of the cause',
         ErrorEquals: [UNMODELED_DYNAMODB_ERROR],
         Assign: { claimError: expression('$states.errorOutput') },
         Output: INPUT,
@@ -195,20 +196,15 @@ function runBusinessLogic(o: ResolvedDefinitionOptions): TaskState {
       Assign: { storedResult: expression(storedResult) },
     }),
     Output: expression('$states.result.Payload'),
-    Retry: [LAMBDA_SERVICE_RETRIER],
+    Retry: [businessRetrier(o.payloadShape === 'ENVELOPE')],
     Catch: [
       caught(
-        "Step Functions stopped waiting (States.Timeout, Lambda.ClientExecutionTimeoutException) while the invocation may still run, or the function succeeded and its result could not be used (States.DataLimitExceeded, States.QueryEvaluationError of this state's Output or Assign): keep the key",
-        [
-          'States.Timeout',
-          'Lambda.ClientExecutionTimeoutException',
-          'States.DataLimitExceeded',
-          'States.QueryEvaluationError',
-        ],
+        'The outcome is unknown: the function may have run, may still run, or may have succeeded (a Lambda 5xx or client-side failure, Step Functions stopped waiting, or the result could not be used): keep the key, so a redelivery does not run the business logic again',
+        keptKeyBusinessErrors(),
         StateName.BusinessOutcomeUnknown,
       ),
       caught(
-        'The business function failed (its own error, its timeout, or the Lambda service after the retries): it is not running, release the key so a retry can run it again',
+        'The function did not run (Lambda refused the invocation: throttling after the retries, a bad request, an environment that could not be set up) or it ran and failed (its own error, a crash, its own timeout): the invocation is over, release the key so a redelivery runs it again',
         ['States.ALL'],
         StateName.ReleaseIdempotencyKey,
       ),
@@ -337,19 +333,28 @@ function duplicateInspection(o: ResolvedDefinitionOptions): Record<string, State
 }
 
 /**
- * Why DynamoDB rejected the claim, and the states each reason ends in. A DynamoDB error that is not
- * a validation error is claimed again for a while, then fails in ClaimFailed. The key checks (three
+ * Whether the claim's unmodeled DynamoDB error is throttling or a server error, read from the cause
+ * in any SDK's format: the HTTP status (`Status Code: 503;` in the SDK for Java v1, `Status Code:
+ * 503,` in v2) or DynamoDB's own throttling words (its codes ThrottlingException and
+ * ProvisionedThroughputExceeded..., and its messages: "Rate of requests exceeds the allowed
+ * throughput", "Throughput exceeds the current throughput limit"). Anything else, a
+ * ValidationException above all, is a 4xx DynamoDB refused before writing: not claimed again.
+ */
+const TRANSIENT_CLAIM_ERROR =
+  "($type($claimError.Cause) = 'string' and $contains($claimError.Cause, /Status Code: 5[0-9][0-9]|[Tt]hrottl|[Tt]hroughput/))";
+
+/**
+ * Why DynamoDB rejected the claim, and the states each reason ends in. Throttling or a 5xx is
+ * claimed again for a while, then fails in ClaimFailed. The key checks (three
  * rules and their Fail states) come only with a key expression of the user's own (validatesKey):
  * with the default key a ValidationException cannot be the key's, so it goes to ClaimFailed.
  */
 function rejectedClaim(o: ResolvedDefinitionOptions, recordId: string): Record<string, State> {
-  const notValidationError =
-    "$not($type($claimError.Cause) = 'string' and $contains($claimError.Cause, 'Error Code: ValidationException'))";
   const retry: ChoiceRule = {
     Comment:
-      'Not a validation error (throttling, a 5xx): nothing was written, claim again after a short pause, for a bounded time',
+      'Throttling or a 5xx: claiming again is safe (a claim this execution already holds wins again), after a short pause, for a bounded time',
     Condition: expression(
-      `${notValidationError} and $millis() - $toMillis($states.context.Execution.StartTime) < ${CLAIM_RETRY_WINDOW_SECONDS * 1000}`,
+      `${TRANSIENT_CLAIM_ERROR} and $millis() - $toMillis($states.context.Execution.StartTime) < ${CLAIM_RETRY_WINDOW_SECONDS * 1000}`,
     ),
     Next: StateName.WaitBeforeClaimingAgain,
   };
@@ -358,7 +363,7 @@ function rejectedClaim(o: ResolvedDefinitionOptions, recordId: string): Record<s
     [StateName.ClassifyRejectedClaim]: {
       Type: 'Choice',
       Comment: 'Finds out why DynamoDB rejected the claim; nothing was written',
-      Choices: checksKey ? [retry, ...keyChecks(o, recordId, notValidationError)] : [retry],
+      Choices: checksKey ? [retry, ...keyChecks(o, recordId)] : [retry],
       Default: StateName.ClaimFailed,
     },
     [StateName.WaitBeforeClaimingAgain]: {
@@ -384,13 +389,13 @@ function rejectedClaim(o: ResolvedDefinitionOptions, recordId: string): Record<s
  * the retry window fails as itself; a validation error is the key's when the key is missing, of
  * another type or too long (the record id is then ''), else DynamoDB's own (the Choice's Default).
  */
-function keyChecks(o: ResolvedDefinitionOptions, recordId: string, notValidationError: string): ChoiceRule[] {
+function keyChecks(o: ResolvedDefinitionOptions, recordId: string): ChoiceRule[] {
   const key = `$key := (${o.keyExpression})`;
   return [
     {
       Comment:
-        "Still not a validation error after the retry window: fail with DynamoDB's error, not as an invalid key",
-      Condition: expression(notValidationError),
+        "Still throttling or a 5xx after the retry window: fail with DynamoDB's error, not as an invalid key",
+      Condition: expression(TRANSIENT_CLAIM_ERROR),
       Next: StateName.ClaimFailed,
     },
     {
@@ -466,7 +471,7 @@ function businessFailure(o: ResolvedDefinitionOptions): Record<string, State> {
     [StateName.BusinessOutcomeUnknown]: {
       Type: 'Fail',
       Comment:
-        'Step Functions stopped waiting for the business invocation, or its result could not be used. The key is not released: the invocation may still be running or may have succeeded, so a redelivery must not run the business logic again. The record stays INPROGRESS until its lease ends (or, on STANDARD, the orphaned-lease release frees it once the invocation can no longer be running).',
+        'The outcome of the business invocation is unknown: a Lambda 5xx or client-side failure, Step Functions stopped waiting, or the result could not be used. The key is not released: the invocation may still be running or may have succeeded, so a redelivery must not run the business logic again. The record stays INPROGRESS until its lease ends (or, on STANDARD, the orphaned-lease release frees it once the invocation can no longer be running).',
       Error: IdempotencyError.BusinessOutcomeUnknown,
       Cause: expression(
         `'${StateName.RunBusinessLogic} ended with ' & $businessError.Error & ' although the business function may still be running or may already have succeeded, so the idempotency key stays claimed (INPROGRESS) until its lease (${o.leaseSeconds} s) ends. Check the function logs for the outcome before sending the event again. ' & (${causeOf('$businessError')})`,

@@ -507,12 +507,16 @@ describe(StateName.ClaimIdempotencyKey, () => {
     expect(seen.size).toBeGreaterThan(1);
   });
 
-  it('treats a rejected claim without a cause as not a validation error', async () => {
-    const retried = await runWorkflow(ORDER_KEY, order('o-1'), {
+  it('fails a rejected claim without a cause in ClaimFailed: nothing says it was throttling or a 5xx', async () => {
+    const failed = await runWorkflow(ORDER_KEY, order('o-1'), {
       putItem: firstTimes(1, failing(new StatesError(UNMODELED_DYNAMODB_ERROR)), claimLikeDynamoDb),
     });
-    expect(retried.entered).toContain(StateName.WaitBeforeClaimingAgain);
-    expect(retried.result.status).toBe('SUCCEEDED');
+    expect(failed.entered).toEqual([
+      StateName.ClaimIdempotencyKey,
+      StateName.ClassifyRejectedClaim,
+      StateName.ClaimFailed,
+    ]);
+    expect(failed.result).toMatchObject({ status: 'FAILED', error: UNMODELED_DYNAMODB_ERROR, cause: '' });
   });
 
   it('treats a conditional failure as a duplicate: no retry, Succeed with a marker', async () => {
@@ -528,7 +532,7 @@ describe(StateName.ClaimIdempotencyKey, () => {
     const throttled = await runWorkflow(ORDER_KEY, order('o-1'), {
       putItem: firstTimes(
         2,
-        failing(new StatesError('DynamoDB.ThrottlingException', 'slow down')),
+        failing(new StatesError('DynamoDB.ProvisionedThroughputExceededException', 'slow down')),
         claimLikeDynamoDb,
       ),
     });
@@ -557,9 +561,9 @@ describe(StateName.ClaimIdempotencyKey, () => {
     expect(retry?.ErrorEquals).toEqual(
       expect.arrayContaining([
         'DynamoDB.ProvisionedThroughputExceededException',
-        'DynamoDB.ThrottlingException',
-        'DynamoDB.RequestLimitExceeded',
+        'DynamoDB.RequestLimitExceededException',
         'DynamoDB.InternalServerErrorException',
+        'DynamoDB.SdkClientException',
       ]),
     );
     expect(retry && longestRetryWaitSeconds(retry)).toBe(DYNAMODB_RETRY_WAIT_SECONDS);
@@ -703,19 +707,23 @@ describe(StateName.RunBusinessLogic, () => {
     );
   });
 
-  it('retries Lambda service errors and throttling with full jitter, and nothing else', async () => {
-    expect(task(BASE, StateName.RunBusinessLogic).Retry).toEqual([
-      expect.objectContaining({
-        ErrorEquals: [
-          'Lambda.ServiceException',
-          'Lambda.AWSLambdaException',
-          'Lambda.SdkClientException',
-          'Lambda.TooManyRequestsException',
-        ],
-        JitterStrategy: 'FULL',
-        MaxAttempts: 2,
-      }),
-    ]);
+  it('always retries throttling, with full jitter; Lambda service errors only with the ENVELOPE payload shape', async () => {
+    const throttlingOnly = ['Lambda.TooManyRequestsException'];
+    const withEnvelope = [
+      'Lambda.TooManyRequestsException',
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+    ];
+    for (const [options, errors] of [
+      [BASE, throttlingOnly],
+      [ORDER_KEY, throttlingOnly],
+      [{ ...BASE, payloadShape: 'ENVELOPE' as const }, withEnvelope],
+    ] as const) {
+      expect(task(options, StateName.RunBusinessLogic).Retry).toEqual([
+        expect.objectContaining({ ErrorEquals: errors, JitterStrategy: 'FULL', MaxAttempts: 2 }),
+      ]);
+    }
     const throttled = await runWorkflow(ORDER_KEY, event, {
       invoke: firstTimes(
         1,
@@ -798,7 +806,7 @@ describe(StateName.RunBusinessLogic, () => {
     expect(task(ORDER_KEY, StateName.RunBusinessLogic).Assign).toBeUndefined();
   });
 
-  it('on a function error or a Lambda service error releases the key, then fails with the business error name and cause', async () => {
+  it('on a function error releases the key, then fails with the business error name and cause', async () => {
     const cause = '{"errorType":"PaymentDeclined"}';
     const declined: Answers = {
       invoke: failing(new StatesError('PaymentDeclined', cause)),

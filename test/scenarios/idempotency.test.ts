@@ -49,6 +49,8 @@ let callsFile: string;
 let failFlag: string;
 /** Business function `orders` (records its calls) behind the default workflow, keyed by orderId. */
 let orders: DeployedWorkflow;
+/** The same function behind a workflow with the ENVELOPE payload shape. */
+let envelopeOrders: DeployedWorkflow;
 /** Business function `slow-orders` (waits `waitMs`). */
 let slowOrders: DeployedWorkflow;
 /** Business function `rejecting-orders` (fails on demand). */
@@ -99,6 +101,13 @@ beforeAll(async () => {
     name: 'rejecting-orders',
     functionName: 'rejecting-orders',
     keyPrefix: 'rejecting-orders',
+    ...common,
+  });
+  envelopeOrders = await deployWorkflow(runtime, {
+    name: 'envelope-orders',
+    functionName: 'orders',
+    keyPrefix: 'envelope-orders',
+    payloadShape: 'ENVELOPE',
     ...common,
   });
   timingOut = await deployWorkflow(runtime, {
@@ -393,27 +402,51 @@ describe('Given the Lambda service answers with a service error', () => {
     expect((await getRecord(ddb(), TABLE, 'orders#throttle-1'))?.status?.S).toBe('COMPLETED');
   });
 
-  test('When it fails every attempt, Then the key is released, the execution fails with the service error, and a later retry succeeds', async () => {
+  test('When it answers 5xx, Then the outcome is unknown: without the envelope no retry, the key stays claimed, and a redelivery is a duplicate', async () => {
     runtime.lambda.setBeforeInvoke((info) =>
       orderIdOf(info.payload) === 'outage-1' ? serviceFaults.serviceException() : undefined,
     );
 
     const failed = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'outage-1' });
     runtime.lambda.setBeforeInvoke(undefined);
-    const retry = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'outage-1' });
+    const redelivery = await runExecution(sfn(), orders.stateMachineArn, { orderId: 'outage-1' });
 
     expect(failed.status).toBe('FAILED');
-    expect(failed.error).toBe('Lambda.ServiceException');
+    expect(failed.error).toBe(IdempotencyError.BusinessOutcomeUnknown);
+    expect(failed.cause).toContain('Lambda.ServiceException');
     expect(enteredStates(failed.events)).toEqual([
       StateName.ClaimIdempotencyKey,
       StateName.RunBusinessLogic,
-      StateName.ReleaseIdempotencyKey,
-      StateName.BusinessLogicFailed,
+      StateName.BusinessOutcomeUnknown,
     ]);
+    expect(lambdaInvokesScheduled(failed.events)).toBe(1);
+    const record = await getRecord(ddb(), TABLE, 'orders#outage-1');
+    expect(record?.status?.S).toBe('INPROGRESS');
+    expect(record?.execution?.S).toBe(failed.executionArn);
+    expectSucceededAs(redelivery, DUPLICATE_PATH);
+    expect(recordedCalls(callsFile, 'outage-1')).toHaveLength(0);
+  });
+
+  test('When it answers 5xx with the ENVELOPE payload, Then the invoke is retried (the function can drop a second call), and after the last attempt the key stays claimed', async () => {
+    let failures = 0;
+    runtime.lambda.setBeforeInvoke((info) => {
+      if (orderIdOf(info.payload) !== 'outage-2') return;
+      failures++;
+      return failures <= 1 ? serviceFaults.serviceException() : undefined;
+    });
+    const recovered = await runExecution(sfn(), envelopeOrders.stateMachineArn, { orderId: 'outage-2' });
+    runtime.lambda.setBeforeInvoke((info) =>
+      orderIdOf(info.payload) === 'outage-3' ? serviceFaults.serviceException() : undefined,
+    );
+    const failed = await runExecution(sfn(), envelopeOrders.stateMachineArn, { orderId: 'outage-3' });
+    runtime.lambda.setBeforeInvoke(undefined);
+
+    expectSucceededAs(recovered, NEW_EVENT_PATH);
+    expect(lambdaInvokesScheduled(recovered.events)).toBe(2);
+    expect(recordedCalls(callsFile, 'outage-2')).toHaveLength(1);
+    expect(failed.error).toBe(IdempotencyError.BusinessOutcomeUnknown);
     expect(lambdaInvokesScheduled(failed.events)).toBe(3);
-    expectSucceededAs(retry, NEW_EVENT_PATH);
-    expect(recordedCalls(callsFile, 'outage-1')).toHaveLength(1);
-    expect((await getRecord(ddb(), TABLE, 'orders#outage-1'))?.execution?.S).toBe(retry.executionArn);
+    expect((await getRecord(ddb(), TABLE, 'envelope-orders#outage-3'))?.status?.S).toBe('INPROGRESS');
   });
 });
 
