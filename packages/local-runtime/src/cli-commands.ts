@@ -519,6 +519,10 @@ async function dispatch<R extends LocalRuntime>(
     return 0;
   }
   if (command.kind !== 'history' && command.kind !== 'console') await ensurePortFree(command.port);
+  if ((command.kind === 'serve' || command.kind === 'demo') && command.retentionMegabytes !== undefined) {
+    // Through the environment, so a project's own start() (CliProject.start) gets it without a parameter.
+    process.env.SFN_LOCAL_RETENTION_MB = String(command.retentionMegabytes);
+  }
   if (command.kind === 'serve' || command.kind === 'demo' || command.kind === 'console') {
     await ensureConsolePortFree(command.console);
   }

@@ -56,6 +56,9 @@ options:
   --console-port <n>         port of the local console, a browser UI for executions (serve, ${d}
                              console: default ${DEFAULT_CONSOLE_PORT}, or any free port with --port 0; 0: any free port)
   --no-console               serve${demo ? ', demo' : ''}: no console
+  --retention-mb <n>         serve${demo ? ', demo' : ''}: heap the finished executions may take before the
+                             oldest are forgotten (names stay reserved); default 256, about 200,000
+                             executions of the blueprint (also SFN_LOCAL_RETENTION_MB)
   --console-profile <file>   serve, ${d}console: a JSON console profile (outcome names, where records are)
 ${(demo?.options ?? []).map((line) => `  ${line}\n`).join('')}  -h, --help                 this text
 `;
@@ -88,10 +91,14 @@ export type Command =
       readonly port: number;
       readonly app?: string;
       readonly console?: ConsoleCommandOptions;
+      /** --retention-mb */
+      readonly retentionMegabytes?: number;
     }
   | {
       readonly kind: 'demo';
       readonly port: number;
+      /** --retention-mb */
+      readonly retentionMegabytes?: number;
       readonly console?: ConsoleCommandOptions;
       readonly serve: boolean;
       readonly orders: number;
@@ -187,6 +194,13 @@ export function parseCommand(argv: readonly string[]): Command {
       throw new UsageError(`--${option} is an option of the console command`);
     }
   }
+  if (values['retention-mb'] !== undefined && command !== 'serve' && command !== 'demo') {
+    throw new UsageError('--retention-mb is an option of serve and demo, which keep executions');
+  }
+  const retention =
+    values['retention-mb'] === undefined
+      ? {}
+      : { retentionMegabytes: integer(values['retention-mb'], '--retention-mb', 1, 1_048_576) };
   if (values['no-console'] && consoleGiven.length > 0) {
     throw new UsageError(`--no-console and --${consoleGiven[0]} contradict each other: choose one`);
   }
@@ -211,7 +225,7 @@ export function parseCommand(argv: readonly string[]): Command {
   switch (command) {
     case 'serve':
       noMoreArguments(0);
-      return { kind: 'serve', port: port(DEFAULT_PORT), ...app, ...consoleOptions() };
+      return { kind: 'serve', port: port(DEFAULT_PORT), ...app, ...consoleOptions(), ...retention };
     case 'demo':
       noMoreArguments(0);
       return {
@@ -222,6 +236,7 @@ export function parseCommand(argv: readonly string[]): Command {
         quiet: values.quiet,
         ...app,
         ...consoleOptions(),
+        ...retention,
       };
     case 'console': {
       noMoreArguments(0);
@@ -368,6 +383,7 @@ function parse(argv: readonly string[]) {
       'sfn-endpoint': { type: 'string' },
       'dynamodb-endpoint': { type: 'string' },
       region: { type: 'string' },
+      'retention-mb': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

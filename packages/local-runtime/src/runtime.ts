@@ -42,8 +42,13 @@ export interface LocalRuntimeOptions {
   readonly baseDir?: string;
   /** Where the local Lambda's handlers print (default: this process's stdout/stderr). */
   readonly onLambdaLog?: (functionName: string, text: string) => void;
-  /** Finished executions the Step Functions service keeps in memory. @default 10000 */
+  /** Finished executions the Step Functions service keeps with their history, at most. @default no bound but retentionMegabytes */
   readonly maxRetainedExecutions?: number;
+  /**
+   * Heap the Step Functions service's finished executions may take, in MB, before the oldest are
+   * forgotten (their names stay reserved). @default SFN_LOCAL_RETENTION_MB, else 256
+   */
+  readonly retentionMegabytes?: number;
   /**
    * Puts a fault proxy (src/faults/dynamodb-proxy.ts) between the engine's DynamoDB integration and
    * DynamoDB Local, with these options (every share 0 unless given; `runtime.dynamoDbFaults.configure`
@@ -176,6 +181,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       accountId,
       timeScale: options.timeScale,
       maxRetainedExecutions: options.maxRetainedExecutions,
+      retentionMegabytes: options.retentionMegabytes,
     });
   } catch (error) {
     integrations.destroy();

@@ -62,6 +62,17 @@ describe('parseCommand', () => {
     expect(run).toMatchObject({ kind: 'run', port: 0, functions: [['pay', 'handlers/payment.ts#handler']] });
   });
 
+  it('gives serve and demo the retention budget of --retention-mb', () => {
+    expect(parseCommand(['serve', '--retention-mb', '512'])).toMatchObject({
+      kind: 'serve',
+      retentionMegabytes: 512,
+    });
+    expect(parseCommand(['demo', '--retention-mb', '64'])).toMatchObject({
+      kind: 'demo',
+      retentionMegabytes: 64,
+    });
+  });
+
   it('applies --set values and leaves ${Lambda:name} for the registered function', () => {
     const run = parseCommand(['run', machine, '--set', 'TableName=orders', '--function', 'pay=h.ts#handler']);
     if (run.kind !== 'run') throw new Error('expected run');
@@ -88,6 +99,8 @@ describe('parseCommand', () => {
     [[], /a command is needed/],
     [['serve', '--colour'], /Unknown option '--colour'/],
     [['serve', 'extra'], /unexpected argument "extra"/],
+    [['serve', '--retention-mb', '0'], /--retention-mb must be a whole number from 1/],
+    [['history', 'arn:x', '--retention-mb', '64'], /--retention-mb is an option of serve and demo/],
   ])('fails with a UsageError for %j', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(UsageError);
     expect(() => parseCommand(argv)).toThrow(message);

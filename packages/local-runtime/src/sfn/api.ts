@@ -25,26 +25,50 @@ import { page } from './paging';
 import {
   type ExecutionRecord,
   ExecutionStore,
+  type RetentionState,
   type ServiceEvent,
   type StateMachineRecord,
   type StateMachineType,
 } from './store';
 
-export type { ExecutionRecord, ServiceEvent, StateMachineRecord, StateMachineType } from './store';
+export type {
+  ExecutionRecord,
+  RetentionState,
+  ServiceEvent,
+  StateMachineRecord,
+  StateMachineType,
+} from './store';
 
 export interface StepFunctionsApiOptions extends Partial<Location> {
   readonly integrations: IntegrationRegistry;
   readonly createStateMachine: CreateStateMachine;
   /** Passed to every execution: multiplies Wait durations and Retry pauses. @default 1 */
   readonly timeScale?: number;
-  /** Finished executions kept in memory (oldest finished are forgotten first). @default 10000 */
+  /**
+   * Finished executions kept with their history, at most (the oldest finished are forgotten first).
+   * @default no bound but retentionMegabytes
+   */
   readonly maxRetainedExecutions?: number;
+  /**
+   * Heap the finished executions may take, in MB (the store's estimate), before the oldest are
+   * forgotten; their names stay reserved. @default SFN_LOCAL_RETENTION_MB, else DEFAULT_RETENTION_MEGABYTES
+   */
+  readonly retentionMegabytes?: number;
+  /** Where the service says that it forgets executions. @default console.warn */
+  readonly log?: (line: string) => void;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '123456789012';
-export const DEFAULT_MAX_RETAINED_EXECUTIONS = 10_000;
+/** About 300,000 finished executions of the blueprint (bench/retention.ts; docs/local-runtime.md, "Retention"). */
+export const DEFAULT_RETENTION_MEGABYTES = 256;
 const MAX_INPUT_BYTES = 262_144;
+/**
+ * Deepest execution input accepted. AWS documents no bound; the engine's JSON handling recurses and
+ * Node's stack holds about 4,000 levels, so deeper input is refused before it can fail an execution
+ * halfway (see src/sfn/README.md, "Request checks").
+ */
+export const MAX_INPUT_DEPTH = 1000;
 const MAX_ERROR_LENGTH = 256;
 const MAX_CAUSE_LENGTH = 32_768;
 
@@ -55,7 +79,6 @@ const MAX_CAUSE_LENGTH = 32_768;
  */
 export class StepFunctionsApi {
   readonly location: Location;
-  readonly maxRetainedExecutions: number;
   private readonly store: ExecutionStore;
 
   constructor(private readonly options: StepFunctionsApiOptions) {
@@ -64,8 +87,12 @@ export class StepFunctionsApi {
       region: options.region ?? DEFAULT_REGION,
       accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     };
-    this.maxRetainedExecutions = options.maxRetainedExecutions ?? DEFAULT_MAX_RETAINED_EXECUTIONS;
-    this.store = new ExecutionStore(this.maxRetainedExecutions);
+    const megabytes = options.retentionMegabytes ?? retentionMegabytesFromEnvironment();
+    this.store = new ExecutionStore({
+      maxExecutions: options.maxRetainedExecutions ?? Number.POSITIVE_INFINITY,
+      maxBytes: megabytes * 1024 * 1024,
+      log: options.log ?? ((line) => console.warn(line)),
+    });
   }
 
   /** Runs one operation by its API name (`CreateStateMachine`, ...). */
@@ -180,12 +207,11 @@ export class StepFunctionsApi {
     }
     const arn = buildExecutionArn(this.location, machine.name, name);
     const existing = this.store.execution(arn);
-    if (existing) {
-      if (existing.status === 'RUNNING' && existing.input === text) {
-        return { executionArn: existing.executionArn, startDate: existing.startDate };
-      }
-      throw executionAlreadyExists(arn);
+    if (existing?.status === 'RUNNING' && existing.input === text) {
+      return { executionArn: existing.executionArn, startDate: existing.startDate };
     }
+    // A name stays taken after its execution ended, and after the store forgot it (AWS: 90 days).
+    if (this.store.nameTaken(arn)) throw executionAlreadyExists(arn);
     const record = this.launch(machine, name, text, value);
     return { executionArn: record.executionArn, startDate: record.startDate };
   }
@@ -329,6 +355,11 @@ export class StepFunctionsApi {
     return this.store.execution(executionArn);
   }
 
+  /** What the service holds of finished executions: counts and the estimated heap bytes. */
+  retention(): RetentionState {
+    return this.store.retentionState();
+  }
+
   /** Subscribe to execution starts, history events and ends; returns the unsubscribe function. */
   subscribe(listener: (event: ServiceEvent) => void): () => void {
     return this.store.subscribe(listener);
@@ -351,6 +382,12 @@ export class StepFunctionsApi {
         '<input>',
         'input',
         `Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
+      );
+    }
+    const depth = nestingDepth(text);
+    if (depth > MAX_INPUT_DEPTH) {
+      throw invalidExecutionInput(
+        `Document nesting depth (${depth}) exceeds the maximum allowed (${MAX_INPUT_DEPTH}) of the local service`,
       );
     }
     let value: unknown;
@@ -459,4 +496,40 @@ const withoutExecutionData = (event: HistoryEvent): HistoryEvent => {
     }
   }
   return copy as unknown as HistoryEvent;
+};
+
+/** SFN_LOCAL_RETENTION_MB (set by the CLI's --retention-mb), else the default. */
+const retentionMegabytesFromEnvironment = (): number => {
+  const raw = process.env.SFN_LOCAL_RETENTION_MB;
+  if (raw === undefined || raw === '') return DEFAULT_RETENTION_MEGABYTES;
+  const megabytes = Number(raw);
+  if (!Number.isFinite(megabytes) || megabytes <= 0) {
+    throw new Error(
+      `SFN_LOCAL_RETENTION_MB must be a positive number of megabytes, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return megabytes;
+};
+
+/**
+ * The deepest nesting of arrays and objects in JSON text, counted without recursion (so without
+ * parsing: text that is not JSON is reported by JSON.parse afterwards).
+ */
+const nestingDepth = (text: string): number => {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (code === 0x7d || code === 0x5d) depth--;
+  }
+  return deepest;
 };

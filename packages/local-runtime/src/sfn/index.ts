@@ -4,8 +4,20 @@ import { StepFunctionsApi } from './api';
 import type { CreateStateMachine } from './engine-port';
 import { listen } from './server';
 
-export type { ExecutionRecord, ServiceEvent, StateMachineRecord, StateMachineType } from './api';
-export { DEFAULT_ACCOUNT_ID, DEFAULT_MAX_RETAINED_EXECUTIONS, DEFAULT_REGION, StepFunctionsApi } from './api';
+export type {
+  ExecutionRecord,
+  RetentionState,
+  ServiceEvent,
+  StateMachineRecord,
+  StateMachineType,
+} from './api';
+export {
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_REGION,
+  DEFAULT_RETENTION_MEGABYTES,
+  MAX_INPUT_DEPTH,
+  StepFunctionsApi,
+} from './api';
 export { StepFunctionsApiError } from './errors';
 
 export interface StepFunctionsServiceOptions {
@@ -19,8 +31,15 @@ export interface StepFunctionsServiceOptions {
   readonly accountId?: string;
   /** Multiplies Wait durations and Retry pauses of every execution. @default 1 */
   readonly timeScale?: number;
-  /** Finished executions kept in memory; the oldest finished are forgotten first. @default 10000 */
+  /** Finished executions kept with their history, at most. @default no bound but retentionMegabytes */
   readonly maxRetainedExecutions?: number;
+  /**
+   * Heap the finished executions may take, in MB, before the oldest are forgotten (their names stay
+   * reserved). @default SFN_LOCAL_RETENTION_MB, else DEFAULT_RETENTION_MEGABYTES (256)
+   */
+  readonly retentionMegabytes?: number;
+  /** Where the service says that it forgets executions. @default console.warn */
+  readonly log?: (line: string) => void;
   /** Creates the engine's state machine for a definition. @default the local engine's `StateMachine.create` */
   readonly createStateMachine?: CreateStateMachine;
 }
@@ -50,6 +69,8 @@ export const startStepFunctionsService = async (
     accountId: options.accountId,
     timeScale: options.timeScale,
     maxRetainedExecutions: options.maxRetainedExecutions,
+    retentionMegabytes: options.retentionMegabytes,
+    log: options.log,
   });
   const http = await listen(api, options.port ?? 0);
   return {

@@ -134,7 +134,7 @@ describe('CreateStateMachine', () => {
     });
   });
 
-  test.each(['has space', 'a/b', 'x'.repeat(81), '', 'colon:name', 'tab\tname'])(
+  test.each(['has space', 'a/b', 'colon:name', 'tab\tname'])(
     'fails with InvalidName for the name %j',
     async (name) => {
       const error = await errorOf(
@@ -143,6 +143,19 @@ describe('CreateStateMachine', () => {
       expect(error).toEqual({ name: 'InvalidName', message: `Invalid Name: '${name}'` });
     },
   );
+
+  test.each([
+    ['x'.repeat(81), 'Member must have length less than or equal to 80'],
+    ['', 'Member must have length greater than or equal to 1'],
+  ])('fails with ValidationException for the name %j, outside the model length', async (name, constraint) => {
+    const error = await errorOf(
+      sfn.send(new CreateStateMachineCommand({ name, definition: DEFINITION, roleArn: ROLE })),
+    );
+    expect(error).toEqual({
+      name: 'ValidationException',
+      message: `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: ${constraint}`,
+    });
+  });
 
   test.each([
     ['not an ARN', 'notanarn'],
@@ -636,11 +649,13 @@ describe('in-process handle', () => {
     ]);
   });
 
-  test('Given a retention of 2, When a third execution finishes, Then the oldest is forgotten', async () => {
+  test('Given a retention of 2, When a third execution finishes, Then the oldest is forgotten, its name stays taken and the log says so', async () => {
+    const logged: string[] = [];
     const small = await startStepFunctionsService({
       integrations: { resolve: () => undefined },
       createStateMachine: createFakeStateMachine,
       maxRetainedExecutions: 2,
+      log: (line) => logged.push(line),
     });
     try {
       const { stateMachineArn } = small.api.createStateMachine({
@@ -659,6 +674,12 @@ describe('in-process handle', () => {
       expect(() => small.api.describeExecution({ executionArn: arns[0] })).toThrow(
         /Execution Does Not Exist/,
       );
+      expect(() => small.api.startExecution({ stateMachineArn, name: 'a' })).toThrow(
+        /Execution Already Exists/,
+      );
+      expect(logged).toEqual([
+        expect.stringMatching(/^Step Functions \(local\): finished executions reached/),
+      ]);
     } finally {
       await small.stop();
     }
