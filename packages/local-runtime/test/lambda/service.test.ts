@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import * as path from 'node:path';
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { HandlerLoadError, type LambdaService, serviceFaults, startLambdaService } from '../../src/lambda';
@@ -33,6 +33,7 @@ beforeAll(async () => {
       counter: fn('counter'),
       missingExport: fn('noSuchExport'),
       oom: { ...fn('exhaustMemory'), memorySize: 64 },
+      leak: { ...fn('leakAcrossCalls'), memorySize: 64, maxConcurrency: 1 },
     },
   });
   client = new LambdaClient({
@@ -152,6 +153,52 @@ describe('local Lambda service (Invoke API through @aws-sdk/client-lambda)', () 
       errorMessage: expect.stringMatching(/Error: Runtime exited with error: signal: killed$/),
     });
     expect((await invoke('echo', { ok: 1 })).body).toEqual({ ok: 1 });
+  });
+
+  test('Given a handler that leaks a little on every warm call, when the leak reaches its memory size, then that call gets Runtime.OutOfMemory and the next one a fresh environment', async () => {
+    let outOfMemory: unknown;
+    for (let call = 1; call <= 40 && outOfMemory === undefined; call++) {
+      const { out, body } = await invoke('leak', {});
+      if (out.FunctionError) outOfMemory = body;
+    }
+    expect(outOfMemory).toEqual({
+      errorType: 'Runtime.OutOfMemory',
+      errorMessage: expect.stringMatching(/Error: Runtime exited with error: signal: killed$/),
+    });
+    expect((await invoke('leak', {})).body).toEqual({ calls: 1 });
+  });
+
+  test('Given an invocation whose client disconnects while the handler runs, when the handler ends, then the service keeps serving', async () => {
+    const controller = new AbortController();
+    const call = fetch(`${service.endpoint}/2015-03-31/functions/hang/invocations`, {
+      method: 'POST',
+      body: '{}',
+      signal: controller.signal,
+    });
+    const before = service.invocations('hang');
+    while (service.invocations('hang') === before) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    await expect(call).rejects.toThrow();
+    // The hanging handler still times out and its environment is replaced.
+    const { body } = await invoke('hang', {});
+    expect(body).toEqual({ errorMessage: expect.stringMatching(/Task timed out after 1\.\d\d seconds$/) });
+    expect((await invoke('echo', { after: 'disconnect' })).body).toEqual({ after: 'disconnect' });
+  });
+
+  test('Given a request whose body stops halfway, when the client disconnects, then the service answers the next request', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(service.port, '127.0.0.1', () => {
+        socket.write(
+          'POST /2015-03-31/functions/echo/invocations HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"a":',
+          () => {
+            socket.destroy();
+            resolve();
+          },
+        );
+      });
+      socket.on('error', reject);
+    });
+    expect((await invoke('echo', { whole: true })).body).toEqual({ whole: true });
   });
 
   test('Given a module without the named export, when invoked, then Runtime.HandlerNotFound is returned', async () => {
