@@ -60,7 +60,7 @@ export interface StepFunctionsApiOptions extends Partial<Location> {
 
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '123456789012';
-/** About 300,000 finished executions of the blueprint (bench/retention.ts; docs/local-runtime.md, "Retention"). */
+/** About 220,000 finished executions shaped like the blueprint's (bench/retention.ts; docs/local-runtime.md, "Retention of executions"). */
 export const DEFAULT_RETENTION_MEGABYTES = 256;
 const MAX_INPUT_BYTES = 262_144;
 /**

@@ -29,8 +29,8 @@ interface PackedFields {
  * Packs finished executions compactly: their input, output, error, cause and history as one
  * deflated JSON text. Each state machine gets a preset dictionary, the text of its first finished
  * execution, so the ARNs, state names, parameters and result shapes that every execution of the
- * machine repeats cost almost nothing (a blueprint execution of 19 events and 9 KB of JSON packs
- * into about 600 bytes).
+ * machine repeats cost almost nothing (bench/retention.ts: 7.4 KB of history JSON, 16 events, kept in
+ * about 1.2 KB of heap).
  */
 export class ExecutionPacker {
   private readonly dictionaries = new Map<string, Buffer>();
