@@ -83,7 +83,7 @@ export function injectCrashes(api: StepFunctionsApi, options: CrashOptions): Cra
 
   const crash = (kind: CrashKind, executionArn: string, input: string) => {
     const record = api.execution(executionArn);
-    if (!record || record.status !== 'RUNNING') return;
+    if (record?.status !== 'RUNNING') return;
     // Synchronous, inside the feed: the engine checks for the stop before it enters the next state.
     api.stopExecution({
       executionArn,

@@ -34,6 +34,7 @@ const PUT_INVOKE_UPDATE = definition({
   Work: {
     Type: 'Task',
     Resource: 'arn:aws:states:::lambda:invoke',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, not a template literal
     Arguments: { FunctionName: '${Fn}', Payload: '{% $states.input %}' },
     Output: '{% $states.input %}',
     Next: 'Complete',
