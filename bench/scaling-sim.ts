@@ -6,8 +6,10 @@
  * and an arrival pattern, and with the definition's own retry policies (lib/state-machines/retries.ts).
  * It backs the numbers of docs/scaling.md; its simplifications are listed there.
  *
- * `npm run bench:scaling` prints the tables; `--json` prints one JSON line; `--seed <n>`.
+ * `npm run bench:scaling` prints the tables; `--json` prints one JSON line; `--seed <n>`;
+ * `--calls <file.json>` takes measured per-path calls (`{ "new": PathCalls, "duplicate": PathCalls }`).
  */
+import { readFileSync } from 'node:fs';
 import { CLAIM_RETRY_WINDOW_SECONDS } from '../lib/definition';
 import type { Retrier } from '../lib/state-machines/asl';
 import { businessRetrier, CLAIM_RETRIER, DYNAMODB_RETRIER } from '../lib/state-machines/retries';
@@ -512,7 +514,7 @@ export interface Scenario {
 /** Enough partitions that a steady stream of distinct keys never reaches the per-partition ceiling. */
 const scaledPartitions = (perSecond: number) => Math.max(4, Math.ceil((perSecond * 2 * 1.5) / 1000));
 
-export function scenarios(seed = 1): Scenario[] {
+export function scenarios(seed = 1, calls = COUNTED_CALLS): Scenario[] {
   const steady = (perSecond: number) =>
     ({ kind: 'steady', perSecond, seconds: 60, duplicateShare: 0.1 }) as const satisfies Arrivals;
   const list: Scenario[] = [];
@@ -571,7 +573,7 @@ export function scenarios(seed = 1): Scenario[] {
       },
     },
   );
-  return list;
+  return list.map((scenario) => ({ ...scenario, options: { ...scenario.options, calls } }));
 }
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -612,13 +614,20 @@ export function resultTable(results: readonly { name: string; result: Simulation
 function main(): void {
   const seedIndex = process.argv.indexOf('--seed');
   const seed = seedIndex >= 0 ? Number(process.argv[seedIndex + 1]) : 1;
-  const results = scenarios(seed).map(({ name, options }) => ({ name, result: simulate(options) }));
+  const callsIndex = process.argv.indexOf('--calls');
+  const callsFile = callsIndex >= 0 ? process.argv[callsIndex + 1] : undefined;
+  const calls: typeof COUNTED_CALLS = callsFile
+    ? (JSON.parse(readFileSync(callsFile, 'utf8')) as typeof COUNTED_CALLS)
+    : COUNTED_CALLS;
+  const results = scenarios(seed, calls).map(({ name, options }) => ({ name, result: simulate(options) }));
   if (process.argv.includes('--json')) {
-    console.log(JSON.stringify({ seed, latencyMs: LATENCY_MS, producerBackoff: PRODUCER_BACKOFF, results }));
+    console.log(
+      JSON.stringify({ seed, calls, latencyMs: LATENCY_MS, producerBackoff: PRODUCER_BACKOFF, results }),
+    );
     return;
   }
   console.log(
-    `Quotas: us-east-1 defaults. Per-path calls: counted (new ${COUNTED_CALLS.new.transitions} transitions, ${COUNTED_CALLS.new.writes} writes, ${COUNTED_CALLS.new.invokes} invoke; duplicate ${COUNTED_CALLS.duplicate.transitions} transitions, ${COUNTED_CALLS.duplicate.writes} write). Seed ${seed}.\n`,
+    `Quotas: us-east-1 defaults. Per-path calls: ${callsFile ? `measured, from ${callsFile}` : 'counted'} (new ${calls.new.transitions} transitions, ${calls.new.writes} writes, ${calls.new.invokes} invoke; duplicate ${calls.duplicate.transitions} transitions, ${calls.duplicate.writes} write). Seed ${seed}.\n`,
   );
   console.log(resultTable(results));
   console.log(
