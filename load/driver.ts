@@ -23,7 +23,7 @@ import {
   seededRandom,
   startAppRuntime,
 } from '@sfn-idempotency/local-runtime';
-import { businessTaskTimeoutSeconds } from '../lib';
+import { businessTaskTimeoutSeconds, worstCaseRunSeconds } from '../lib';
 import { StateName } from '../lib/state-machines/names';
 import { outputOf, PROJECT_ROOT } from '../local/app';
 import { LOAD_BUSINESS_TIMEOUT_SECONDS, LOAD_KEY, LOAD_OUTPUTS } from './app';
@@ -34,6 +34,8 @@ export const LOAD_APP_DIR = path.join(PROJECT_ROOT, 'load');
 /** How long the end of a run waits for executions (release workflows, held answers) to end. */
 const SETTLE_TIMEOUT_MS = 4 * businessTaskTimeoutSeconds(LOAD_BUSINESS_TIMEOUT_SECONDS) * 1000 + 60_000;
 const MAX_REDELIVERY_DELAY_MS = 30_000;
+/** An execution not ended by then counts as a failed delivery (and shows in stuckRunning). */
+const EXECUTION_DEADLINE_MS = (worstCaseRunSeconds(LOAD_BUSINESS_TIMEOUT_SECONDS) + 60) * 1000;
 
 /** What a key ended as: its record COMPLETED, or its message dead-lettered with the last failure. */
 export type KeyState = 'COMPLETED' | `DEAD_LETTERED: ${string}` | `UNRESOLVED: ${string}`;
@@ -302,7 +304,16 @@ async function drive(
       if (known) {
         early.delete(executionArn);
         resolve(known);
-      } else waiting.set(executionArn, resolve);
+        return;
+      }
+      const deadline = setTimeout(() => {
+        waiting.delete(executionArn);
+        resolve({ status: 'RUNNING', cause: `not ended ${EXECUTION_DEADLINE_MS / 1000} s after it started` });
+      }, EXECUTION_DEADLINE_MS);
+      waiting.set(executionArn, (result) => {
+        clearTimeout(deadline);
+        resolve(result);
+      });
     });
 
   // --- Delivery, as SQS with a redrive policy -----------------------------------------------------
