@@ -13,26 +13,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { IdempotentWorkflow } from '../lib';
-
-/** The stack outputs load/run.ts reads. */
-export const LOAD_OUTPUTS = {
-  withKey: 'WithKeyStateMachineArn',
-  withoutKey: 'WithoutKeyStateMachineArn',
-  idempotencyTable: 'IdempotencyTableName',
-  ledger: 'LedgerTableName',
-  calls: 'CallsTableName',
-  businessFunction: 'BusinessFunctionName',
-} as const;
-
-/** The key expression of both workflows, and their key prefixes. */
-export const LOAD_KEY = {
-  expression: '$states.input.eventId',
-  withKey: 'load',
-  withoutKey: 'load-nokey',
-} as const;
-
-/** The business function's timeout: task timeout, lease and the release workflow's wait follow from it. */
-export const LOAD_BUSINESS_TIMEOUT_SECONDS = 3;
+import { LOAD_BUSINESS_TIMEOUT_SECONDS, LOAD_KEY, LOAD_OUTPUTS } from './constants';
 
 const app = new App();
 const stack = new Stack(app, 'IdempotencyLoad');

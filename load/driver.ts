@@ -26,7 +26,7 @@ import {
 import { businessTaskTimeoutSeconds, worstCaseRunSeconds } from '../lib';
 import { StateName } from '../lib/state-machines/names';
 import { outputOf, PROJECT_ROOT } from '../local/app';
-import { LOAD_BUSINESS_TIMEOUT_SECONDS, LOAD_KEY, LOAD_OUTPUTS } from './app';
+import { LOAD_BUSINESS_TIMEOUT_SECONDS, LOAD_KEY, LOAD_OUTPUTS } from './constants';
 import { FAULT_KINDS, type FaultKind, type LoadOptions } from './options';
 
 export const LOAD_APP_DIR = path.join(PROJECT_ROOT, 'load');
