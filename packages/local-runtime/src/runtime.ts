@@ -236,7 +236,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
   }
   const eventBridgeClient = new EventBridgeClient({ ...clientConfig, endpoint: eventBridge.endpoint });
-  const roleArn = (name: string) => `arn:aws:iam::${accountId}:role/${name}-role`;
+  // A role name is at most 64 characters; a state machine name may have 80.
+  const roleArn = (name: string) => `arn:aws:iam::${accountId}:role/${name.slice(0, 59)}-role`;
   let stopped = false;
   return {
     region,
