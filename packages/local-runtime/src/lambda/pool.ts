@@ -41,6 +41,11 @@ export interface PoolOptions {
   readonly env: Record<string, string>;
   /** Most environments (worker threads) alive at once; further invocations wait in order. */
   readonly maxConcurrency: number;
+  /**
+   * An environment idle this long is terminated, as Lambda reclaims idle execution environments,
+   * so a burst's workers do not hold their memory afterwards. 0: never.
+   */
+  readonly idleTimeoutSeconds: number;
   readonly onLog?: (text: string) => void;
 }
 
@@ -65,6 +70,8 @@ class Environment {
   /** Set once an invocation has seen this environment's init succeed. */
   initialized = false;
   dead = false;
+  /** While idle in the pool: the timer that reclaims it. */
+  idleTimer?: NodeJS.Timeout;
 
   constructor(options: PoolOptions) {
     const capture = options.onLog !== undefined;
@@ -261,7 +268,10 @@ export class FunctionPool {
   private acquire(): Promise<Environment | undefined> {
     if (this.closed) return Promise.resolve(undefined);
     const warm = this.idle.pop();
-    if (warm) return Promise.resolve(warm);
+    if (warm) {
+      clearTimeout(warm.idleTimer);
+      return Promise.resolve(warm);
+    }
     if (this.alive < this.options.maxConcurrency) {
       return Promise.resolve(this.create());
     }
@@ -270,8 +280,39 @@ export class FunctionPool {
 
   private release(env: Environment): void {
     const next = this.waiting.shift();
-    if (next) next(env);
-    else this.idle.push(env);
+    if (next) {
+      next(env);
+      return;
+    }
+    this.idle.push(env);
+    if (this.options.idleTimeoutSeconds > 0) {
+      env.idleTimer = setTimeout(() => this.reclaim(env), this.options.idleTimeoutSeconds * 1000);
+      env.idleTimer.unref();
+    }
+  }
+
+  /** Terminates `env` if it is still idle. */
+  private reclaim(env: Environment): boolean {
+    const index = this.idle.indexOf(env);
+    if (index < 0) return false;
+    this.idle.splice(index, 1);
+    clearTimeout(env.idleTimer);
+    void env.terminate();
+    this.all.delete(env);
+    this.alive--;
+    return true;
+  }
+
+  /** Terminates every idle environment now (what the idle timeout does later); returns how many. */
+  reclaimIdle(): number {
+    let reclaimed = 0;
+    for (const env of [...this.idle]) if (this.reclaim(env)) reclaimed++;
+    return reclaimed;
+  }
+
+  /** Environments alive (idle or busy). */
+  get environments(): number {
+    return this.alive;
   }
 
   private create(): Environment {
@@ -301,6 +342,7 @@ export class FunctionPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const resolve of this.waiting.splice(0)) resolve(undefined);
+    for (const env of this.idle) clearTimeout(env.idleTimer);
     this.idle.length = 0;
     await Promise.all([...this.all].map((env) => env.terminate()));
     this.all.clear();

@@ -10,6 +10,12 @@ export const DEFAULT_MEMORY_SIZE = 128;
 export const INIT_TIMEOUT_SECONDS = 10;
 /** Environments (worker threads) one function may run at once; further invocations queue. */
 export const DEFAULT_MAX_CONCURRENCY = 8;
+/**
+ * Seconds an idle environment is kept warm before it is terminated. Lambda reclaims idle
+ * environments after an undocumented while (minutes); locally a minute keeps a working session warm
+ * and gives a burst's memory back soon after it.
+ */
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
 
 export interface LocalFunctionConfig {
   /** Module and export, e.g. `handlers/payment.ts#handler` (TypeScript or JavaScript), relative to `baseDir`. */
@@ -42,6 +48,8 @@ export interface FunctionRegistryOptions {
   /** Where TypeScript handlers are bundled. */
   readonly outDir: string;
   readonly initTimeoutSeconds: number;
+  /** 0: environments stay warm until the service stops. */
+  readonly idleTimeoutSeconds: number;
   readonly onLog?: (functionName: string, text: string) => void;
 }
 
@@ -61,7 +69,7 @@ export class FunctionRegistry {
    * bad handler spec throws HandlerLoadError now rather than at the first invocation.
    */
   register(name: string, config: LocalFunctionConfig): void {
-    const { region, baseDir, outDir, initTimeoutSeconds, onLog } = this.options;
+    const { region, baseDir, outDir, initTimeoutSeconds, idleTimeoutSeconds, onLog } = this.options;
     const handler = loadHandler(config.handler, baseDir, outDir);
     const memorySize = config.memorySize ?? DEFAULT_MEMORY_SIZE;
     const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
@@ -87,6 +95,7 @@ export class FunctionRegistry {
       memorySize,
       env,
       maxConcurrency: config.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      idleTimeoutSeconds,
       onLog: onLog ? (text) => onLog(name, text) : undefined,
     });
     const previous = this.functions.get(name);
@@ -103,6 +112,16 @@ export class FunctionRegistry {
     return name === undefined
       ? [...this.functions.values()].reduce((sum, fn) => sum + fn.invocations, 0)
       : (this.functions.get(name)?.invocations ?? 0);
+  }
+
+  /** Terminates every idle environment of every function now; returns how many. */
+  reclaimIdle(): number {
+    return [...this.functions.values()].reduce((sum, fn) => sum + fn.pool.reclaimIdle(), 0);
+  }
+
+  /** Environments alive, over all functions. */
+  environments(): number {
+    return [...this.functions.values()].reduce((sum, fn) => sum + fn.pool.environments, 0);
   }
 
   /** Terminates every function's workers. */

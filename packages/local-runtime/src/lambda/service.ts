@@ -2,7 +2,12 @@ import { claimBundleFolder } from './bundles';
 import type { AfterInvokeHook, BeforeInvokeHook } from './faults';
 import { type InvokeEndpoint, serveInvokeApi } from './http';
 import { Invoker } from './invocation';
-import { FunctionRegistry, INIT_TIMEOUT_SECONDS, type LocalFunctionConfig } from './registry';
+import {
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
+  FunctionRegistry,
+  INIT_TIMEOUT_SECONDS,
+  type LocalFunctionConfig,
+} from './registry';
 
 export interface LambdaServiceOptions {
   /** @default 0 (a free port) */
@@ -26,6 +31,12 @@ export interface LambdaServiceOptions {
    * @default 10 (AWS's fixed value)
    */
   readonly initTimeoutSeconds?: number;
+  /**
+   * Seconds an idle execution environment stays warm before it is terminated (its memory given
+   * back), as Lambda reclaims idle environments; 0 keeps them until the service stops.
+   * @default 60
+   */
+  readonly idleTimeoutSeconds?: number;
   /** Receives the handlers' console output; default: the worker threads write to this process's stdout/stderr. */
   readonly onLog?: (functionName: string, text: string) => void;
 }
@@ -42,6 +53,10 @@ export interface LambdaService {
   register(name: string, config: LocalFunctionConfig): void;
   /** Invocations that reached a handler, for one function or all of them. */
   invocations(name?: string): number;
+  /** Execution environments (worker threads) alive now, over all functions. */
+  environments(): number;
+  /** Terminates every idle environment now, as the idle timeout would later; returns how many. */
+  reclaimIdleEnvironments(): number;
   /** Replaces the service-wide fault hook (undefined removes it). */
   setBeforeInvoke(hook: BeforeInvokeHook | undefined): void;
   /** Replaces the service-wide after-hook (undefined removes it). */
@@ -62,6 +77,7 @@ export async function startLambdaService(options: LambdaServiceOptions = {}): Pr
     baseDir,
     outDir: bundles.path,
     initTimeoutSeconds: options.initTimeoutSeconds ?? INIT_TIMEOUT_SECONDS,
+    idleTimeoutSeconds: options.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
     onLog: options.onLog,
   });
   for (const [name, config] of Object.entries(options.functions ?? {})) registry.register(name, config);
@@ -85,6 +101,8 @@ export async function startLambdaService(options: LambdaServiceOptions = {}): Pr
     functionArn: (name) => registry.functionArn(name),
     register: (name, config) => registry.register(name, config),
     invocations: (name) => registry.invocations(name),
+    environments: () => registry.environments(),
+    reclaimIdleEnvironments: () => registry.reclaimIdle(),
     setBeforeInvoke: (hook) => {
       invoker.beforeInvoke = hook;
     },

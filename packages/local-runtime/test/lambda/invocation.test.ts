@@ -13,6 +13,7 @@ const registry = new FunctionRegistry({
   baseDir: __dirname,
   outDir: __dirname,
   initTimeoutSeconds: 10,
+  idleTimeoutSeconds: 0,
 });
 
 /** A registered function whose pool answers with `outcome` and records what it was given, without workers. */

@@ -342,3 +342,54 @@ describe('local Lambda service: the init phase', () => {
     expect((body as { remaining: number }).remaining).toBeGreaterThan(0);
   });
 });
+
+describe('local Lambda service: idle execution environments', () => {
+  let local: LambdaService;
+  let lambda: LambdaClient;
+
+  beforeAll(async () => {
+    local = await startLambdaService({
+      baseDir: fixtures,
+      onLog: () => {},
+      idleTimeoutSeconds: 0.3,
+      functions: { echo: fn('echo') },
+    });
+    lambda = new LambdaClient({
+      endpoint: local.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+
+  afterAll(async () => {
+    lambda?.destroy();
+    await local?.stop();
+  });
+
+  const burst = (n: number) =>
+    Promise.all(
+      Array.from({ length: n }, () =>
+        lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{}') })),
+      ),
+    );
+
+  test('Given a burst, when the environments stay idle past the idle timeout, then they are terminated and the next call starts a fresh one', async () => {
+    await burst(4);
+    expect(local.environments()).toBeGreaterThan(1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(local.environments()).toBe(0);
+    const [out] = await burst(1);
+    expect(out?.StatusCode).toBe(200);
+    expect(local.environments()).toBe(1);
+  });
+
+  test('reclaimIdleEnvironments terminates the idle ones at once and leaves the service serving', async () => {
+    await burst(3);
+    const alive = local.environments();
+    expect(local.reclaimIdleEnvironments()).toBe(alive);
+    expect(local.environments()).toBe(0);
+    const [out] = await burst(1);
+    expect(out?.StatusCode).toBe(200);
+  });
+});
