@@ -1,10 +1,11 @@
 /**
  * The load test's CDK app (`npm run load`): one business function that writes its side effects to
- * ledgers of its own, behind two idempotent workflows built with the blueprint's construct exactly
- * as a user would (lib/index.ts): one passes the key downstream (`payloadShape: 'ENVELOPE'`), one
- * gives the function the bare event. Short business timeout, so leases and the release workflow's
- * wait are short; `inProgressPolicy: 'FAIL'`, so a redelivery that meets a held key is told to come
- * back later instead of being answered as done. Development only: nothing here is deployed by
+ * ledgers of its own, behind four idempotent workflows built with the blueprint's construct exactly
+ * as a user would (lib/index.ts): with the key passed downstream (`payloadShape: 'ENVELOPE'`) or
+ * the bare event, each with `inProgressPolicy: 'FAIL'` (a redelivery that meets a held key is told
+ * to come back later; what `npm run load` drives by default) and with the default 'SUCCEED' (it is
+ * answered as done: `--in-progress succeed` measures what that loses). Short business timeout, so
+ * leases and the release workflow's wait are short. Development only: nothing here is deployed by
  * bin/app.ts.
  */
 import * as path from 'node:path';
@@ -13,7 +14,13 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { IdempotentWorkflow } from '../lib';
-import { LOAD_BUSINESS_TIMEOUT_SECONDS, LOAD_KEY, LOAD_OUTPUTS } from './constants';
+import {
+  LOAD_BUSINESS_TIMEOUT_SECONDS,
+  LOAD_KEY_EXPRESSION,
+  LOAD_OUTPUTS,
+  LOAD_WORKFLOWS,
+  type LoadWorkflow,
+} from './constants';
 
 const app = new App();
 const stack = new Stack(app, 'IdempotencyLoad');
@@ -38,30 +45,32 @@ const business = new nodejs.NodejsFunction(stack, 'LedgerFunction', {
 ledger.grantWriteData(business);
 calls.grantWriteData(business);
 
-const withKey = new IdempotentWorkflow(stack, 'WithKey', {
+const [first, ...others] = LOAD_WORKFLOWS;
+if (first === undefined) throw new Error('the load app has workflows');
+const workflowProps = (workflow: LoadWorkflow) => ({
   businessFunction: business,
-  idempotencyKey: LOAD_KEY.expression,
-  keyPrefix: LOAD_KEY.withKey,
-  payloadShape: 'ENVELOPE',
-  inProgressPolicy: 'FAIL',
+  idempotencyKey: LOAD_KEY_EXPRESSION,
+  keyPrefix: workflow.keyPrefix,
+  payloadShape: workflow.withKey ? ('ENVELOPE' as const) : ('EVENT' as const),
+  inProgressPolicy: workflow.inProgressPolicy,
   monitoring: false,
+  logRemovalPolicy: RemovalPolicy.DESTROY,
+});
+// One idempotency table: the first workflow creates it, the others use it (their prefixes differ).
+const owner = new IdempotentWorkflow(stack, first.id, {
+  ...workflowProps(first),
   tableProps: { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false },
-  logRemovalPolicy: RemovalPolicy.DESTROY,
 });
-const withoutKey = new IdempotentWorkflow(stack, 'WithoutKey', {
-  businessFunction: business,
-  idempotencyKey: LOAD_KEY.expression,
-  keyPrefix: LOAD_KEY.withoutKey,
-  payloadShape: 'EVENT',
-  inProgressPolicy: 'FAIL',
-  monitoring: false,
-  table: withKey.table,
-  logRemovalPolicy: RemovalPolicy.DESTROY,
-});
+new CfnOutput(stack, first.output, { value: owner.stateMachine.stateMachineArn });
+for (const workflow of others) {
+  const built = new IdempotentWorkflow(stack, workflow.id, {
+    ...workflowProps(workflow),
+    table: owner.table,
+  });
+  new CfnOutput(stack, workflow.output, { value: built.stateMachine.stateMachineArn });
+}
 
-new CfnOutput(stack, LOAD_OUTPUTS.withKey, { value: withKey.stateMachine.stateMachineArn });
-new CfnOutput(stack, LOAD_OUTPUTS.withoutKey, { value: withoutKey.stateMachine.stateMachineArn });
-new CfnOutput(stack, LOAD_OUTPUTS.idempotencyTable, { value: withKey.table.tableName });
+new CfnOutput(stack, LOAD_OUTPUTS.idempotencyTable, { value: owner.table.tableName });
 new CfnOutput(stack, LOAD_OUTPUTS.ledger, { value: ledger.tableName });
 new CfnOutput(stack, LOAD_OUTPUTS.calls, { value: calls.tableName });
 new CfnOutput(stack, LOAD_OUTPUTS.businessFunction, { value: business.functionName });

@@ -5,8 +5,11 @@
  * the release workflows and the redeliveries have settled, then counts from outside the guard: the
  * business function's ledgers, the idempotency records and the executions still RUNNING.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
@@ -26,7 +29,7 @@ import {
 import { businessTaskTimeoutSeconds, worstCaseRunSeconds } from '../lib';
 import { StateName } from '../lib/state-machines/names';
 import { outputOf, PROJECT_ROOT } from '../local/app';
-import { LOAD_BUSINESS_TIMEOUT_SECONDS, LOAD_KEY, LOAD_OUTPUTS } from './constants';
+import { LOAD_BUSINESS_TIMEOUT_SECONDS, LOAD_OUTPUTS, loadWorkflow } from './constants';
 import { FAULT_KINDS, type FaultKind, type LoadOptions } from './options';
 
 export const LOAD_APP_DIR = path.join(PROJECT_ROOT, 'load');
@@ -70,8 +73,23 @@ export interface LoadReport {
   /** Extra side effects per fault kind that left the earlier one unrecorded (without the key). */
   readonly doublesByFault: Readonly<Record<string, number>>;
   readonly stuckRunning: number;
+  /** This process's RSS after the runtime started and the app was deployed, before the first event. */
   readonly rssBeforeMb: number;
+  /** Its RSS once the run settled, idle Lambda environments were reclaimed and the heap collected. */
   readonly rssAfterMb: number;
+  /**
+   * The live JavaScript heap at the same two moments: what the process still holds. RSS stays above
+   * it after a burst, as V8 keeps the heap pages it grew and the allocator the arenas of ended workers.
+   */
+  readonly heapUsedBeforeMb: number;
+  readonly heapUsedAfterMb: number;
+  /** Lambda execution environments (worker threads) the run left idle, reclaimed before rssAfterMb. */
+  readonly lambdaEnvironmentsReclaimed: number;
+  /** Executions the Step Functions service holds after the run (every one of them readable), and their size. */
+  readonly retainedExecutions: number;
+  readonly retainedMb: number;
+  /** Child processes of this process still alive after the runtime stopped (DynamoDB Local's JVM). */
+  readonly processesLeft: number;
   readonly keys: Readonly<Record<string, KeyState>>;
 }
 
@@ -186,7 +204,7 @@ export interface RunLoadHooks {
 /** Starts the runtime with the load app, runs the stream, settles, counts; stops the runtime. */
 export async function runLoad(options: LoadOptions, hooks: RunLoadHooks = {}): Promise<LoadReport> {
   const faultRecords: FaultRecord[] = [];
-  const prefix = options.withKey ? LOAD_KEY.withKey : LOAD_KEY.withoutKey;
+  const prefix = loadWorkflow(options).keyPrefix;
   const onDynamoDbFault = (fault: DynamoDbFault) => {
     const eventId = fault.id?.startsWith(`${prefix}#`) ? fault.id.slice(prefix.length + 1) : undefined;
     faultRecords.push({ kind: DYNAMODB_KIND[fault.kind], eventId, at: Date.now() });
@@ -196,16 +214,40 @@ export async function runLoad(options: LoadOptions, hooks: RunLoadHooks = {}): P
     cwd: PROJECT_ROOT,
     print: false,
     onLambdaLog: () => {},
-    // Every execution of the run must stay readable to the end (the store forgets the oldest beyond this).
-    maxRetainedExecutions: 1_000_000,
     timeScale: options.timeScale,
     dynamoDbFaults: { random: seededRandom(options.seed + 1), onFault: onDynamoDbFault },
   });
+  let report: LoadReport;
   try {
-    return await drive(runtime, options, hooks, faultRecords);
+    report = await drive(runtime, options, hooks, faultRecords);
   } finally {
     await runtime.stop();
   }
+  return { ...report, processesLeft: childProcesses() };
+}
+
+/** Runs a full garbage collection (V8's gc, exposed at run time) so RSS figures compare. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/** This process's live child processes, from /proc (Linux); 0 where /proc is not there. */
+function childProcesses(): number {
+  if (!existsSync('/proc')) return 0;
+  let children = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/<pid>/stat is the parent pid; the command name (field 2) may hold spaces.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(parent) === process.pid && state !== 'Z') children++;
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return children;
 }
 
 async function drive(
@@ -222,8 +264,15 @@ async function drive(
       );
     return value;
   };
-  const stateMachineArn = output(options.withKey ? LOAD_OUTPUTS.withKey : LOAD_OUTPUTS.withoutKey);
-  const prefix = options.withKey ? LOAD_KEY.withKey : LOAD_KEY.withoutKey;
+  // A resource the runtime could not deploy (a release workflow, say) would skew every count.
+  if (runtime.deployment.problems.length > 0) {
+    throw new Error(
+      `the load app did not deploy whole: ${runtime.deployment.problems.map((p) => p.error.message).join('; ')}`,
+    );
+  }
+  const workflow = loadWorkflow(options);
+  const stateMachineArn = output(workflow.output);
+  const prefix = workflow.keyPrefix;
   const functionName = output(LOAD_OUTPUTS.businessFunction);
   const { faults } = options;
   const api = runtime.stepFunctions.api;
@@ -317,8 +366,8 @@ async function drive(
     });
 
   // --- Delivery, as SQS with a redrive policy -----------------------------------------------------
-  global.gc?.();
-  const rssBefore = process.memoryUsage().rss;
+  collectGarbage();
+  const before = process.memoryUsage();
   const stream = buildStream(options, seededRandom(options.seed));
   const ready: Message[] = [...stream];
   let next = 0; // first deliveries come in stream order; redeliveries join `ready` when their delay ends
@@ -445,8 +494,13 @@ async function drive(
     scanAll(ddb, output(LOAD_OUTPUTS.calls)),
     scanAll(ddb, output(LOAD_OUTPUTS.idempotencyTable)),
   ]);
-  global.gc?.();
-  const rssAfter = process.memoryUsage().rss;
+  // What is left once the run is over: Lambda gives idle environments back (here at once, instead of
+  // after the service's idle timeout), and the retained executions stay, as on AWS.
+  const reclaimedEnvironments = runtime.lambda.reclaimIdleEnvironments();
+  await sleep(500);
+  collectGarbage();
+  const after = process.memoryUsage();
+  const retention = api.retention();
 
   const effectsByKey = new Map<string, { requestId: string; at: number }[]>();
   for (const item of ledger) {
@@ -566,8 +620,14 @@ async function drive(
     faults: counts,
     doublesByFault,
     stuckRunning: running,
-    rssBeforeMb: mb(rssBefore),
-    rssAfterMb: mb(rssAfter),
+    rssBeforeMb: mb(before.rss),
+    rssAfterMb: mb(after.rss),
+    heapUsedBeforeMb: mb(before.heapUsed),
+    heapUsedAfterMb: mb(after.heapUsed),
+    lambdaEnvironmentsReclaimed: reclaimedEnvironments,
+    retainedExecutions: retention.executions,
+    retainedMb: mb(retention.bytes),
+    processesLeft: 0,
     keys,
   };
 }

@@ -3,6 +3,7 @@
  * failed executions (as SQS with a dead-letter queue), the shape of the business payload, and one
  * share per fault kind. Plain data, parsed from the command line and checked once.
  */
+import type { InProgressPolicy } from './constants';
 
 /** A share of calls or runs, from 0 to 1, per fault kind. */
 export interface FaultRates {
@@ -55,6 +56,8 @@ export interface LoadOptions {
   readonly redeliveryDelayMs: number;
   /** `false`: the workflow gives the function the bare event (payloadShape EVENT). */
   readonly withKey: boolean;
+  /** The workflow's inProgressPolicy: 'FAIL' (a source that redelivers failures needs it) or the default 'SUCCEED'. */
+  readonly inProgressPolicy: InProgressPolicy;
   readonly faults: FaultRates;
   readonly dynamodbSlowMs: number;
   /**
@@ -92,6 +95,7 @@ export const DEFAULT_OPTIONS: LoadOptions = {
   maxAttempts: 6,
   redeliveryDelayMs: 2000,
   withKey: true,
+  inProgressPolicy: 'FAIL',
   faults: DEFAULT_FAULTS,
   dynamodbSlowMs: 200,
   timeScale: 1,
@@ -113,6 +117,9 @@ Stream
   --max-attempts <n>            deliveries of one message before the dead-letter list (default 6)
   --redelivery-delay-ms <ms>    delay before the first redelivery, doubling up to 30 s (default 2000)
   --no-key                      the function gets the bare event (payloadShape EVENT), not the key
+  --in-progress <fail|succeed>  the workflow's inProgressPolicy (default fail: a redelivery that meets
+                                a key still held is failed, so it comes back; succeed, the construct's
+                                default, answers it as done)
   --time-scale <factor>         multiplies Wait states and Retry pauses, e.g. 0.1 (default 1); it
                                 shortens the release workflow's wait too, see docs/load.md
   --seed <n>                    seed of the stream order and of every fault draw (default 1)
@@ -228,6 +235,14 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions | 'help' 
       case '--no-key':
         options.withKey = false;
         break;
+      case '--in-progress': {
+        const policy = value(flag).toUpperCase();
+        if (policy !== 'FAIL' && policy !== 'SUCCEED') {
+          throw new LoadUsageError(`--in-progress must be fail or succeed, got ${policy.toLowerCase()}`);
+        }
+        options.inProgressPolicy = policy;
+        break;
+      }
       case '--json':
         options.json = true;
         break;

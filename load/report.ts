@@ -25,7 +25,7 @@ const verdict = (ok: boolean) => (ok ? 'ok' : 'FAILED');
 export function formatReport(report: LoadReport, options: LoadOptions): string {
   const lines = [
     '',
-    `Load run: ${report.events} events (${report.uniqueKeys} keys), ${options.withKey ? 'the key passed downstream (ENVELOPE)' : 'no key downstream (EVENT)'}, concurrency ${options.concurrency}, up to ${options.maxAttempts} deliveries`,
+    `Load run: ${report.events} events (${report.uniqueKeys} keys), ${options.withKey ? 'the key passed downstream (ENVELOPE)' : 'no key downstream (EVENT)'}, inProgressPolicy ${options.inProgressPolicy}, concurrency ${options.concurrency}, up to ${options.maxAttempts} deliveries`,
     '',
     'Stream',
     row('deliveries (first and redelivered)', report.deliveries),
@@ -66,8 +66,23 @@ export function formatReport(report: LoadReport, options: LoadOptions): string {
   }
   lines.push(
     '',
-    'Memory (this process: engine, Lambda service, driver)',
-    row('RSS before / after (MB)', `${report.rssBeforeMb} / ${report.rssAfterMb}`),
+    'Memory and processes (this process: engine, Lambda service, driver)',
+    row(
+      'live heap before / after (MB)',
+      `${report.heapUsedBeforeMb} / ${report.heapUsedAfterMb}`,
+      `after: settled, ${report.lambdaEnvironmentsReclaimed} idle Lambda environments reclaimed, heap collected`,
+    ),
+    row(
+      'RSS before / after (MB)',
+      `${report.rssBeforeMb} / ${report.rssAfterMb}`,
+      'V8 and the allocator keep pages a burst grew',
+    ),
+    row(
+      'executions retained',
+      report.retainedExecutions,
+      `${report.retainedMb} MB: every execution of the run stays readable`,
+    ),
+    row('processes left after stop', report.processesLeft),
     '',
     'Targets',
     options.withKey
@@ -75,6 +90,7 @@ export function formatReport(report: LoadReport, options: LoadOptions): string {
       : row('doubleSideEffects', 'measured', 'no target without the key: see the doubles by fault above'),
     row('lost 0', verdict(report.lost === 0)),
     row('stuckRunning 0', verdict(report.stuckRunning === 0)),
+    row('no process left', verdict(report.processesLeft === 0)),
     row('every key COMPLETED or dead-lettered', verdict(report.unresolvedKeys === 0)),
   );
   return lines.join('\n');
@@ -86,6 +102,7 @@ export function targetsMet(report: LoadReport): boolean {
     (!report.withKey || report.doubleSideEffects === 0) &&
     report.lost === 0 &&
     report.stuckRunning === 0 &&
+    report.processesLeft === 0 &&
     report.unresolvedKeys === 0
   );
 }

@@ -41,6 +41,7 @@ describe('Given 500 events with 30% duplicates, every fault kind, and the key pa
     expect(report.doubleSideEffects).toBe(0);
     expect(report.lost).toBe(0);
     expect(report.stuckRunning).toBe(0);
+    expect(report.processesLeft).toBe(0);
     expect(report.unresolvedKeys).toBe(0);
     expect(report.completedKeys + report.deadLetteredKeys).toBe(report.uniqueKeys);
     for (const state of Object.values(report.keys)) expect(state).toMatch(/^(COMPLETED|DEAD_LETTERED: .+)$/);
