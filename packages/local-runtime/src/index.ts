@@ -39,6 +39,7 @@ export { executionHistory, waitForExecution } from './executions';
 export * from './faults';
 export { createIntegrations, type IntegrationsConfig, type LocalIntegrations } from './integrations';
 export * from './lambda';
+export * from './metering';
 export * from './runtime';
 export * from './sfn';
 export * from './testing/local-services';

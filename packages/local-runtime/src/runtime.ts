@@ -20,6 +20,11 @@ import { type EventPattern, LocalEventBus } from './events';
 import { type DynamoDbFaultProxy, type DynamoDbFaultProxyOptions, startDynamoDbFaultProxy } from './faults';
 import { createIntegrations, type LocalIntegrations } from './integrations';
 import { type LambdaService, type LocalFunctionConfig, startLambdaService } from './lambda';
+import {
+  type DynamoDbCapacityMeter,
+  type DynamoDbCapacityMeterOptions,
+  startDynamoDbCapacityMeter,
+} from './metering';
 import { type StepFunctionsService, startStepFunctionsService } from './sfn';
 
 /** The account and region every local service answers for. */
@@ -56,6 +61,20 @@ export interface LocalRuntimeOptions {
    * directly. @default no proxy
    */
   readonly dynamoDbFaults?: Omit<DynamoDbFaultProxyOptions, 'upstream'>;
+  /**
+   * Puts a capacity meter (src/metering/dynamodb-capacity.ts) between the engine's DynamoDB
+   * integration and DynamoDB Local (in front of the fault proxy, when there is one): it records the
+   * capacity units of every call the engine makes, and answers what DynamoDB would have answered
+   * without it. `runtime.dynamoDbCapacity.calls()` reads them. @default no meter
+   */
+  readonly dynamoDbCapacity?: Omit<DynamoDbCapacityMeterOptions, 'upstream'>;
+  /**
+   * How the engine calls the local Lambda service: in this process (the Invoke API's routing,
+   * checks, hooks and environments, without an HTTP round trip and the SDK on both ends), or over
+   * HTTP through the SDK, as a separate process would. Functions, hooks and faults behave the same
+   * either way. @default 'in-process'
+   */
+  readonly engineLambdaTransport?: 'in-process' | 'http';
   /**
    * Serves the local console (a browser UI for executions) next to the services; absent: none.
    * The CLI's `serve` and `demo` start it on DEFAULT_CONSOLE_PORT (8084).
@@ -110,6 +129,8 @@ export interface LocalRuntime {
   readonly eventBridge: EventBridgeService;
   /** The fault proxy of the engine's DynamoDB calls, when `dynamoDbFaults` was given. */
   readonly dynamoDbFaults?: DynamoDbFaultProxy;
+  /** The capacity meter of the engine's DynamoDB calls, when `dynamoDbCapacity` was given. */
+  readonly dynamoDbCapacity?: DynamoDbCapacityMeter;
   /** The local console, when `console` was given: `runtime.console.url`. */
   readonly console?: ConsoleServer;
   /** SDK clients pointed at the local services. */
@@ -164,13 +185,34 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       throw error;
     }
   }
+  let dynamoDbCapacity: DynamoDbCapacityMeter | undefined;
+  if (options.dynamoDbCapacity) {
+    try {
+      dynamoDbCapacity = await startDynamoDbCapacityMeter({
+        ...options.dynamoDbCapacity,
+        upstream: dynamoDbFaults?.endpoint ?? dynamodb.endpoint,
+      });
+    } catch (error) {
+      await dynamoDbFaults?.stop();
+      await Promise.all([dynamodb.stop(), lambda.stop()]);
+      throw error;
+    }
+  }
   const stopServices = async () => {
+    await dynamoDbCapacity?.stop();
     await dynamoDbFaults?.stop();
     await Promise.all([dynamodb.stop(), lambda.stop()]);
   };
   const integrations = createIntegrations({
-    dynamodb: { region, endpoint: dynamoDbFaults?.endpoint ?? dynamodb.endpoint },
-    lambda: { region, endpoint: lambda.endpoint },
+    dynamodb: {
+      region,
+      endpoint: dynamoDbCapacity?.endpoint ?? dynamoDbFaults?.endpoint ?? dynamodb.endpoint,
+    },
+    lambda: {
+      region,
+      endpoint: lambda.endpoint,
+      ...(options.engineLambdaTransport === 'http' ? {} : { inProcess: lambda.invokeInProcess }),
+    },
   });
   let stepFunctions: StepFunctionsService;
   try {
@@ -250,6 +292,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     eventBridge,
     ...(consoleServer ? { console: consoleServer } : {}),
     ...(dynamoDbFaults ? { dynamoDbFaults } : {}),
+    ...(dynamoDbCapacity ? { dynamoDbCapacity } : {}),
     clients: { sfn, dynamodb: ddb, eventBridge: eventBridgeClient },
     registerFunction(name, config) {
       lambda.register(name, config);
