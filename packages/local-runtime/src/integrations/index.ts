@@ -3,13 +3,24 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Integration, IntegrationRegistry } from '../engine/types';
 import { clientOptions, type ServiceEndpointConfig } from './aws-metadata';
 import { createDynamoDbIntegration, type DynamoDbAction, dynamoDbClient } from './dynamodb';
-import { createLambdaFunctionIntegration, createLambdaInvokeIntegration, lambdaClient } from './lambda';
+import {
+  createLambdaFunctionIntegration,
+  createLambdaInvokeIntegration,
+  type InProcessLambda,
+  type LambdaTarget,
+  lambdaClient,
+} from './lambda';
 
 export type { AwsCredentials, ServiceEndpointConfig } from './aws-metadata';
+export type { InProcessLambda } from './lambda';
 
 export interface IntegrationsConfig {
   readonly dynamodb: ServiceEndpointConfig;
-  readonly lambda: ServiceEndpointConfig;
+  /**
+   * Where Lambda calls go: an endpoint, or (`inProcess`) the runtime's own Lambda service, called
+   * in this process without HTTP or the SDK (what startLocalRuntime wires, unless told otherwise).
+   */
+  readonly lambda: ServiceEndpointConfig & { readonly inProcess?: InProcessLambda };
 }
 
 /** The registry plus a way to close the SDK clients' keep-alive sockets. */
@@ -44,6 +55,8 @@ export function createIntegrations(config: IntegrationsConfig): LocalIntegration
     lambda ??= lambdaClient(clientOptions(config.lambda));
     return lambda;
   };
+  const inProcess = config.lambda.inProcess;
+  const lambdaTarget: LambdaTarget = inProcess ? { inProcess } : lambdaClientFor;
   const cache = new Map<string, Integration>();
   return {
     resolve(resource: string): Integration | undefined {
@@ -53,9 +66,9 @@ export function createIntegrations(config: IntegrationsConfig): LocalIntegration
       const dynamoMatch = DYNAMODB.exec(resource);
       if (dynamoMatch)
         integration = createDynamoDbIntegration(dynamoMatch[1] as DynamoDbAction, dynamoClient);
-      else if (LAMBDA_INVOKE.test(resource)) integration = createLambdaInvokeIntegration(lambdaClientFor);
+      else if (LAMBDA_INVOKE.test(resource)) integration = createLambdaInvokeIntegration(lambdaTarget);
       else if (LAMBDA_FUNCTION.test(resource))
-        integration = createLambdaFunctionIntegration(resource, lambdaClientFor);
+        integration = createLambdaFunctionIntegration(resource, lambdaTarget);
       if (integration) cache.set(resource, integration);
       return integration;
     },

@@ -1,3 +1,4 @@
+import * as LambdaSdk from '@aws-sdk/client-lambda';
 import {
   InvokeCommand,
   type InvokeCommandOutput,
@@ -7,8 +8,10 @@ import {
 } from '@aws-sdk/client-lambda';
 import { StatesError } from '../engine/errors';
 import type { Integration, TaskCall } from '../engine/types';
+import type { InProcessInvokeResult, RouteRequest } from '../lambda';
 import {
   captureHeaders,
+  RESPONSE_HEADERS,
   responseHeaders,
   sdkMetadata,
   serviceCause,
@@ -100,13 +103,95 @@ function dataLimitExceeded(): StatesError {
   );
 }
 
-async function send(
-  client: LambdaClient,
+/**
+ * The runtime's own Lambda service, called in this process: the Invoke API's routing, checks, hooks
+ * and environments without the HTTP round trip and the SDK's serialization, signing and parsing on
+ * both ends (which cost more of this process's CPU than the rest of an execution; see
+ * docs/local-runtime.md, "Speed").
+ */
+export type InProcessLambda = (request: RouteRequest) => Promise<InProcessInvokeResult>;
+
+type InvokeInput = ConstructorParameters<typeof InvokeCommand>[0];
+type InvokeAnswer = Pick<
+  InvokeCommandOutput,
+  'FunctionError' | 'ExecutedVersion' | 'LogResult' | 'StatusCode' | '$metadata'
+>;
+
+/** Where a LambdaClient comes from, or the in-process service that answers instead of it. */
+export type LambdaTarget = (() => LambdaClient) | { readonly inProcess: InProcessLambda };
+
+/** Whether the SDK models an error code (it then has a class of that name, under LambdaServiceException). */
+function modeledError(code: string): boolean {
+  const ctor = (LambdaSdk as Record<string, unknown>)[code];
+  return typeof ctor === 'function' && ctor.prototype instanceof LambdaServiceException;
+}
+
+/** The in-process answer as the SDK would have returned it from the REST API's response. */
+async function sendInProcess(
+  inProcess: InProcessLambda,
   call: TaskCall,
-  input: ConstructorParameters<typeof InvokeCommand>[0],
-): Promise<{ output: InvokeCommandOutput; text: string }> {
+  input: InvokeInput,
+): Promise<{ output: InvokeAnswer; text: string }> {
+  if (call.signal.aborted) throw call.signal.reason;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(call.signal.reason);
+    call.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  let answer: InProcessInvokeResult;
   try {
-    const output = await client.send(new InvokeCommand(input), { abortSignal: call.signal });
+    answer = await Promise.race([
+      inProcess({
+        functionName: input.FunctionName ?? '',
+        qualifier: input.Qualifier,
+        invocationType: input.InvocationType ?? 'RequestResponse',
+        body: Buffer.from((input.Payload as Uint8Array | undefined) ?? new Uint8Array()),
+      }),
+      aborted,
+    ]);
+  } finally {
+    if (onAbort) call.signal.removeEventListener('abort', onAbort);
+  }
+  const { requestId, result } = answer;
+  if (result.kind === 'fault') {
+    const { statusCode, errorType, message } = result.fault;
+    const err = { name: errorType, message, $metadata: { httpStatusCode: statusCode, requestId } };
+    const name = modeledError(errorType) ? `Lambda.${errorType}` : 'Lambda.AWSLambdaException';
+    throw new StatesError(name, serviceCause('AWSLambda', err, errorType));
+  }
+  const text = result.kind === 'response' ? result.payload : '';
+  const headers: Record<string, string> = {
+    'x-amzn-requestid': requestId,
+    'x-amzn-trace-id': result.traceId,
+    'x-amzn-remapped-content-length': '0',
+    date: new Date().toUTCString(),
+    connection: 'keep-alive',
+    ...(result.kind === 'response'
+      ? {
+          'content-type': 'application/json',
+          'x-amz-executed-version': '$LATEST',
+          'content-length': String(Buffer.byteLength(text)),
+        }
+      : {}),
+  };
+  const output: InvokeAnswer = {
+    StatusCode: result.kind === 'response' ? 200 : result.kind === 'accepted' ? 202 : 204,
+    ...(result.kind === 'response' ? { ExecutedVersion: '$LATEST' } : {}),
+    ...(result.kind === 'response' && result.functionError ? { FunctionError: 'Unhandled' } : {}),
+    $metadata: { httpStatusCode: 200, requestId },
+  };
+  Object.defineProperty(output, RESPONSE_HEADERS, { value: headers, enumerable: false });
+  return { output, text };
+}
+
+async function send(
+  target: LambdaTarget,
+  call: TaskCall,
+  input: InvokeInput,
+): Promise<{ output: InvokeAnswer; text: string }> {
+  if (typeof target !== 'function') return sendInProcess(target.inProcess, call, input);
+  try {
+    const output = await target().send(new InvokeCommand(input), { abortSignal: call.signal });
     const text = Buffer.from(output.Payload ?? new Uint8Array()).toString('utf8');
     return { output, text };
   } catch (err) {
@@ -114,7 +199,7 @@ async function send(
   }
 }
 
-export function createLambdaInvokeIntegration(client: () => LambdaClient): Integration {
+export function createLambdaInvokeIntegration(client: LambdaTarget): Integration {
   return {
     resourceType: 'lambda',
     resource: 'invoke',
@@ -129,7 +214,7 @@ export function createLambdaInvokeIntegration(client: () => LambdaClient): Integ
       for (const key of Object.keys(params))
         if (!SUPPORTED_PARAMETERS.has(key)) throw unsupportedParameter(call, key);
       const body = marshalPayload(params.Payload);
-      const { output, text } = await send(client(), call, {
+      const { output, text } = await send(client, call, {
         FunctionName: params.FunctionName as string,
         ...(body !== undefined ? { Payload: Buffer.from(body) } : {}),
         ...(params.InvocationType ? { InvocationType: params.InvocationType as 'RequestResponse' } : {}),
@@ -164,17 +249,14 @@ export function createLambdaInvokeIntegration(client: () => LambdaClient): Integ
 }
 
 /** The legacy form: `Resource` is the function ARN and the whole task input is the payload. */
-export function createLambdaFunctionIntegration(
-  functionArn: string,
-  client: () => LambdaClient,
-): Integration {
+export function createLambdaFunctionIntegration(functionArn: string, client: LambdaTarget): Integration {
   return {
     resourceType: 'lambda',
     resource: functionArn,
     events: 'lambdaFunction',
     async invoke(call: TaskCall): Promise<unknown> {
       const body = JSON.stringify(call.parameters ?? null);
-      const { output, text } = await send(client(), call, {
+      const { output, text } = await send(client, call, {
         FunctionName: functionArn,
         Payload: Buffer.from(body),
       });

@@ -63,7 +63,58 @@ function sendResult(res: http.ServerResponse, requestId: string, result: InvokeR
   res.end(result.payload);
 }
 
-/** Routes one request to its function, checks the invocation type, and answers with the invocation's result. */
+/** One Invoke request, whatever carried it (the REST API, or a caller in this process). */
+export interface RouteRequest {
+  /** The FunctionName as the Invoke API accepts it (name, name:qualifier, full or partial ARN). */
+  readonly functionName: string;
+  /** The `Qualifier` query parameter, if any. */
+  readonly qualifier?: string;
+  /** `X-Amz-Invocation-Type`. @default 'RequestResponse' */
+  readonly invocationType?: string;
+  readonly body: Buffer;
+}
+
+/** Finds the function, checks the invocation type and runs the invocation: the answer of the Invoke API. */
+export async function route(
+  registry: FunctionRegistry,
+  invoker: Invoker,
+  request: RouteRequest,
+  requestId: string = randomUUID(),
+): Promise<InvokeResult> {
+  const parsed = parseFunctionName(request.functionName);
+  const qualifier = request.qualifier ?? parsed.qualifier;
+  const fn = registry.get(parsed.name);
+  if (!fn || (qualifier !== undefined && qualifier !== '$LATEST')) {
+    return {
+      kind: 'fault',
+      fault: {
+        statusCode: 404,
+        errorType: 'ResourceNotFoundException',
+        message: `Function not found: ${registry.functionArn(parsed.name)}:${qualifier ?? '$LATEST'}`,
+      },
+    };
+  }
+  const invocationType = request.invocationType ?? 'RequestResponse';
+  if (invocationType !== 'RequestResponse' && invocationType !== 'Event' && invocationType !== 'DryRun') {
+    return {
+      kind: 'fault',
+      fault: {
+        statusCode: 400,
+        errorType: 'InvalidParameterValueException',
+        message: `Unsupported invocation type ${invocationType}`,
+      },
+    };
+  }
+  return invoker.invoke(fn, {
+    requestId,
+    functionName: parsed.name,
+    qualifier,
+    invocationType,
+    body: request.body,
+  });
+}
+
+/** Routes one HTTP request to its function and answers with the invocation's result. */
 async function handle(
   registry: FunctionRegistry,
   invoker: Invoker,
@@ -73,8 +124,8 @@ async function handle(
 ): Promise<void> {
   const requestId = randomUUID();
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const route = INVOKE_PATH.exec(url.pathname);
-  if (req.method !== 'POST' || !route) {
+  const match = INVOKE_PATH.exec(url.pathname);
+  if (req.method !== 'POST' || !match) {
     sendServiceError(res, requestId, {
       statusCode: 404,
       errorType: 'UnknownOperationException',
@@ -82,33 +133,17 @@ async function handle(
     });
     return;
   }
-  const parsed = parseFunctionName(decodeURIComponent(route[1] ?? ''));
-  const qualifier = url.searchParams.get('Qualifier') ?? parsed.qualifier;
-  const fn = registry.get(parsed.name);
-  if (!fn || (qualifier !== undefined && qualifier !== '$LATEST')) {
-    sendServiceError(res, requestId, {
-      statusCode: 404,
-      errorType: 'ResourceNotFoundException',
-      message: `Function not found: ${registry.functionArn(parsed.name)}:${qualifier ?? '$LATEST'}`,
-    });
-    return;
-  }
-  const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-  if (invocationType !== 'RequestResponse' && invocationType !== 'Event' && invocationType !== 'DryRun') {
-    sendServiceError(res, requestId, {
-      statusCode: 400,
-      errorType: 'InvalidParameterValueException',
-      message: `Unsupported invocation type ${invocationType}`,
-    });
-    return;
-  }
-  const result = await invoker.invoke(fn, {
+  const result = await route(
+    registry,
+    invoker,
+    {
+      functionName: decodeURIComponent(match[1] ?? ''),
+      qualifier: url.searchParams.get('Qualifier') ?? undefined,
+      invocationType: String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse'),
+      body,
+    },
     requestId,
-    functionName: parsed.name,
-    qualifier,
-    invocationType,
-    body,
-  });
+  );
   sendResult(res, requestId, result);
 }
 

@@ -10,7 +10,8 @@ export {
   serviceFaults,
 } from './faults';
 export { HandlerLoadError } from './handler-loader';
-export { MAX_SYNC_PAYLOAD_BYTES } from './invocation';
+export type { RouteRequest } from './http';
+export { type InvokeResult, MAX_SYNC_PAYLOAD_BYTES } from './invocation';
 export {
   DEFAULT_MAX_CONCURRENCY,
   DEFAULT_MEMORY_SIZE,
@@ -18,4 +19,9 @@ export {
   INIT_TIMEOUT_SECONDS,
   type LocalFunctionConfig,
 } from './registry';
-export { type LambdaService, type LambdaServiceOptions, startLambdaService } from './service';
+export {
+  type InProcessInvokeResult,
+  type LambdaService,
+  type LambdaServiceOptions,
+  startLambdaService,
+} from './service';

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { claimBundleFolder } from './bundles';
 import type { AfterInvokeHook, BeforeInvokeHook } from './faults';
-import { type InvokeEndpoint, serveInvokeApi } from './http';
-import { Invoker } from './invocation';
+import { type InvokeEndpoint, type RouteRequest, route, serveInvokeApi } from './http';
+import { type InvokeResult, Invoker } from './invocation';
 import {
   DEFAULT_IDLE_TIMEOUT_SECONDS,
   FunctionRegistry,
@@ -61,8 +62,19 @@ export interface LambdaService {
   setBeforeInvoke(hook: BeforeInvokeHook | undefined): void;
   /** Replaces the service-wide after-hook (undefined removes it). */
   setAfterInvoke(hook: AfterInvokeHook | undefined): void;
+  /**
+   * Invoke, for a caller in this process (the Step Functions engine's Lambda integration): the
+   * same routing, checks, hooks and environments as the REST API, without the HTTP round trip.
+   */
+  invokeInProcess(request: RouteRequest): Promise<InProcessInvokeResult>;
   /** Stops the HTTP server and terminates every worker. */
   stop(): Promise<void>;
+}
+
+/** The answer of `invokeInProcess`: what the REST API would have sent, before it is written out. */
+export interface InProcessInvokeResult {
+  readonly requestId: string;
+  readonly result: InvokeResult;
 }
 
 /** Starts a local Lambda service: a function registry, an invoker over it and the Invoke API in front. */
@@ -101,6 +113,10 @@ export async function startLambdaService(options: LambdaServiceOptions = {}): Pr
     functionArn: (name) => registry.functionArn(name),
     register: (name, config) => registry.register(name, config),
     invocations: (name) => registry.invocations(name),
+    invokeInProcess: async (request) => {
+      const requestId = randomUUID();
+      return { requestId, result: await route(registry, invoker, request, requestId) };
+    },
     environments: () => registry.environments(),
     reclaimIdleEnvironments: () => registry.reclaimIdle(),
     setBeforeInvoke: (hook) => {
