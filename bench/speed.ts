@@ -412,7 +412,7 @@ export function topFunctions(profile: Profile, limit: number): { name: string; m
   const self = new Map<string, number>();
   for (const [i, sample] of profile.samples.entries()) {
     const node = byId.get(sample);
-    if (!node || node.callFrame.functionName === '(idle)') continue;
+    if (!node || categorize(node) === 'idle') continue;
     const url = node.callFrame.url.replace(/^.*node_modules\//, '').replace(/^.*\/work\/main\//, '');
     const key = `${node.callFrame.functionName || '(anonymous)'} ${url}`;
     self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
