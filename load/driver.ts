@@ -36,6 +36,8 @@ export const LOAD_APP_DIR = path.join(PROJECT_ROOT, 'load');
 
 /** How long the end of a run waits for executions (release workflows, held answers) to end. */
 const SETTLE_TIMEOUT_MS = 4 * businessTaskTimeoutSeconds(LOAD_BUSINESS_TIMEOUT_SECONDS) * 1000 + 60_000;
+/** RunBusinessLogic's TimeoutSeconds in the load app, in ms. */
+const taskTimeoutMs = businessTaskTimeoutSeconds(LOAD_BUSINESS_TIMEOUT_SECONDS) * 1000;
 const MAX_REDELIVERY_DELAY_MS = 30_000;
 /** An execution not ended by then counts as a failed delivery (and shows in stuckRunning). */
 const EXECUTION_DEADLINE_MS = (worstCaseRunSeconds(LOAD_BUSINESS_TIMEOUT_SECONDS) + 60) * 1000;
@@ -546,16 +548,16 @@ async function drive(
       const after = effects[i] as { requestId: string; at: number };
       // Why the earlier side effect was not recorded: a fault on its own invocation, else a crash
       // or DynamoDB fault on its key between the two side effects.
+      // A crash while the function runs comes before its side effect, by up to the task timeout (the
+      // invocation may wait for a free environment first), so crashes are looked for first, further back.
       let cause: string | undefined = lambdaFaultByRequest.get(before.requestId);
       if (!cause) {
-        const candidate = (faultsByKey.get(eventId) ?? []).find(
-          (f) =>
-            !used.has(f) &&
-            f.kind !== 'dynamodbSlow' &&
-            f.at >= before.at - 1000 &&
-            f.at <= after.at &&
-            !f.kind.startsWith('business'),
-        );
+        const faults = (faultsByKey.get(eventId) ?? []).filter((f) => !used.has(f) && f.at <= after.at);
+        const candidate =
+          faults.find((f) => f.kind.startsWith('crash') && f.at >= before.at - taskTimeoutMs) ??
+          faults.find(
+            (f) => f.kind.startsWith('dynamodb') && f.kind !== 'dynamodbSlow' && f.at >= before.at - 1000,
+          );
         if (candidate) {
           used.add(candidate);
           cause = candidate.kind;
