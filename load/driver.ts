@@ -205,6 +205,7 @@ export interface RunLoadHooks {
 
 /** Starts the runtime with the load app, runs the stream, settles, counts; stops the runtime. */
 export async function runLoad(options: LoadOptions, hooks: RunLoadHooks = {}): Promise<LoadReport> {
+  const childrenBefore = new Set(childProcesses().map((child) => child.pid));
   const faultRecords: FaultRecord[] = [];
   const prefix = loadWorkflow(options).keyPrefix;
   const onDynamoDbFault = (fault: DynamoDbFault) => {
@@ -225,7 +226,7 @@ export async function runLoad(options: LoadOptions, hooks: RunLoadHooks = {}): P
   } finally {
     await runtime.stop();
   }
-  return { ...report, processesLeft: childProcesses() };
+  return { ...report, processesLeft: processesLeftSince(childrenBefore) };
 }
 
 /** Runs a full garbage collection (V8's gc, exposed at run time) so RSS figures compare. */
@@ -234,22 +235,35 @@ function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-/** This process's live child processes, from /proc (Linux); 0 where /proc is not there. */
-function childProcesses(): number {
-  if (!existsSync('/proc')) return 0;
-  let children = 0;
+/** This process's live child processes, from /proc (Linux); none where /proc is not there. */
+function childProcesses(): { readonly pid: number; readonly command: string }[] {
+  if (!existsSync('/proc')) return [];
+  const children: { pid: number; command: string }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // Field 4 of /proc/<pid>/stat is the parent pid; the command name (field 2) may hold spaces.
+      // /proc/<pid>/stat: pid (command) state ppid …; the command may hold spaces and parentheses.
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(parent) === process.pid && state !== 'Z') children++;
+      if (Number(parent) !== process.pid || state === 'Z') continue;
+      children.push({
+        pid: Number(entry),
+        command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      });
     } catch {
       // The process ended while it was read.
     }
   }
   return children;
+}
+
+/**
+ * The child processes the run started that outlive the runtime's stop (DynamoDB Local's JVM above
+ * all). esbuild's service process is left out: the esbuild library keeps one per Node process, for
+ * every later build, by design.
+ */
+function processesLeftSince(before: ReadonlySet<number>): number {
+  return childProcesses().filter((child) => !before.has(child.pid) && child.command !== 'esbuild').length;
 }
 
 async function drive(
