@@ -45,6 +45,16 @@ export interface StateNode {
   /** Links `Next`/`Default`/catcher targets; `lookup` throws InvalidDefinitionError for a missing state. */
   resolve(lookup: (name: string, field: string) => StateNode): void;
   execute(run: Run, scope: StateScope): Promise<Outcome>;
+  /** Task, Parallel, Map: the parts `execute` combines, so TestState can run one attempt and judge Retry/Catch itself. */
+  readonly parts?: RetryableParts;
+}
+
+export interface RetryableParts {
+  readonly handling: ErrorHandling;
+  /** One attempt, without Retry/Catch. */
+  attempt(run: Run, scope: StateScope): Promise<Outcome>;
+  /** The state's output processing and assignments applied to a result (a mocked one, in TestState). */
+  complete(scope: StateScope, result: unknown): Promise<Outcome>;
 }
 
 export interface Branch {

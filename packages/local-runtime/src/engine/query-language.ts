@@ -34,7 +34,12 @@ export interface EvalScope {
   result?: unknown;
   /** `{Error, Cause}`, set before a catcher's output processing. */
   errorOutput?: unknown;
+  /** Set by TestState: receives each data-flow step's value (`afterInputPath`, `afterResultPath`, ...). */
+  readonly inspect?: (step: InspectionStep, value: unknown) => void;
 }
+
+/** The intermediate data-flow values TestState shows (its `inspectionData` members). */
+export type InspectionStep = 'afterInputPath' | 'afterParameters' | 'afterResultSelector' | 'afterResultPath';
 
 export type Evaluator<T = unknown> = (scope: EvalScope) => T | Promise<T>;
 

@@ -22,6 +22,7 @@ import {
 } from './errors';
 import { type Json, optionalString, requireRoleArn, requireString } from './members';
 import { page } from './paging';
+import { testStateOperation } from './test-state';
 import {
   type ExecutionRecord,
   ExecutionStore,
@@ -120,6 +121,8 @@ export class StepFunctionsApi {
         return this.getExecutionHistory(input);
       case 'StopExecution':
         return this.stopExecution(input);
+      case 'TestState':
+        return testStateOperation(input, { integrations: this.options.integrations, location: this.location });
       default:
         throw unknownOperation(operation);
     }

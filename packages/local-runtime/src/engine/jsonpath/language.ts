@@ -165,7 +165,10 @@ export class JsonPathLanguage implements QueryLanguage {
           ? (scope) =>
               guarded(scope, () => {
                 const input = applyInputPath(inputPath, scope.input, scope.context, scope.vars);
-                return parameters ? parameters(input, scope.context, scope.vars) : input;
+                scope.inspect?.('afterInputPath', input);
+                const effective = parameters ? parameters(input, scope.context, scope.vars) : input;
+                scope.inspect?.('afterParameters', effective);
+                return effective;
               })
           : undefined,
         output: has('ResultSelector', 'ResultPath', 'OutputPath')
@@ -174,7 +177,9 @@ export class JsonPathLanguage implements QueryLanguage {
                 const selected = resultSelector
                   ? resultSelector(scope.result, scope.context, scope.vars)
                   : scope.result;
+                scope.inspect?.('afterResultSelector', selected);
                 const placed = applyResultPath(scope.input, selected, resultPath);
+                scope.inspect?.('afterResultPath', placed);
                 return applyOutputPath(outputPath, placed, scope.context, scope.vars);
               })
           : undefined,
@@ -193,13 +198,17 @@ export class JsonPathLanguage implements QueryLanguage {
       const result = (scope: EvalScope): unknown => {
         if ('Result' in raw) return state.result;
         const input = applyInputPath(inputPath, scope.input, scope.context, scope.vars);
-        return parameters ? parameters(input, scope.context, scope.vars) : input;
+        scope.inspect?.('afterInputPath', input);
+        const effective = parameters ? parameters(input, scope.context, scope.vars) : input;
+        scope.inspect?.('afterParameters', effective);
+        return effective;
       };
       return {
         output: has('InputPath', 'Parameters', 'Result', 'ResultPath', 'OutputPath')
           ? (scope) =>
               guarded(scope, () => {
                 const placed = applyResultPath(scope.input, result(scope), resultPath);
+                scope.inspect?.('afterResultPath', placed);
                 return applyOutputPath(outputPath, placed, scope.context, scope.vars);
               })
           : undefined,

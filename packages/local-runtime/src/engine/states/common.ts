@@ -68,6 +68,7 @@ export function baseNode(name: string, state: AslState, retryable = false) {
 export function retryableNode(
   base: ReturnType<typeof baseNode>,
   handling: ReturnType<typeof compileErrorHandling>,
+  flow: DataFlow,
   attempt: (run: Run, scope: StateScope) => Promise<Outcome>,
 ): StateNode {
   const node: StateNode = {
@@ -77,6 +78,14 @@ export function retryableNode(
       handling.resolve(lookup);
     },
     execute: (run, scope) => withRetryAndCatch(run, handling, scope, () => attempt(run, scope)),
+    parts: {
+      handling,
+      attempt,
+      complete(scope, result) {
+        scope.result = result;
+        return finish(flow, scope, result, node.next);
+      },
+    },
   };
   return node;
 }

@@ -120,6 +120,6 @@ export function compileMap(name: string, state: MapState, ctx: CompileContext): 
     });
   }
 
-  const node = retryableNode(base, handling, attempt);
+  const node = retryableNode(base, handling, flow, attempt);
   return node;
 }

@@ -105,6 +105,6 @@ export function compileParallel(name: string, state: ParallelState, ctx: Compile
     });
   }
 
-  const node = retryableNode(base, handling, attempt);
+  const node = retryableNode(base, handling, flow, attempt);
   return node;
 }

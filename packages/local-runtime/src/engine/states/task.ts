@@ -216,6 +216,6 @@ export function compileTask(name: string, state: TaskState, ctx: CompileContext)
     return { output, next: node.next, assigned, outputJson: flow.output ? undefined : json };
   }
 
-  const node = retryableNode(base, handling, attempt);
+  const node = retryableNode(base, handling, flow, attempt);
   return node;
 }
