@@ -234,7 +234,13 @@ function validateSchema(definition: RawObject): asserts definition is AslDefinit
   // validator's internal machine (fsm1 is the top level, fsm2... are Parallel branches and Map processors).
   const shown =
     errors.length > 1 ? errors.filter((e) => e['Error code'] !== 'MISSING_TERMINAL_STATE') : errors;
-  const code = shown[0]?.['Error code'] ?? 'SCHEMA_VALIDATION_FAILED';
+  const first = shown[0];
+  // AWS's code for a workflow without a terminal state (API reference, ValidateStateMachineDefinitionDiagnostic).
+  const code =
+    first?.['Error code'] === 'MISSING_TERMINAL_STATE'
+      ? 'MISSING_END_STATE'
+      : (first?.['Error code'] ?? 'SCHEMA_VALIDATION_FAILED');
+  const location = first?.schemaError?.instancePath.replace(/~1/g, '/').replace(/~0/g, '~') || undefined;
   const detail = shown
     .map((e) =>
       e.Message.replace(/^State machine fsm(\d+) is missing a terminal state$/, (_all, n: string) =>
@@ -244,7 +250,12 @@ function validateSchema(definition: RawObject): asserts definition is AslDefinit
       ),
     )
     .join('; ');
-  throw new InvalidDefinitionError(`${code}: ${detail}`, code, undefined, detail);
+  throw new InvalidDefinitionError(
+    location ? `${code}: ${detail} at ${location}` : `${code}: ${detail}`,
+    code,
+    location,
+    detail,
+  );
 }
 
 /** The first transition field (StartAt, Next, Default, a Choice rule's Next) naming `target` where no such state exists. */

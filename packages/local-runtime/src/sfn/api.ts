@@ -8,21 +8,19 @@ import {
   requireArn,
   requireValidName,
 } from './arns';
-import type { CreateStateMachine, EngineStateMachine } from './engine-port';
+import type { CreateStateMachine } from './engine-port';
 import {
   executionAlreadyExists,
   executionDoesNotExist,
-  invalidDefinition,
   invalidExecutionInput,
   stateMachineAlreadyExists,
   stateMachineDoesNotExist,
   stateMachineTypeNotSupported,
   unknownOperation,
-  validationError,
 } from './errors';
 import { type Json, optionalString, requireRoleArn, requireString } from './members';
 import { page } from './paging';
-import { testStateOperation } from './test-state';
+import { checkRequest } from './request-model';
 import {
   type ExecutionRecord,
   ExecutionStore,
@@ -31,6 +29,8 @@ import {
   type StateMachineRecord,
   type StateMachineType,
 } from './store';
+import { testStateOperation } from './test-state';
+import { checkDefinition, validateStateMachineDefinition } from './validate';
 
 export type {
   ExecutionRecord,
@@ -63,15 +63,12 @@ export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '123456789012';
 /** About 220,000 finished executions shaped like the blueprint's (bench/retention.ts; docs/local-runtime.md, "Retention of executions"). */
 export const DEFAULT_RETENTION_MEGABYTES = 256;
-const MAX_INPUT_BYTES = 262_144;
 /**
  * Deepest execution input accepted. AWS documents no bound; the engine's JSON handling recurses and
  * Node's stack holds about 4,000 levels, so deeper input is refused before it can fail an execution
  * halfway (see src/sfn/README.md, "Request checks").
  */
 export const MAX_INPUT_DEPTH = 1000;
-const MAX_ERROR_LENGTH = 256;
-const MAX_CAUSE_LENGTH = 32_768;
 
 /**
  * The Step Functions API operations: each validates its request, reads or changes the execution store
@@ -96,8 +93,12 @@ export class StepFunctionsApi {
     });
   }
 
-  /** Runs one operation by its API name (`CreateStateMachine`, ...). */
+  /**
+   * Runs one operation by its API name (`CreateStateMachine`, ...). The request is checked against the API
+   * model first (request-model.ts), as AWS does before name rules and lookups.
+   */
   call(operation: string, input: Json): Promise<Json> | Json {
+    checkRequest(operation, input);
     switch (operation) {
       case 'CreateStateMachine':
         return this.createStateMachine(input);
@@ -121,8 +122,17 @@ export class StepFunctionsApi {
         return this.getExecutionHistory(input);
       case 'StopExecution':
         return this.stopExecution(input);
+      case 'ValidateStateMachineDefinition':
+        return validateStateMachineDefinition(
+          input,
+          this.options.createStateMachine,
+          this.options.integrations,
+        );
       case 'TestState':
-        return testStateOperation(input, { integrations: this.options.integrations, location: this.location });
+        return testStateOperation(input, {
+          integrations: this.options.integrations,
+          location: this.location,
+        });
       default:
         throw unknownOperation(operation);
     }
@@ -133,9 +143,6 @@ export class StepFunctionsApi {
     const definition = requireString(input, 'definition');
     const roleArn = requireRoleArn(input);
     const type = (optionalString(input, 'type') ?? 'STANDARD') as StateMachineType;
-    if (type !== 'STANDARD' && type !== 'EXPRESS') {
-      throw validationError(type, 'type', 'Member must satisfy enum value set: [STANDARD, EXPRESS]');
-    }
     const arn = buildStateMachineArn(this.location, name);
     const existing = this.store.machine(arn);
     if (existing) {
@@ -144,15 +151,9 @@ export class StepFunctionsApi {
       }
       throw stateMachineAlreadyExists(arn);
     }
-    let machine: EngineStateMachine;
-    try {
-      machine = this.options.createStateMachine(definition, { integrations: this.options.integrations });
-    } catch (error) {
-      if (error instanceof Error && error.name === 'InvalidDefinition') {
-        throw invalidDefinition(error.message);
-      }
-      throw error;
-    }
+    const check = checkDefinition(this.options.createStateMachine, definition, this.options.integrations);
+    if ('error' in check) throw check.error;
+    const { machine } = check;
     const record: StateMachineRecord = {
       stateMachineArn: arn,
       name,
@@ -275,21 +276,11 @@ export class StepFunctionsApi {
     if (machine.type === 'EXPRESS') {
       throw stateMachineTypeNotSupported('This operation is not supported by this type of state machine');
     }
-    const filter = input.statusFilter;
-    if (
-      filter !== undefined &&
-      !['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'].includes(String(filter))
-    ) {
-      throw validationError(
-        filter,
-        'statusFilter',
-        'Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]',
-      );
-    }
+    const filter = input.statusFilter ?? undefined;
     const matching = this.store
       .standardExecutionsOf(machine.stateMachineArn)
       .filter((e) => filter === undefined || e.status === filter);
-    const { items, nextToken } = page(matching, input, (e) => e.executionArn);
+    const { items, nextToken } = page(matching, input, (e) => e.executionArn, machine.stateMachineArn);
     return {
       executions: items.map((e) => ({
         executionArn: e.executionArn,
@@ -309,7 +300,8 @@ export class StepFunctionsApi {
     const includeData = input.includeExecutionData !== false;
     const ordered =
       input.reverseOrder === true ? [...record.execution.events].reverse() : record.execution.events;
-    const { items, nextToken } = page(ordered, input, (e) => String(e.id));
+    // A token belongs to the history it came from: another execution's is InvalidToken.
+    const { items, nextToken } = page(ordered, input, (e) => String(e.id), record.executionArn);
     return {
       events: includeData ? items : items.map(withoutExecutionData),
       ...(nextToken ? { nextToken } : {}),
@@ -320,20 +312,6 @@ export class StepFunctionsApi {
     const record = this.requireExecution(input.executionArn);
     const error = optionalString(input, 'error');
     const cause = optionalString(input, 'cause');
-    if (error !== undefined && error.length > MAX_ERROR_LENGTH) {
-      throw validationError(
-        '<error>',
-        'error',
-        `Member must have length less than or equal to ${MAX_ERROR_LENGTH}`,
-      );
-    }
-    if (cause !== undefined && cause.length > MAX_CAUSE_LENGTH) {
-      throw validationError(
-        '<cause>',
-        'cause',
-        `Member must have length less than or equal to ${MAX_CAUSE_LENGTH}`,
-      );
-    }
     if (record.status === 'RUNNING') {
       record.stopDate = new Date();
       record.execution.stop(error, cause);
@@ -380,13 +358,6 @@ export class StepFunctionsApi {
   private executionRequest(input: Json): { name: string; text: string; value: unknown } {
     const name = requireValidName(optionalString(input, 'name') ?? randomUUID());
     const text = optionalString(input, 'input') ?? '{}';
-    if (Buffer.byteLength(text, 'utf8') > MAX_INPUT_BYTES) {
-      throw validationError(
-        '<input>',
-        'input',
-        `Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
-      );
-    }
     const depth = nestingDepth(text);
     if (depth > MAX_INPUT_DEPTH) {
       throw invalidExecutionInput(

@@ -1,4 +1,5 @@
-import { invalidArn, invalidName, serializationError, validationError } from './errors';
+import { invalidArn, invalidName, serializationError, validationFailure } from './errors';
+import { ARN, memberViolations, NAME } from './request-model';
 
 /** Where the service pretends to live: ARNs are built from these. */
 export interface Location {
@@ -18,24 +19,16 @@ export const expressExecutionArn = (at: Location, machineName: string, name: str
 
 type ResourceType = 'stateMachine' | 'execution' | 'express';
 
-/** The model's bounds of every ARN member of the Step Functions API. */
-const MAX_ARN_LENGTH = 256;
-
 /**
  * Checks that `arn` is a Step Functions ARN of the expected resource type. A missing, empty or
- * too long member breaks the API model, a ValidationException as for any required member; a
+ * too long member breaks the API model (request-model.ts), a ValidationException as for any member; a
  * malformed one gets AWS's InvalidArn messages ("Invalid ARN prefix", "Resource type not valid in
  * this context: express").
  */
 export const requireArn = (arn: unknown, member: string, expected: ResourceType): string => {
-  if (arn === undefined || arn === null) throw validationError(null, member, 'Member must not be null');
+  const violations = memberViolations(ARN, member, arn, true);
+  if (violations.length > 0) throw validationFailure(violations);
   if (typeof arn !== 'string') throw serializationError(arn, 'String');
-  if (arn.length === 0) {
-    throw validationError(arn, member, 'Member must have length greater than or equal to 1');
-  }
-  if (arn.length > MAX_ARN_LENGTH) {
-    throw validationError(arn, member, `Member must have length less than or equal to ${MAX_ARN_LENGTH}`);
-  }
   if (!arn.startsWith('arn:')) {
     throw invalidArn(`Invalid ARN prefix: ${arn}`);
   }
@@ -54,10 +47,9 @@ export const requireArn = (arn: unknown, member: string, expected: ResourceType)
   return arn;
 };
 
-// Names are 1-80 characters (the API model's bound: outside it, a ValidationException, as AWS answers
-// "Value '…' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80")
-// without whitespace, brackets, wildcards, the listed punctuation, control characters or unpaired
-// surrogates (StartExecution / CreateStateMachine name rules: InvalidName).
+// Names are 1-80 characters (the API model's bound, checked in request-model.ts: outside it, a
+// ValidationException) without whitespace, brackets, wildcards, the listed punctuation, control characters
+// or unpaired surrogates (StartExecution / CreateStateMachine name rules: InvalidName).
 const FORBIDDEN_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\ufffe\uffff]/u;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const hasControlCharacter = (name: string): boolean => {
@@ -69,12 +61,8 @@ const hasControlCharacter = (name: string): boolean => {
 };
 
 export const requireValidName = (name: string): string => {
-  if (name.length < 1) {
-    throw validationError(name, 'name', 'Member must have length greater than or equal to 1');
-  }
-  if (name.length > 80) {
-    throw validationError(name, 'name', 'Member must have length less than or equal to 80');
-  }
+  const violations = memberViolations(NAME, 'name', name);
+  if (violations.length > 0) throw validationFailure(violations);
   if (FORBIDDEN_NAME.test(name) || hasControlCharacter(name) || LONE_SURROGATE.test(name)) {
     throw invalidName(name);
   }

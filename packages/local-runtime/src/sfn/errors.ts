@@ -57,9 +57,13 @@ const shown = (value: unknown): string => {
 
 /** AWS's wording for a request member that breaks its model constraint. */
 export const validationError = (value: unknown, member: string, constraint: string): StepFunctionsApiError =>
+  validationFailure([`Value ${shown(value)} at '${member}' failed to satisfy constraint: ${constraint}`]);
+
+/** Every model violation of a request in one ValidationException: "2 validation errors detected: …; …". */
+export const validationFailure = (violations: readonly string[]): StepFunctionsApiError =>
   new StepFunctionsApiError(
     'ValidationException',
-    `1 validation error detected: Value ${shown(value)} at '${member}' failed to satisfy constraint: ${constraint}`,
+    `${violations.length} validation error${violations.length === 1 ? '' : 's'} detected: ${violations.join('; ')}`,
   );
 
 /** The Java class the AWS JSON protocol (Coral) reads a JSON number as. */

@@ -117,9 +117,9 @@ describe('StateMachine.create', () => {
     expect(choice.location).toBe('/States/C/Choices/0/Next');
   });
 
-  it('fails when no state ends the machine, saying how to end it, without the validator-internal machine name', () => {
+  it('fails with MISSING_END_STATE (the code AWS uses) when no state ends the machine, saying how to end it, without the validator-internal machine name', () => {
     const error = rejection(jsonata({ P: { Type: 'Pass', Next: 'Q' }, Q: { Type: 'Pass', Next: 'P' } }));
-    expect(error.code).toBe('MISSING_TERMINAL_STATE');
+    expect(error.code).toBe('MISSING_END_STATE');
     expect(error.message).toContain('The state machine has no terminal state');
     expect(error.message).not.toMatch(/fsm\d/);
   });

@@ -105,7 +105,7 @@ describe('bad execution input, through StartExecution and StartSyncExecution', (
     expect(service.api.allExecutions()).toHaveLength(before);
   });
 
-  test('fails with ValidationException when the input is over 262,144 bytes of UTF-8, however few characters', async () => {
+  test('fails with ValidationException in the words AWS uses for a sensitive member (no value shown) when the input is over 262,144 bytes of UTF-8, however few characters', async () => {
     // 2-byte characters: 140,000 characters, 280,000 bytes plus quotes.
     const input = JSON.stringify({ note: 'é'.repeat(140_000) });
     expect(input.length).toBeLessThan(262_144);
@@ -113,7 +113,7 @@ describe('bad execution input, through StartExecution and StartSyncExecution', (
       expect(await errorOf(call())).toEqual({
         name: 'ValidationException',
         message:
-          "1 validation error detected: Value '<input>' at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144",
+          "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have size less than or equal to 262144 bytes in UTF-8 encoding",
       });
     }
   });

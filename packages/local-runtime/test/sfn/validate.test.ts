@@ -1,0 +1,173 @@
+/**
+ * ValidateStateMachineDefinition through @aws-sdk/client-sfn: AWS's response shape (result,
+ * diagnostics, truncated), the same validator as CreateStateMachine, and the request model's checks.
+ */
+import {
+  CreateStateMachineCommand,
+  SFNClient,
+  ValidateStateMachineDefinitionCommand,
+} from '@aws-sdk/client-sfn';
+import { type StepFunctionsService, startStepFunctionsService } from '../../src/sfn';
+
+const ROLE = 'arn:aws:iam::123456789012:role/local';
+
+let service: StepFunctionsService;
+let sfn: SFNClient;
+
+beforeAll(async () => {
+  service = await startStepFunctionsService({ integrations: { resolve: () => undefined } });
+  sfn = new SFNClient({
+    endpoint: service.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+});
+
+afterAll(async () => {
+  sfn?.destroy();
+  await service?.stop();
+});
+
+const validate = (definition: unknown, extra: Record<string, unknown> = {}) =>
+  sfn.send(
+    new ValidateStateMachineDefinitionCommand({
+      definition: typeof definition === 'string' ? definition : JSON.stringify(definition),
+      ...extra,
+    }),
+  );
+
+const errorOf = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
+  try {
+    await promise;
+  } catch (error) {
+    const { name, message } = error as Error;
+    return { name, message };
+  }
+  throw new Error('expected the call to fail');
+};
+
+describe('ValidateStateMachineDefinition', () => {
+  test('Given a valid definition, When validated, Then the result is OK with no diagnostics', async () => {
+    const response = await validate({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    expect(response).toMatchObject({ result: 'OK', diagnostics: [], truncated: false });
+  });
+
+  test('Given a JSONPath state under a JSONata machine, When validated, Then it fails with the diagnostic AWS recorded', async () => {
+    const response = await validate({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Pass',
+      States: { Pass: { Type: 'Pass', End: true, QueryLanguage: 'JSONPath' } },
+    });
+    expect(response).toMatchObject({
+      result: 'FAIL',
+      truncated: false,
+      diagnostics: [
+        {
+          severity: 'ERROR',
+          code: 'SCHEMA_VALIDATION_FAILED',
+          message: "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+          location: '/States/Pass',
+        },
+      ],
+    });
+  });
+
+  test('Given text that is not JSON, When validated, Then the diagnostic is INVALID_JSON_DESCRIPTION', async () => {
+    const response = await validate('{"StartAt": ');
+    expect(response.result).toBe('FAIL');
+    expect(response.diagnostics?.[0]).toMatchObject({ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION' });
+  });
+
+  test('Given a Choice rule naming no state, When validated, Then the location writes the rule as Choices[0]', async () => {
+    const response = await validate({
+      QueryLanguage: 'JSONata',
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [{ Condition: '{% true %}', Next: 'Gone' }], Default: 'D' },
+        D: { Type: 'Succeed' },
+      },
+    });
+    expect(response.diagnostics?.[0]).toMatchObject({
+      code: 'MISSING_TRANSITION_TARGET',
+      location: '/States/C/Choices[0]/Next',
+    });
+  });
+
+  test('Given a loop with no terminal state, When validated, Then the code is MISSING_END_STATE with no location', async () => {
+    const response = await validate({
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } },
+    });
+    expect(response.diagnostics).toHaveLength(1);
+    expect(response.diagnostics?.[0]?.code).toBe('MISSING_END_STATE');
+    expect(response.diagnostics?.[0]?.location).toBeUndefined();
+  });
+
+  test('Given any definition, When validated and created, Then both answer from the same validator', async () => {
+    const definitions = [
+      { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      { StartAt: 'P', States: { P: { Type: 'Pass', Next: 'Nowhere' } } },
+      {
+        QueryLanguage: 'JSONata',
+        StartAt: 'P',
+        States: { P: { Type: 'Pass', Output: '{% $$ %}', End: true } },
+      },
+      {
+        StartAt: 'T',
+        States: { T: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:query', End: true } },
+      },
+    ];
+    for (const [i, definition] of definitions.entries()) {
+      const validated = await validate(definition);
+      const created = await sfn
+        .send(
+          new CreateStateMachineCommand({
+            name: `same-validator-${i}`,
+            definition: JSON.stringify(definition),
+            roleArn: ROLE,
+          }),
+        )
+        .then(
+          () => 'OK',
+          (error: Error) => error,
+        );
+      if (validated.result === 'OK') {
+        expect(created).toBe('OK');
+      } else {
+        const diagnostic = validated.diagnostics?.[0];
+        expect(created).toMatchObject({ name: 'InvalidDefinition' });
+        expect((created as Error).message).toContain(`${diagnostic?.code}: ${diagnostic?.message}`);
+      }
+    }
+  });
+
+  test('fails with ValidationException when definition is missing, empty, or maxResults, severity or type are out of the model', async () => {
+    expect(await errorOf(sfn.send(new ValidateStateMachineDefinitionCommand({} as never)))).toEqual({
+      name: 'ValidationException',
+      message:
+        "1 validation error detected: Value null at 'definition' failed to satisfy constraint: Member must not be null",
+    });
+    expect(await errorOf(validate(''))).toEqual({
+      name: 'ValidationException',
+      message:
+        "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    });
+    const valid = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+    expect(await errorOf(validate(valid, { maxResults: 101, severity: 'INFO', type: 'OTHER' }))).toEqual({
+      name: 'ValidationException',
+      message:
+        "3 validation errors detected: Value 'OTHER' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]; Value 'INFO' at 'severity' failed to satisfy constraint: Member must satisfy enum value set: [ERROR, WARNING]; Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100",
+    });
+  });
+
+  test('Given severity WARNING and maxResults, When validated, Then errors still come back and truncated is false', async () => {
+    const response = await validate(
+      { StartAt: 'P', States: { P: { Type: 'Pass', Next: 'Nowhere' } } },
+      { severity: 'WARNING', maxResults: 1, type: 'EXPRESS' },
+    );
+    expect(response.result).toBe('FAIL');
+    expect(response.diagnostics).toHaveLength(1);
+    expect(response.truncated).toBe(false);
+  });
+});
