@@ -53,9 +53,15 @@ const WHOLE_VALUE_PLACEHOLDERS = new Set([
   'x-amz-crc32',
   'Server',
 ]);
+/**
+ * LocalStack's normalising placeholders, wherever they sit in a string (an ARN inside an error message
+ * included): the fixed ones (`<region>`, `<partition>`, `<account-id>`, `<request_id>`, the account
+ * `111111111111`) and its two numbered forms, `<name:N>` (`<uuid:1>`, `<resource:2>`) and `<Name_Nidx>`
+ * (`<ArnPart_0idx>`, `<SyncExecArn_Part2_0idx>`). Numbered ones are references: one value per case.
+ */
 const EMBEDDED =
-  /<region>|<partition>|111111111111|<ArnPart_0idx>|<ExecArnPart_0idx>|<SyncExecArn_Part[12]_0idx>|<uuid:\d+>|<request_id>/g;
-const REFERENCE = /^<(ArnPart_0idx|ExecArnPart_0idx|SyncExecArn_Part[12]_0idx|uuid:\d+)>$/;
+  /<(?:region|partition|account|account-id|account_id|request_id)>|111111111111|<[A-Za-z][A-Za-z0-9]*(?:_Part\d+)?_\d+idx>|<[A-Za-z][\w-]*:\d+>/g;
+const REFERENCE = /^<(?:[A-Za-z][A-Za-z0-9]*(?:_Part\d+)?_\d+idx|[A-Za-z][\w-]*:\d+)>$/;
 const METADATA_KEYS = new Set(['SdkHttpMetadata', 'SdkResponseMetadata']);
 /** AWS billing figures: compared by type only (corpus note on StartSyncExecution). */
 const TYPE_ONLY_KEYS = new Set(['billedDurationInMilliseconds', 'billedMemoryUsedInMB']);

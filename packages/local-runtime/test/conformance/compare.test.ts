@@ -53,6 +53,30 @@ describe('Matcher', () => {
     expect(new Matcher().match(expected, wrong, 'cause')).toMatch(/errorMessage/);
   });
 
+  test('Given placeholders inside an ARN inside an error message, When matched, Then they match the local values', () => {
+    const expected =
+      'Function not found: arn:<partition>:lambda:<region>:111111111111:function:f:$LATEST (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: <request_id>; Proxy: null)';
+    const actual =
+      'Function not found: arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: 5f0c; Proxy: null)';
+    expect(new Matcher().match(expected, actual, 'cause')).toBeUndefined();
+    expect(new Matcher().match(expected, actual.replace(':function:f:', ':function:g:'), 'cause')).toMatch(
+      /^cause: expected/,
+    );
+  });
+
+  test("Given LocalStack's other placeholder forms, When matched, Then fixed ones are wildcards and numbered ones references", () => {
+    const matcher = new Matcher();
+    expect(
+      matcher.match(
+        'arn:<partition>:iam::<account-id>:role/<resource:1> in <ArnPart_1idx>',
+        'arn:aws-cn:iam::123456789012:role/r1 in m',
+        'a',
+      ),
+    ).toBeUndefined();
+    expect(matcher.match('<resource:1>', 'r2', 'b')).toMatch(/^b: expected/);
+    expect(new Matcher().match('<omitted>', 'anything', 'c')).toMatch(/^c: expected/);
+  });
+
   test('Given whole-value placeholders, When compared, Then any string is accepted', () => {
     expect(
       new Matcher().match(
