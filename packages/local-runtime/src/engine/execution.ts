@@ -7,9 +7,32 @@ import {
   StatesError,
 } from './errors';
 import { History, notTruncated } from './history';
-import type { Branch } from './model';
+import type { Branch, Cursor } from './model';
+import type { Variables } from './query-language';
 import { MAX_TIMER_MS, Run } from './run';
+import { defaultTaskTokens, type TaskTokens } from './task-tokens';
 import type { ExecutionStatus, HistoryEvent } from './types';
+
+/**
+ * Where a redrive restarts: the top-level state that was running when the execution ended (a failed
+ * Parallel or Map is rerun whole), its input, and the variables as they were then.
+ */
+export interface RedrivePoint {
+  readonly stateName: string;
+  readonly input: unknown;
+  readonly inputJson: string;
+  readonly variables: Variables;
+}
+
+/** What a redriven execution continues from. */
+export interface RedriveStart {
+  readonly point: RedrivePoint;
+  /** The history so far: the redrive appends `ExecutionRedriven` and what follows. */
+  readonly events: readonly HistoryEvent[];
+  /** This redrive's number (1 for the first). */
+  readonly redriveCount: number;
+  readonly redriveDate: Date;
+}
 
 export interface StartOptions {
   executionArn: string;
@@ -27,6 +50,10 @@ export interface StartOptions {
   recordHistory?: boolean;
   /** Default 0. */
   redriveCount?: number;
+  /** Continue an execution that ended FAILED/TIMED_OUT/ABORTED (RedriveExecution) instead of starting afresh. */
+  redrive?: RedriveStart;
+  /** Where `.waitForTaskToken` tasks register their tokens (the service's, for SendTask*). Default: one shared registry. */
+  taskTokens?: TaskTokens;
 }
 
 export interface ExecutionResult {
@@ -39,6 +66,8 @@ export interface ExecutionResult {
   stopDate: Date;
   /** Billed state transitions (states entered, plus retries). */
   stateTransitions: number;
+  /** Unsuccessful executions: where RedriveExecution would restart. */
+  redrivePoint?: RedrivePoint;
 }
 
 export interface Execution {
@@ -79,6 +108,9 @@ export class RunningExecution implements Execution {
   private readonly run: Run;
   private resolveDone!: (result: ExecutionResult) => void;
   private timer: NodeJS.Timeout | undefined;
+  /** The top-level branch's cursor: it knows the state entered last (the redrive point). */
+  private readonly cursor: Cursor = { last: 0 };
+  private readonly vars: Variables;
 
   constructor(
     root: Branch,
@@ -88,7 +120,8 @@ export class RunningExecution implements Execution {
   ) {
     this.executionArn = options.executionArn;
     this.startDate = options.startTime ?? new Date();
-    this.history = new History(options.recordHistory ?? true, options.onEvent);
+    const redrive = options.redrive;
+    this.history = new History(options.recordHistory ?? true, options.onEvent, redrive?.events);
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
     });
@@ -104,19 +137,39 @@ export class RunningExecution implements Execution {
         StartTime: this.startDate.toISOString(),
         Name: options.name,
         RoleArn: options.roleArn,
-        RedriveCount: options.redriveCount ?? 0,
+        RedriveCount: redrive?.redriveCount ?? options.redriveCount ?? 0,
+        ...(redrive ? { RedriveTime: redrive.redriveDate.toISOString() } : {}),
       },
       stateMachine: { Id: options.stateMachineArn, Name: options.stateMachineName },
+      taskTokens: options.taskTokens ?? defaultTaskTokens,
     });
+    if (machineTimeoutSeconds !== undefined) {
+      this.timer = setTimeout(() => this.timeOut(), Math.min(machineTimeoutSeconds * 1000, MAX_TIMER_MS));
+    }
+    if (redrive !== undefined) {
+      const { point } = redrive;
+      const from = root.states.get(point.stateName);
+      if (from === undefined) throw new Error(`redrive: no state '${point.stateName}' at the top level`);
+      this.cursor.last = this.history.add(
+        'ExecutionRedriven',
+        this.history.last,
+        'executionRedrivenEventDetails',
+        {
+          redriveCount: redrive.redriveCount,
+        },
+      );
+      this.vars = Object.assign(Object.create(null), point.variables);
+      void this.execute({ start: from, states: root.states }, point.input, point.inputJson);
+      return;
+    }
     const inputJson = JSON.stringify(value) ?? 'null';
+    // The first state entered points at event 0, not at ExecutionStarted, as AWS records it.
     this.history.add('ExecutionStarted', 0, 'executionStartedEventDetails', {
       input: inputJson,
       inputDetails: notTruncated(),
       roleArn: options.roleArn,
     });
-    if (machineTimeoutSeconds !== undefined) {
-      this.timer = setTimeout(() => this.timeOut(), Math.min(machineTimeoutSeconds * 1000, MAX_TIMER_MS));
-    }
+    this.vars = Object.create(null);
     void this.execute(root, value, inputJson);
   }
 
@@ -153,11 +206,22 @@ export class RunningExecution implements Execution {
     this.currentStatus = status;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.controller.abort();
+    const entered = this.cursor.entered;
     this.resolveDone({
       status,
       ...fields,
       stopDate: new Date(),
       stateTransitions: this.run.stateTransitions,
+      ...(status !== 'SUCCEEDED' && entered !== undefined
+        ? {
+            redrivePoint: {
+              stateName: entered.node.name,
+              input: entered.input,
+              inputJson: entered.inputJson,
+              variables: this.vars,
+            },
+          }
+        : {}),
     });
   }
 
@@ -173,8 +237,8 @@ export class RunningExecution implements Execution {
         root,
         input,
         inputJson,
-        Object.create(null),
-        { last: 0 },
+        this.vars,
+        this.cursor,
         this.controller.signal,
       );
       if (this.currentStatus !== 'RUNNING') return;

@@ -16,11 +16,17 @@ export class History {
   readonly wanted: boolean;
   private lastId = 0;
 
+  /** `past`: the history a redriven execution continues (kept, not told to `onEvent` again). */
   constructor(
     private readonly record: boolean,
     private readonly onEvent?: (event: HistoryEvent) => void,
+    past?: readonly HistoryEvent[],
   ) {
     this.wanted = record || onEvent !== undefined;
+    if (past !== undefined && past.length > 0) {
+      if (record) this.events.push(...past);
+      this.lastId = (past[past.length - 1] as HistoryEvent).id;
+    }
   }
 
   /** The id of the most recent event (0 before the first). */

@@ -4,6 +4,8 @@ import type { Run } from './run';
 /** Where a branch's next event points (`previousEventId`): each Parallel branch and Map iteration has its own chain. */
 export interface Cursor {
   last: number;
+  /** The state this branch entered last, with its input: where a redrive restarts (root branch). */
+  entered?: { readonly node: StateNode; readonly input: unknown; readonly inputJson: string };
 }
 
 /** What a state sees while it runs: the evaluation scope plus the machinery of its branch. */
@@ -23,6 +25,8 @@ export interface ContextObject {
   readonly StateMachine: unknown;
   readonly State: { Name: string; EnteredTime: string; RetryCount?: number };
   readonly Map?: { Item: { Index: number; Value: unknown } };
+  /** Callback (`.waitForTaskToken`) tasks only. */
+  readonly Task?: { Token: string };
 }
 
 export interface Outcome {

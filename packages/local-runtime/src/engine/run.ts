@@ -9,6 +9,7 @@ import {
 import { type History, notTruncated } from './history';
 import type { Branch, ContextObject, Cursor, StateNode, StateScope } from './model';
 import type { Variables } from './query-language';
+import { defaultTaskTokens, type TaskTokens } from './task-tokens';
 
 export interface RunSettings {
   readonly history: History;
@@ -17,6 +18,8 @@ export interface RunSettings {
   readonly executionArn: string;
   readonly execution: Record<string, unknown>;
   readonly stateMachine: Record<string, unknown>;
+  /** Where callback tasks register their tokens. @default defaultTaskTokens */
+  readonly taskTokens?: TaskTokens;
 }
 
 /** `setTimeout` cannot wait longer than this (about 24.8 days). */
@@ -28,6 +31,7 @@ export class Run {
   readonly timeScale: number;
   readonly region: string;
   readonly executionArn: string;
+  readonly taskTokens: TaskTokens;
   stateTransitions = 0;
   private readonly executionContext: Record<string, unknown>;
   private readonly stateMachineContext: Record<string, unknown>;
@@ -38,6 +42,7 @@ export class Run {
     this.timeScale = settings.timeScale;
     this.region = settings.region;
     this.executionArn = settings.executionArn;
+    this.taskTokens = settings.taskTokens ?? defaultTaskTokens;
     this.executionContext = settings.execution;
     this.stateMachineContext = settings.stateMachine;
   }
@@ -135,6 +140,7 @@ export class Run {
         },
       );
       cursor.last = enteredEventId;
+      cursor.entered = { node, input: data, inputJson: json };
       const scope: StateScope = {
         stateName: name,
         enteredEventId,

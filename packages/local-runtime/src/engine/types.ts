@@ -28,6 +28,11 @@ export interface Integration {
    * the legacy Lambda ARN form uses `LambdaFunction*` events.
    */
   readonly events?: 'task' | 'lambdaFunction';
+  /**
+   * `waitForTaskToken`: the call only submits the request (TaskSubmitted); the task then waits for
+   * SendTaskSuccess/SendTaskFailure with the token of `$states.context.Task.Token` / `$$.Task.Token`.
+   */
+  readonly pattern?: 'waitForTaskToken';
   /** Resolves with the task result, or rejects with a StatesError carrying AWS's error name and cause. */
   invoke(call: TaskCall): Promise<unknown>;
 }

@@ -31,6 +31,7 @@ export interface LocalIntegrations extends IntegrationRegistry {
 /** The Task resources createIntegrations runs, as messages name them (keep in step with the patterns below). */
 export const SUPPORTED_TASK_RESOURCES: readonly string[] = [
   'arn:aws:states:::lambda:invoke',
+  'arn:aws:states:::lambda:invoke.waitForTaskToken',
   'arn:aws:states:::dynamodb:putItem, :getItem, :updateItem and :deleteItem',
   'a Lambda function ARN as the Resource',
 ];
@@ -38,11 +39,13 @@ export const SUPPORTED_TASK_RESOURCES: readonly string[] = [
 // One line per integration, keyed by resource ARN (the partition may differ: aws, aws-cn, aws-us-gov).
 const DYNAMODB = /^arn:[a-z-]+:states:::dynamodb:(putItem|getItem|updateItem|deleteItem)$/;
 const LAMBDA_INVOKE = /^arn:[a-z-]+:states:::lambda:invoke$/;
+const LAMBDA_INVOKE_CALLBACK = /^arn:[a-z-]+:states:::lambda:invoke\.waitForTaskToken$/;
 const LAMBDA_FUNCTION = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
 
 /**
  * Resolves the Task resources the local engine supports. Anything else (other services, `.sync`,
- * `.waitForTaskToken`) is undefined, so the definition is rejected when the state machine is created.
+ * `.waitForTaskToken` of another service) is undefined, so the definition is rejected when the state
+ * machine is created.
  */
 export function createIntegrations(config: IntegrationsConfig): LocalIntegrations {
   let dynamo: DynamoDBClient | undefined;
@@ -67,6 +70,12 @@ export function createIntegrations(config: IntegrationsConfig): LocalIntegration
       if (dynamoMatch)
         integration = createDynamoDbIntegration(dynamoMatch[1] as DynamoDbAction, dynamoClient);
       else if (LAMBDA_INVOKE.test(resource)) integration = createLambdaInvokeIntegration(lambdaTarget);
+      else if (LAMBDA_INVOKE_CALLBACK.test(resource))
+        integration = {
+          ...createLambdaInvokeIntegration(lambdaTarget),
+          resource: 'invoke.waitForTaskToken',
+          pattern: 'waitForTaskToken',
+        };
       else if (LAMBDA_FUNCTION.test(resource))
         integration = createLambdaFunctionIntegration(resource, lambdaTarget);
       if (integration) cache.set(resource, integration);

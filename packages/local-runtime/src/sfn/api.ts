@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ExecutionStatus, HistoryEvent, IntegrationRegistry } from '../engine/types';
+import type { RedriveStart } from '../engine/execution';
+import { TaskTokens } from '../engine/task-tokens';
+import type { HistoryEvent, IntegrationRegistry } from '../engine/types';
 import {
   executionArn as buildExecutionArn,
   stateMachineArn as buildStateMachineArn,
@@ -20,6 +22,7 @@ import {
 } from './errors';
 import { type Json, optionalString, requireRoleArn, requireString } from './members';
 import { page } from './paging';
+import { Redrives } from './redrive';
 import { checkRequest } from './request-model';
 import {
   type ExecutionRecord,
@@ -29,6 +32,7 @@ import {
   type StateMachineRecord,
   type StateMachineType,
 } from './store';
+import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens';
 import { testStateOperation } from './test-state';
 import { checkDefinition, validateStateMachineDefinition } from './validate';
 
@@ -78,6 +82,9 @@ export const MAX_INPUT_DEPTH = 1000;
 export class StepFunctionsApi {
   readonly location: Location;
   private readonly store: ExecutionStore;
+  private readonly redrives = new Redrives();
+  /** The tokens of this service's waiting `.waitForTaskToken` tasks. */
+  readonly taskTokens = new TaskTokens();
 
   constructor(private readonly options: StepFunctionsApiOptions) {
     this.location = {
@@ -122,6 +129,14 @@ export class StepFunctionsApi {
         return this.getExecutionHistory(input);
       case 'StopExecution':
         return this.stopExecution(input);
+      case 'RedriveExecution':
+        return this.redriveExecution(input);
+      case 'SendTaskSuccess':
+        return sendTaskSuccess(this.taskTokens, input);
+      case 'SendTaskFailure':
+        return sendTaskFailure(this.taskTokens, input);
+      case 'SendTaskHeartbeat':
+        return sendTaskHeartbeat(this.taskTokens, input);
       case 'ValidateStateMachineDefinition':
         return validateStateMachineDefinition(
           input,
@@ -266,8 +281,7 @@ export class StepFunctionsApi {
       ...(record.output !== undefined ? { output: record.output, outputDetails: { included: true } } : {}),
       ...(record.error !== undefined ? { error: record.error } : {}),
       ...(record.cause !== undefined ? { cause: record.cause } : {}),
-      redriveCount: 0,
-      ...redriveStatus(record.status),
+      ...this.redrives.describe(record, this.store.machine(record.stateMachineArn)),
     };
   }
 
@@ -279,7 +293,8 @@ export class StepFunctionsApi {
     const filter = input.statusFilter ?? undefined;
     const matching = this.store
       .standardExecutionsOf(machine.stateMachineArn)
-      .filter((e) => filter === undefined || e.status === filter);
+      .filter((e) => filter === undefined || e.status === filter)
+      .filter((e) => this.redrives.matches(e, input.redriveFilter));
     const { items, nextToken } = page(matching, input, (e) => e.executionArn, machine.stateMachineArn);
     return {
       executions: items.map((e) => ({
@@ -289,7 +304,7 @@ export class StepFunctionsApi {
         status: e.status,
         startDate: e.startDate,
         ...(e.stopDate && e.status !== 'RUNNING' ? { stopDate: e.stopDate } : {}),
-        redriveCount: 0,
+        ...this.redrives.summary(e),
       })),
       ...(nextToken ? { nextToken } : {}),
     };
@@ -306,6 +321,21 @@ export class StepFunctionsApi {
       events: includeData ? items : items.map(withoutExecutionData),
       ...(nextToken ? { nextToken } : {}),
     };
+  }
+
+  /** Restarts a FAILED, TIMED_OUT or ABORTED STANDARD execution at the state it ended in (redrive.ts has the rules). */
+  redriveExecution(input: Json): Json {
+    return this.redrives.redrive(input, {
+      execution: (arn) => this.requireExecution(arn),
+      machine: (arn) => this.store.machine(arn),
+      relaunch: (record, machine, start) => {
+        this.store.reopen(record.executionArn);
+        this.launch(machine, record.name, record.input, JSON.parse(record.input), undefined, {
+          start,
+          startDate: record.startDate,
+        });
+      },
+    });
   }
 
   stopExecution(input: Json): Json {
@@ -379,6 +409,7 @@ export class StepFunctionsApi {
     input: string,
     value: unknown,
     expressId?: string,
+    redrive?: { readonly start: RedriveStart; readonly startDate: Date },
   ): ExecutionRecord {
     const executionArn =
       expressId === undefined
@@ -395,6 +426,8 @@ export class StepFunctionsApi {
       roleArn: machine.roleArn,
       timeScale: this.options.timeScale,
       recordHistory: machine.type === 'STANDARD',
+      taskTokens: this.taskTokens,
+      ...(redrive ? { redrive: redrive.start, startTime: redrive.startDate } : {}),
       onEvent: (event) => {
         if (record) this.store.historyEvent(record, event);
         else early.push(event);
@@ -413,7 +446,10 @@ export class StepFunctionsApi {
     };
     record = created;
     this.store.addExecution(created, early);
-    void execution.done.then((result) => this.store.finishExecution(created, result));
+    void execution.done.then((result) => {
+      this.redrives.finished(executionArn, result);
+      this.store.finishExecution(created, result);
+    });
     return created;
   }
 
@@ -447,16 +483,6 @@ const describeMachine = (machine: StateMachineRecord): Json => ({
   loggingConfiguration: { level: 'OFF', includeExecutionData: false },
   tracingConfiguration: { enabled: false },
 });
-
-const redriveStatus = (status: ExecutionStatus): Json => {
-  if (status === 'RUNNING' || status === 'SUCCEEDED') {
-    return {
-      redriveStatus: 'NOT_REDRIVABLE',
-      redriveStatusReason: `Execution is ${status} and cannot be redriven`,
-    };
-  }
-  return { redriveStatus: 'REDRIVABLE' };
-};
 
 const DATA_FIELDS = new Set(['input', 'output', 'parameters']);
 

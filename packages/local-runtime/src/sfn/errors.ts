@@ -96,3 +96,6 @@ export const unknownOperation = (operation: string): StepFunctionsApiError =>
     'UnknownOperationException',
     `Operation '${operation}' is not supported by the local Step Functions service (see docs/local-engine.md)`,
   );
+
+export const invalidOutput = (detail: string): StepFunctionsApiError =>
+  new StepFunctionsApiError('InvalidOutput', `Invalid State Machine Execution Output: '${detail}'`);

@@ -140,6 +140,17 @@ export class ExecutionStore {
     for (const event of earlyEvents) this.historyEvent(record, event);
   }
 
+  /**
+   * A finished execution runs again (RedriveExecution): it leaves the retention queue; the caller then
+   * adds the running record under the same ARN (its place in listings is kept).
+   */
+  reopen(executionArn: string): void {
+    const bytes = this.finished.get(executionArn);
+    if (bytes === undefined) return;
+    this.finished.delete(executionArn);
+    this.bytes -= bytes;
+  }
+
   historyEvent(record: ExecutionRecord, event: HistoryEvent): void {
     this.emit({ kind: 'historyEvent', execution: record, event });
   }

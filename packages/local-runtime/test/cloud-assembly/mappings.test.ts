@@ -386,7 +386,7 @@ describe('a definition the local Step Functions rejects', () => {
     ]);
     expect((error as Error).message).toBe(
       `FixtureStack/${notifier} (AWS::StepFunctions::StateMachine): \`arn:aws:states:::sns:publish\` in state \`Alert\`, \`arn:aws:states:::aws-sdk:s3:listBuckets\` in state \`ListBuckets\` of \`${plan.name}\` run on AWS only: ` +
-        'the local runtime supports arn:aws:states:::lambda:invoke, arn:aws:states:::dynamodb:putItem, :getItem, :updateItem and :deleteItem, a Lambda function ARN as the Resource. ' +
+        'the local runtime supports arn:aws:states:::lambda:invoke, arn:aws:states:::lambda:invoke.waitForTaskToken, arn:aws:states:::dynamodb:putItem, :getItem, :updateItem and :deleteItem, a Lambda function ARN as the Resource. ' +
         'The state machine is not created locally; test it on AWS, or replace those Tasks with a Lambda the local runtime can run (arn:aws:states:::lambda:invoke)',
     );
   });
@@ -445,8 +445,8 @@ describe('a definition the local Step Functions rejects', () => {
         States: {
           Wait: {
             Type: 'Task',
-            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-            Parameters: { FunctionName: 'f', 'Payload.$': '$' },
+            Resource: 'arn:aws:states:::dynamodb:putItem.waitForTaskToken',
+            Parameters: { TableName: 't', Item: { id: { S: '1' } } },
             End: true,
           },
         },
@@ -455,7 +455,7 @@ describe('a definition the local Step Functions rejects', () => {
     );
     expect(callback).toBeInstanceOf(UnsupportedIntegrationError);
     expect((callback as Error).message).toMatch(
-      /`arn:aws:states:::lambda:invoke\.waitForTaskToken` in state `Wait` of `Hand-M` runs on AWS only \(arn:aws:states:::lambda:invoke runs locally, but not its \.waitForTaskToken pattern\)/,
+      /`arn:aws:states:::dynamodb:putItem\.waitForTaskToken` in state `Wait` of `Hand-M` runs on AWS only \(arn:aws:states:::dynamodb:putItem runs locally, but not its \.waitForTaskToken pattern\)/,
     );
     const distributed = definitionProblem(
       rejected('Invalid State Machine Definition'),

@@ -190,13 +190,15 @@ describe('integration registry', () => {
     ['arn:aws:states:::dynamodb:updateItem', 'dynamodb', 'updateItem'],
     ['arn:aws:states:::dynamodb:deleteItem', 'dynamodb', 'deleteItem'],
     ['arn:aws:states:::lambda:invoke', 'lambda', 'invoke'],
+    ['arn:aws:states:::lambda:invoke.waitForTaskToken', 'lambda', 'invoke.waitForTaskToken'],
   ])('resolves %s', (resource, resourceType, name) => {
     expect(services().integrations.resolve(resource)).toMatchObject({ resourceType, resource: name });
   });
 
   test.each([
     'arn:aws:states:::dynamodb:query',
-    'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    'arn:aws:states:::dynamodb:putItem.waitForTaskToken',
+    'arn:aws:states:::lambda:invoke.sync',
     'arn:aws:states:::aws-sdk:dynamodb:putItem',
     'arn:aws:states:::sqs:sendMessage',
   ])('leaves %s unresolved, so the definition is rejected at create time', (resource) => {

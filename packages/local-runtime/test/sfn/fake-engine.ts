@@ -60,7 +60,13 @@ class FakeExecution implements EngineExecution {
       ...(cause !== undefined ? { cause } : {}),
       stopDate: new Date(),
       stateTransitions: 1,
+      redrivePoint: this.redrivePoint(),
     });
+  }
+
+  /** Where a redrive would restart: the fake's one state, with the execution input. */
+  private redrivePoint() {
+    return { stateName: 'Fake', input: this.input, inputJson: JSON.stringify(this.input), variables: {} };
   }
 
   private complete(): void {
@@ -75,6 +81,7 @@ class FakeExecution implements EngineExecution {
         cause: String(fail.cause),
         stopDate: new Date(),
         stateTransitions: 1,
+        redrivePoint: this.redrivePoint(),
       });
       return;
     }

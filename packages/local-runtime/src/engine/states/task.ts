@@ -12,6 +12,7 @@ import type { StateNode, StateScope } from '../model';
 import { toStatesError } from '../retry-catch';
 import { MAX_TIMER_MS, type Run } from '../run';
 import type { Integration } from '../types';
+import { HeartbeatTimeout, waitForCallback } from './callback';
 import {
   baseNode,
   type CompileContext,
@@ -38,6 +39,7 @@ async function invoke(
   timeoutSeconds: number,
   run: Run,
   scope: StateScope,
+  callback?: (submitted: unknown, signal: AbortSignal) => Promise<unknown>,
 ): Promise<unknown> {
   const controller = new AbortController();
   const outer = scope.signal;
@@ -59,13 +61,14 @@ async function invoke(
     }
   });
   try {
-    const call = integration.invoke({
+    const submitted = integration.invoke({
       resource,
       parameters,
       signal: controller.signal,
       executionArn: run.executionArn,
       stateName: scope.stateName,
     });
+    const call = callback ? submitted.then((answer) => callback(answer, controller.signal)) : submitted;
     return await Promise.race([call, guards]);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
@@ -112,7 +115,7 @@ export function compileTask(name: string, state: TaskState, ctx: CompileContext)
   const base = baseNode(name, state, true);
   const resourceDetails = { resource: integration.resource, resourceType: integration.resourceType };
 
-  async function attempt(run: Run, scope: StateScope) {
+  async function attemptOnce(run: Run, scope: StateScope, token: string | undefined) {
     const history = run.history;
     const cursor = scope.cursor;
     const parameters = flow.effectiveInput ? await flow.effectiveInput(scope) : scope.input;
@@ -150,6 +153,17 @@ export function compileTask(name: string, state: TaskState, ctx: CompileContext)
     }
     let result: unknown;
     let failure: StatesError | undefined;
+    const callback =
+      token === undefined
+        ? undefined
+        : (submitted: unknown, signal: AbortSignal) => {
+            cursor.last = history.add('TaskSubmitted', cursor.last, 'taskSubmittedEventDetails', () => ({
+              ...resourceDetails,
+              output: JSON.stringify(submitted) ?? 'null',
+              outputDetails: notTruncated(),
+            }));
+            return waitForCallback(run.taskTokens, token, heartbeatSeconds, signal);
+          };
     try {
       result = await invoke(
         integration,
@@ -158,9 +172,17 @@ export function compileTask(name: string, state: TaskState, ctx: CompileContext)
         timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
         run,
         scope,
+        callback,
       );
     } catch (error) {
       if (error instanceof ExecutionInterrupted) throw error;
+      if (error instanceof HeartbeatTimeout) {
+        cursor.last = history.add('TaskTimedOut', cursor.last, 'taskTimedOutEventDetails', {
+          ...resourceDetails,
+          error: ErrorNames.heartbeatTimeout,
+        });
+        throw new StatesError(ErrorNames.heartbeatTimeout, '');
+      }
       if (error instanceof TaskTimeout) {
         const type = legacyLambda ? 'LambdaFunctionTimedOut' : 'TaskTimedOut';
         const key = legacyLambda ? 'lambdaFunctionTimedOutEventDetails' : 'taskTimedOutEventDetails';
@@ -214,6 +236,18 @@ export function compileTask(name: string, state: TaskState, ctx: CompileContext)
     const output = flow.output ? await flow.output(scope) : result;
     const assigned = flow.assign ? await flow.assign(scope) : undefined;
     return { output, next: node.next, assigned, outputJson: flow.output ? undefined : json };
+  }
+
+  /** Each attempt of a callback task gets its own token, in the context before `Arguments` are evaluated. */
+  async function attempt(run: Run, scope: StateScope) {
+    if (integration.pattern !== 'waitForTaskToken') return attemptOnce(run, scope, undefined);
+    const token = run.taskTokens.issue({ executionArn: run.executionArn, stateName: scope.stateName });
+    scope.context = { ...scope.context, Task: { Token: token } };
+    try {
+      return await attemptOnce(run, scope, token);
+    } finally {
+      run.taskTokens.close(token);
+    }
   }
 
   const node = retryableNode(base, handling, flow, attempt);
