@@ -9,7 +9,6 @@ export const ErrorNames = {
   all: 'States.ALL',
   taskFailed: 'States.TaskFailed',
   timeout: 'States.Timeout',
-  heartbeatTimeout: 'States.HeartbeatTimeout',
   runtime: 'States.Runtime',
   dataLimitExceeded: 'States.DataLimitExceeded',
   queryEvaluationError: 'States.QueryEvaluationError',
@@ -29,16 +28,32 @@ export class StatesError extends Error {
   }
 }
 
+/** The state a field was evaluated in, and the id of its `…StateEntered` event. */
+export interface StateEntry {
+  readonly stateName: string;
+  readonly enteredEventId: number;
+}
+
 /**
- * A failed JSONata evaluation. `location` is the field path from the state root (`Output/result`),
- * as AWS records it in the `EvaluationFailed` event.
+ * AWS's first sentence of every cause raised while evaluating a state's fields (JSONata and JSONPath):
+ * "An error occurred while executing the state 'X' (entered at the event id #2)."
+ */
+export function statePrefix(at: StateEntry): string {
+  return `An error occurred while executing the state '${at.stateName}' (entered at the event id #${at.enteredEventId}).`;
+}
+
+/**
+ * A failed JSONata evaluation. The cause is AWS's state prefix and `detail`, so no such error can be
+ * raised without it. `location` is the field path from the state root (`Output/result`), as AWS records
+ * it in the `EvaluationFailed` event.
  */
 export class QueryEvaluationError extends StatesError {
   constructor(
-    cause: string,
+    at: StateEntry,
+    detail: string,
     readonly location: string,
   ) {
-    super(ErrorNames.queryEvaluationError, cause);
+    super(ErrorNames.queryEvaluationError, `${statePrefix(at)} ${detail}`);
   }
 }
 
@@ -88,8 +103,7 @@ export class IntrinsicFailure extends StatesError {
  * event: "An error occurred while executing the state 'X' (entered at the event id #2). …".
  */
 export function inState(error: StatesError, stateName: string, enteredEventId: number): StatesError {
-  const cause = `An error occurred while executing the state '${stateName}' (entered at the event id #${enteredEventId}). ${error.cause ?? ''}`;
-  return new StatesError(error.error, cause);
+  return new StatesError(error.error, `${statePrefix({ stateName, enteredEventId })} ${error.cause ?? ''}`);
 }
 
 // --- Definition errors: a definition rejected when the state machine is created ---

@@ -18,9 +18,9 @@ describe('engine error names', () => {
     ['a StatesError without cause', new StatesError('Custom.Error'), 'Custom.Error', 'Custom.Error'],
     [
       'QueryEvaluationError',
-      new QueryEvaluationError('bad', 'Output'),
+      new QueryEvaluationError({ stateName: 'S', enteredEventId: 2 }, 'bad', 'Output'),
       'States.QueryEvaluationError',
-      'States.QueryEvaluationError: bad',
+      "States.QueryEvaluationError: An error occurred while executing the state 'S' (entered at the event id #2). bad",
     ],
     ['TerminalError', new TerminalError('States.Runtime', 'why'), 'States.Runtime', 'States.Runtime: why'],
     ['FailStateError', new FailStateError(true, 'My.Error', 'why'), 'My.Error', 'My.Error: why'],

@@ -77,10 +77,6 @@ function toPlain(value: unknown): unknown {
   return out;
 }
 
-function failurePrefix(scope: EvalScope): string {
-  return `An error occurred while executing the state '${scope.stateName}' (entered at the event id #${scope.enteredEventId}).`;
-}
-
 function bindings(scope: EvalScope): Record<string, unknown> {
   const states: Record<string, unknown> = { input: scope.input, context: scope.context };
   if (scope.result !== undefined) states.result = scope.result;
@@ -99,13 +95,15 @@ function expressionEvaluator(expression: CompiledExpression, text: string, locat
       const e = error as { code?: string; message?: string };
       const detail = e.code ? `${e.code}: ${e.message}` : String(e.message ?? error);
       throw new QueryEvaluationError(
-        `${failurePrefix(scope)} The JSONata expression '${text}' specified for the field '${location}' threw an error during evaluation. ${detail}`,
+        scope,
+        `The JSONata expression '${text}' specified for the field '${location}' threw an error during evaluation. ${detail}`,
         location,
       );
     }
     if (value === undefined) {
       throw new QueryEvaluationError(
-        `${failurePrefix(scope)} The JSONata expression '${text}' specified for the field '${location}' returned nothing (undefined).`,
+        scope,
+        `The JSONata expression '${text}' specified for the field '${location}' returned nothing (undefined).`,
         location,
       );
     }
@@ -114,7 +112,8 @@ function expressionEvaluator(expression: CompiledExpression, text: string, locat
       return toPlain(value);
     } catch {
       throw new QueryEvaluationError(
-        `${failurePrefix(scope)} The JSONata expression '${text}' specified for the field '${location}' returned an unsupported result type.`,
+        scope,
+        `The JSONata expression '${text}' specified for the field '${location}' returned an unsupported result type.`,
         location,
       );
     }
@@ -130,7 +129,8 @@ function typeError(
   value: unknown,
 ): never {
   throw new QueryEvaluationError(
-    `${failurePrefix(scope)} The JSONata expression '${text}' specified for the field '${location}' returned an unexpected result type. Expected '${expected}', but was '${typeName(value)}' for value: ${JSON.stringify(value)}`,
+    scope,
+    `The JSONata expression '${text}' specified for the field '${location}' returned an unexpected result type. Expected '${expected}', but was '${typeName(value)}' for value: ${JSON.stringify(value)}`,
     location,
   );
 }
@@ -244,6 +244,7 @@ export class JsonataLanguage implements QueryLanguage {
       const millis = parseTimestamp(value as string);
       if (millis === undefined) {
         throw new QueryEvaluationError(
+          scope,
           `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${value as string}`,
           field,
         );

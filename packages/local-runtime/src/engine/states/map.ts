@@ -1,5 +1,5 @@
 import type { MapState } from '../asl';
-import { ExecutionInterrupted, StatesError } from '../errors';
+import { ExecutionInterrupted, inState, StatesError } from '../errors';
 import type { StateNode, StateScope } from '../model';
 
 import type { Run } from '../run';
@@ -66,9 +66,13 @@ export function compileMap(name: string, state: MapState, ctx: CompileContext): 
   async function attempt(run: Run, scope: StateScope) {
     const values = items ? ((await items(scope)) as unknown[]) : scope.input;
     if (!Array.isArray(values)) {
-      throw new StatesError(
-        'States.Runtime',
-        `The Map state '${name}' needs an array to iterate over: its input is not an array and 'Items' is not set.`,
+      throw inState(
+        new StatesError(
+          'States.Runtime',
+          `The Map state '${name}' needs an array to iterate over: its input is not an array and 'Items' is not set.`,
+        ),
+        scope.stateName,
+        scope.enteredEventId,
       );
     }
     const limit = maxConcurrency ? ((await maxConcurrency(scope)) as number) : 0;
