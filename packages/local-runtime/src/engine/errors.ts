@@ -9,6 +9,7 @@ export const ErrorNames = {
   all: 'States.ALL',
   taskFailed: 'States.TaskFailed',
   timeout: 'States.Timeout',
+  heartbeatTimeout: 'States.HeartbeatTimeout',
   runtime: 'States.Runtime',
   dataLimitExceeded: 'States.DataLimitExceeded',
   queryEvaluationError: 'States.QueryEvaluationError',
