@@ -54,12 +54,35 @@ export const SUPPORTED_PARAMETERS: Readonly<Record<DynamoDbAction, ReadonlySet<s
   deleteItem: new Set(['Key', ...WRITE_COMMON]),
 };
 
+/** Required members besides TableName, in the DynamoDB model's order (TableName comes first in each). */
 const REQUIRED: Readonly<Record<DynamoDbAction, readonly string[]>> = {
-  getItem: ['Key', 'TableName'],
-  putItem: ['Item', 'TableName'],
-  updateItem: ['Key', 'TableName'],
-  deleteItem: ['Key', 'TableName'],
+  getItem: ['Key'],
+  putItem: ['Item'],
+  updateItem: ['Key'],
+  deleteItem: ['Key'],
 };
+
+const TABLE_NAME_PATTERN = '[a-zA-Z0-9_.-]+';
+const TABLE_NAME = /^[a-zA-Z0-9_.-]+$/;
+
+/**
+ * DynamoDB's checks of a table name that is not an ARN (3-255 characters of TABLE_NAME_PATTERN), in the
+ * words AWS answers, e.g. "Value '/t' at 'tableName' failed to satisfy constraint: Member must satisfy
+ * regular expression pattern: [a-zA-Z0-9_.-]+" (recorded on AWS through Step Functions). DynamoDB Local
+ * words an invalid name differently, so the integration checks it before sending the request.
+ */
+function tableNameViolations(name: unknown): string[] {
+  if (name === undefined)
+    return ["Value null at 'tableName' failed to satisfy constraint: Member must not be null"];
+  if (typeof name !== 'string' || name.startsWith('arn:')) return [];
+  const at = `Value '${name}' at 'tableName' failed to satisfy constraint: `;
+  const found: string[] = [];
+  if (name.length < 3) found.push(`${at}Member must have length greater than or equal to 3`);
+  if (name.length > 255) found.push(`${at}Member must have length less than or equal to 255`);
+  if (!TABLE_NAME.test(name))
+    found.push(`${at}Member must satisfy regular expression pattern: ${TABLE_NAME_PATTERN}`);
+  return found;
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: the request is DynamoDB's wire shape, checked by the service.
 function command(action: DynamoDbAction, input: any) {
@@ -148,18 +171,22 @@ export function createDynamoDbIntegration(action: DynamoDbAction, client: () => 
         if (!SUPPORTED_PARAMETERS[action].has(key)) throw unsupportedParameter(call, key);
         if (value !== null && value !== undefined) input[key] = value;
       }
-      const missing = REQUIRED[action].filter((key) => input[key] === undefined);
-      if (missing.length > 0) {
-        // DynamoDB's own validation wording, raised before the request as the service would.
-        const details = missing
-          .map((key) => `Value null at '${camel(key)}' failed to satisfy constraint: Member must not be null`)
-          .join('; ');
+      // DynamoDB's own validation wording, raised before the request as the service would.
+      const violations = [
+        ...tableNameViolations(input.TableName),
+        ...REQUIRED[action]
+          .filter((key) => input[key] === undefined)
+          .map(
+            (key) => `Value null at '${camel(key)}' failed to satisfy constraint: Member must not be null`,
+          ),
+      ];
+      if (violations.length > 0) {
         const count =
-          missing.length === 1
+          violations.length === 1
             ? '1 validation error detected'
-            : `${missing.length} validation errors detected`;
+            : `${violations.length} validation errors detected`;
         throw mapError(
-          { name: 'ValidationException', message: `${count}: ${details}` },
+          { name: 'ValidationException', message: `${count}: ${violations.join('; ')}` },
           'ValidationException',
         );
       }

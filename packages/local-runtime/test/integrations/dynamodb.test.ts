@@ -111,6 +111,37 @@ describe('dynamodb optimized integration against DynamoDB Local', () => {
     );
   });
 
+  test('fails with DynamoDB.AmazonDynamoDBException in the words AWS recorded when the table name breaks its pattern', async () => {
+    const failure = await failureOf(run(PUT, { TableName: '/records', Item: { id: { S: 'x' } } }));
+    expect(failure.error).toBe('DynamoDB.AmazonDynamoDBException');
+    expect(failure.cause).toMatch(
+      CAUSE(
+        "1 validation error detected: Value '/records' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+        'ValidationException',
+      ),
+    );
+  });
+
+  test('fails with every broken constraint in one cause when the table name is too short and Item is null', async () => {
+    const failure = await failureOf(run(PUT, { TableName: '', Item: null }));
+    expect(failure.cause).toMatch(
+      CAUSE(
+        "3 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3; Value '' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value null at 'item' failed to satisfy constraint: Member must not be null",
+        'ValidationException',
+      ),
+    );
+  });
+
+  test('Given a table ARN as TableName, When getItem runs, Then the name rules do not apply', async () => {
+    const failure = await failureOf(
+      run(GET, {
+        TableName: 'arn:aws:dynamodb:us-east-1:000000000000:table/missing',
+        Key: { id: { S: 'x' } },
+      }),
+    );
+    expect(failure.cause).not.toMatch(/at 'tableName'/);
+  });
+
   test('fails with DynamoDB.AmazonDynamoDBException when DynamoDB rejects an expression', async () => {
     const failure = await failureOf(
       run(PUT, {
