@@ -7,21 +7,23 @@ import {
   StatesError,
 } from './errors';
 import { History, notTruncated } from './history';
-import type { Branch, Cursor } from './model';
+import type { Branch, ChildResults, Cursor } from './model';
 import type { Variables } from './query-language';
 import { MAX_TIMER_MS, Run } from './run';
 import { defaultTaskTokens, type TaskTokens } from './task-tokens';
 import type { ExecutionStatus, HistoryEvent } from './types';
 
 /**
- * Where a redrive restarts: the top-level state that was running when the execution ended (a failed
- * Parallel or Map is rerun whole), its input, and the variables as they were then.
+ * Where a redrive restarts: the top-level state that was running when the execution ended, its input,
+ * the variables as they were then, and for a Parallel or Map the branches or iterations that succeeded
+ * in its last attempt (they are not rerun).
  */
 export interface RedrivePoint {
   readonly stateName: string;
   readonly input: unknown;
   readonly inputJson: string;
   readonly variables: Variables;
+  readonly children?: ChildResults;
 }
 
 /** What a redriven execution continues from. */
@@ -159,6 +161,7 @@ export class RunningExecution implements Execution {
         },
       );
       this.vars = Object.assign(Object.create(null), point.variables);
+      if (point.children !== undefined) this.run.keepChildren(from, point.children);
       void this.execute({ start: from, states: root.states }, point.input, point.inputJson);
       return;
     }
@@ -219,6 +222,14 @@ export class RunningExecution implements Execution {
               input: entered.input,
               inputJson: entered.inputJson,
               variables: this.vars,
+              ...(entered.children !== undefined
+                ? {
+                    children: {
+                      outputs: [...entered.children.outputs],
+                      succeeded: [...entered.children.succeeded],
+                    },
+                  }
+                : {}),
             },
           }
         : {}),

@@ -5,7 +5,19 @@ import type { Run } from './run';
 export interface Cursor {
   last: number;
   /** The state this branch entered last, with its input: where a redrive restarts (root branch). */
-  entered?: { readonly node: StateNode; readonly input: unknown; readonly inputJson: string };
+  entered?: {
+    readonly node: StateNode;
+    readonly input: unknown;
+    readonly inputJson: string;
+    /** A Parallel or Map: its children in the current attempt (a redrive reruns only the unsuccessful ones). */
+    readonly children?: ChildResults;
+  };
+}
+
+/** The branches of a Parallel or the iterations of a Map in one attempt: which succeeded, with their outputs. */
+export interface ChildResults {
+  readonly outputs: unknown[];
+  readonly succeeded: boolean[];
 }
 
 /** What a state sees while it runs: the evaluation scope plus the machinery of its branch. */

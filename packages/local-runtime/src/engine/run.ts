@@ -7,7 +7,7 @@ import {
   TerminalError,
 } from './errors';
 import { type History, notTruncated } from './history';
-import type { Branch, ContextObject, Cursor, StateNode, StateScope } from './model';
+import type { Branch, ChildResults, ContextObject, Cursor, StateNode, StateScope } from './model';
 import type { Variables } from './query-language';
 import { defaultTaskTokens, type TaskTokens } from './task-tokens';
 
@@ -36,6 +36,8 @@ export class Run {
   private readonly executionContext: Record<string, unknown>;
   private readonly stateMachineContext: Record<string, unknown>;
   private readonly evaluationFailures = new WeakSet<QueryEvaluationError>();
+  /** Redrive of a failed Parallel or Map: the children that succeeded before, for its first attempt. */
+  private keptChildren: { readonly node: StateNode; readonly children: ChildResults } | undefined;
 
   constructor(settings: RunSettings) {
     this.history = settings.history;
@@ -45,6 +47,19 @@ export class Run {
     this.taskTokens = settings.taskTokens ?? defaultTaskTokens;
     this.executionContext = settings.execution;
     this.stateMachineContext = settings.stateMachine;
+  }
+
+  /** A redrive restarts `node`: its first attempt reuses the children that succeeded in `children`. */
+  keepChildren(node: StateNode, children: ChildResults): void {
+    this.keptChildren = { node, children };
+  }
+
+  /** The children kept for `node`'s first attempt after a redrive (once), if it still has `count` of them. */
+  takeKeptChildren(node: StateNode, count: number): ChildResults | undefined {
+    const kept = this.keptChildren;
+    if (kept === undefined || kept.node !== node) return undefined;
+    this.keptChildren = undefined;
+    return kept.children.succeeded.length === count ? kept.children : undefined;
   }
 
   /** Waits `ms` milliseconds (real time; callers apply `timeScale`; longer than MAX_TIMER_MS is chained), or throws when `signal` aborts. */

@@ -18,15 +18,16 @@ const ROLE = 'arn:aws:iam::123456789012:role/local';
 const jsonata = (states: object, startAt = Object.keys(states)[0]) =>
   JSON.stringify({ QueryLanguage: 'JSONata', StartAt: startAt, States: states });
 
-/** What the task answers: it fails while `failures` > 0. */
+/** What the task answers: it fails while `failures` > 0 (only for the calls `failOnly` picks, when set). */
 let failures = 0;
+let failOnly: ((call: TaskCall) => boolean) | undefined;
 let calls: TaskCall[] = [];
 const flaky: Integration = {
   resourceType: 'lambda',
   resource: 'invoke',
   async invoke(call) {
     calls.push(call);
-    if (failures > 0) {
+    if (failures > 0 && (failOnly === undefined || failOnly(call))) {
       failures--;
       throw new StatesError('Lambda.ServiceException', 'try again later');
     }
@@ -56,6 +57,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   failures = 0;
+  failOnly = undefined;
   calls = [];
 });
 
@@ -143,6 +145,83 @@ describe('RedriveExecution', () => {
     });
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
     expect(types.at(-1)).toBe('ExecutionSucceeded');
+  });
+
+  test('Given a Parallel whose one branch failed, When redriven, Then only that branch runs again and the others keep their results', async () => {
+    const call = (branch: string) => ({
+      StartAt: `Call${branch}`,
+      States: {
+        [`Call${branch}`]: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: 'f', Payload: { branch } },
+          Output: `{% '${branch}' & ':' & $string($states.context.Execution.RedriveCount) %}`,
+          End: true,
+        },
+      },
+    });
+    // B waits first, so that A and C have succeeded when it fails.
+    const late = call('B');
+    const branchB = {
+      StartAt: 'Later',
+      States: { Later: { Type: 'Wait', Seconds: 10, Next: 'CallB' }, ...late.States },
+    };
+    const stateMachineArn = await machine({
+      Fan: { Type: 'Parallel', Branches: [call('A'), branchB, call('C')], End: true },
+    });
+    failOnly = (c) => (c.parameters as { Payload: { branch: string } }).Payload.branch === 'B';
+    const executionArn = await failedExecution(stateMachineArn);
+    expect(calls.map((c) => c.parameters)).toHaveLength(3);
+    calls = [];
+
+    await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    const described = await waitForExecution(sfn, executionArn, 5);
+
+    expect(described.status).toBe('SUCCEEDED');
+    expect(JSON.parse(described.output as string)).toEqual(['A:0', 'B:1', 'C:0']);
+    expect(calls.map((c) => c.parameters)).toEqual([{ FunctionName: 'f', Payload: { branch: 'B' } }]);
+  });
+
+  test('Given an inline Map whose one iteration failed and a later one was aborted, When redriven, Then only those two run again', async () => {
+    const stateMachineArn = await machine({
+      Each: {
+        Type: 'Map',
+        Items: '{% [1, 2, 3] %}',
+        ItemProcessor: {
+          StartAt: 'Pause',
+          States: {
+            // Iteration i waits i * 10 s (scaled): 1 succeeds before 2 fails, and 3 is aborted.
+            Pause: { Type: 'Wait', Seconds: '{% $states.input * 10 %}', Next: 'Call' },
+            Call: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::lambda:invoke',
+              Arguments: { FunctionName: 'f', Payload: '{% $states.input %}' },
+              Output: '{% $states.input & ":" & $string($states.context.Execution.RedriveCount) %}',
+              End: true,
+            },
+          },
+        },
+        End: true,
+      },
+    });
+    failOnly = (c) => (c.parameters as { Payload: number }).Payload === 2;
+    const executionArn = await failedExecution(stateMachineArn);
+    expect(calls.map((c) => (c.parameters as { Payload: number }).Payload)).toEqual([1, 2]);
+    calls = [];
+
+    await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    const described = await waitForExecution(sfn, executionArn, 5);
+
+    expect(described.status).toBe('SUCCEEDED');
+    expect(JSON.parse(described.output as string)).toEqual(['1:0', '2:1', '3:1']);
+    expect(calls.map((c) => (c.parameters as { Payload: number }).Payload)).toEqual([2, 3]);
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const afterRedrive = events.slice(events.findIndex((e) => e.type === 'ExecutionRedriven'));
+    expect(
+      afterRedrive
+        .filter((e) => e.type === 'MapIterationStarted')
+        .map((e) => e.mapIterationStartedEventDetails?.index),
+    ).toEqual([1, 2]);
   });
 
   test('Given a redriven execution, When ListExecutions filters by redriveFilter, Then only the matching executions are listed with their redriveCount', async () => {

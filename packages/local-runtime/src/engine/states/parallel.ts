@@ -1,6 +1,6 @@
 import type { ParallelState } from '../asl';
 import { ExecutionInterrupted } from '../errors';
-import type { Branch, Outcome, StateNode, StateScope } from '../model';
+import type { Branch, ChildResults, Outcome, StateNode, StateScope } from '../model';
 import type { DataFlow } from '../query-language';
 
 import type { Run } from '../run';
@@ -57,6 +57,9 @@ function childController(signal: AbortSignal): AbortController {
  * The common end of a Parallel or Map attempt: runs its `count` children (branches, iterations) as
  * `runAll` does, under a signal that also follows the state's own, records `<Type>StateFailed` or
  * `<Type>StateSucceeded`, and applies the state's output and assignments to the array of child outputs.
+ * Which children succeeded is kept on the branch's cursor as they finish: a redrive of the execution
+ * reruns only the others (AWS: "redrives only the iterations and branches that failed or aborted"), and
+ * its first attempt takes the kept outputs instead of running those children again.
  */
 export async function runChildren(
   run: Run,
@@ -69,9 +72,18 @@ export async function runChildren(
 ): Promise<Outcome> {
   const history = run.history;
   const controller = childController(scope.signal);
+  const kept = run.takeKeptChildren(node, count);
+  const results: ChildResults = { outputs: new Array(count), succeeded: new Array(count).fill(false) };
+  const entered = scope.cursor.entered;
+  if (entered?.node === node) scope.cursor.entered = { ...entered, children: results };
   let outputs: unknown[];
   try {
-    outputs = await runAll(count, limit, controller, (index) => child(index, controller.signal));
+    outputs = await runAll(count, limit, controller, async (index) => {
+      const output = kept?.succeeded[index] ? kept.outputs[index] : await child(index, controller.signal);
+      results.outputs[index] = output;
+      results.succeeded[index] = true;
+      return output;
+    });
   } catch (error) {
     if (scope.signal.aborted) throw new ExecutionInterrupted();
     scope.cursor.last = history.add(`${node.type}StateFailed`, history.last);
