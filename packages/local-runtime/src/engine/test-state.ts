@@ -12,6 +12,11 @@ import type { ContextObject, Outcome, StateNode, StateScope } from './model';
 import type { InspectionStep, RawObject, Variables } from './query-language';
 import { errorMatches, retryDelaySeconds } from './retry-catch';
 import { Run } from './run';
+import {
+  type FieldValidationMode,
+  MockValidationError,
+  validateMockResult,
+} from './test-state-mock-validation';
 import type { Integration, IntegrationRegistry } from './types';
 
 /**
@@ -24,7 +29,7 @@ export type InspectionLevel = 'INFO' | 'DEBUG' | 'TRACE';
 export type TestStatus = 'SUCCEEDED' | 'FAILED' | 'RETRIABLE' | 'CAUGHT_ERROR';
 
 export type TestStateMock =
-  | { readonly result: unknown }
+  | { readonly result: unknown; readonly fieldValidationMode?: FieldValidationMode }
   | { readonly error: string; readonly cause?: string };
 
 export interface TestStateConfiguration {
@@ -259,6 +264,15 @@ function checkRequest(state: RawObject, options: TestStateOptions): void {
     );
   }
   if (mock !== undefined && 'result' in mock) {
+    if (type === 'Task') {
+      try {
+        validateMockResult(state.Resource, mock.result, mock.fieldValidationMode ?? 'STRICT');
+      } catch (error) {
+        if (error instanceof MockValidationError)
+          throw new TestStateRefusal('ValidationException', error.message);
+        throw error;
+      }
+    }
     if (type === 'Parallel') {
       if (!Array.isArray(mock.result))
         throw new TestStateRefusal('ValidationException', 'Mocked result must be an array.');

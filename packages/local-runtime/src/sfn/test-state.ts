@@ -6,6 +6,7 @@ import {
   TestStateRefusal,
   testState,
 } from '../engine/test-state';
+import type { FieldValidationMode } from '../engine/test-state-mock-validation';
 import type { IntegrationRegistry } from '../engine/types';
 import type { Location } from './arns';
 import {
@@ -79,7 +80,12 @@ function readMock(input: Json): TestStateMock | undefined {
   const result = optionalString(mock, 'result');
   maxLength(result, 'mock.result', MAX_PAYLOAD, true);
   const errorOutput = optionalObject(mock, 'errorOutput');
-  optionalEnum(mock, 'fieldValidationMode', 'mock.fieldValidationMode', VALIDATION_MODES);
+  const fieldValidationMode = optionalEnum(
+    mock,
+    'fieldValidationMode',
+    'mock.fieldValidationMode',
+    VALIDATION_MODES,
+  ) as FieldValidationMode | undefined;
   if ((result === undefined) === (errorOutput === undefined)) {
     throw validation('A test mock should have only one of the following fields: [result, errorOutput].');
   }
@@ -91,11 +97,10 @@ function readMock(input: Json): TestStateMock | undefined {
     maxLength(cause, 'mock.errorOutput.cause', 32_768, true);
     return cause === undefined ? { error } : { error, cause };
   }
-  return {
-    result: parseJson(result as string, (detail) =>
-      validation(`Mocked result must be valid JSON: ${detail}`),
-    ),
-  };
+  const parsed = parseJson(result as string, (detail) =>
+    validation(`Mocked result must be valid JSON: ${detail}`),
+  );
+  return fieldValidationMode === undefined ? { result: parsed } : { result: parsed, fieldValidationMode };
 }
 
 function readConfiguration(input: Json): TestStateConfiguration | undefined {

@@ -274,6 +274,73 @@ describe('TestState over the local engine', () => {
     });
   });
 
+  describe('mock.fieldValidationMode (AWS answers recorded by LocalStack, Nov 2025)', () => {
+    const task = (resource: string) => ({ Type: 'Task', Resource: resource, End: true });
+    const mocked = (resource: string, result: object, fieldValidationMode?: 'STRICT' | 'PRESENT' | 'NONE') =>
+      refusal({
+        definition: task(resource),
+        mock: { result: JSON.stringify(result), ...(fieldValidationMode ? { fieldValidationMode } : {}) },
+      });
+    const invalid = (detail: string) => ({
+      name: 'ValidationException',
+      message: `Mock result schema validation error: ${detail}`,
+    });
+
+    test('fails when a present member has the wrong type, in STRICT (the default) and PRESENT', async () => {
+      const dynamo = 'arn:aws:states:::dynamodb:putItem';
+      const wrongFloat = { ConsumedCapacity: { CapacityUnits: '123.45' } };
+      expect(await mocked(dynamo, wrongFloat)).toEqual(invalid("Field 'CapacityUnits' must be a number"));
+      expect(await mocked(dynamo, wrongFloat, 'PRESENT')).toEqual(
+        invalid("Field 'CapacityUnits' must be a number"),
+      );
+      expect(await mocked('arn:aws:states:::lambda:invoke', { StatusCode: '200' })).toEqual(
+        invalid("Field 'StatusCode' must be a number"),
+      );
+      const events = 'arn:aws:states:::events:putEvents';
+      expect(await mocked(events, { Entries: 'not a list' })).toEqual(
+        invalid("Field 'Entries' must be an array"),
+      );
+      expect(await mocked(events, { Entries: [{ EventId: 'e-1' }, { EventId: ['e-2'] }] })).toEqual(
+        invalid("Field 'EventId' must be a string"),
+      );
+    });
+
+    test('fails when a required member is missing in STRICT only; the model name is upper-cased', async () => {
+      const start = 'arn:aws:states:::states:startExecution';
+      expect(await mocked(start, {})).toEqual(invalid("Required field 'ExecutionArn' is missing"));
+      expect(await mocked(start, { executionArn: 'a', startDate: 'd' })).toEqual(
+        invalid("Required field 'ExecutionArn' is missing"),
+      );
+      expect(await mocked(start, { ExecutionArn: 'a', StartDate: 1764103483 })).toEqual(
+        invalid("Field 'StartDate' must be a string"),
+      );
+      expect(await mocked(start, { StartDate: true }, 'PRESENT')).toEqual(
+        invalid("Field 'StartDate' must be a string"),
+      );
+      const present = await test_({
+        definition: task(start),
+        mock: { result: '{"executionArn": "a"}', fieldValidationMode: 'PRESENT' },
+      });
+      expect(present).toMatchObject({ status: 'SUCCEEDED', output: '{"executionArn":"a"}' });
+    });
+
+    test('Given members the model does not have, or NONE, When tested, Then the mock is the result', async () => {
+      const unknown = await test_({
+        definition: task('arn:aws:states:::events:putEvents'),
+        mock: { result: '{"random": "json"}' },
+      });
+      expect(unknown).toMatchObject({ status: 'SUCCEEDED', output: '{"random":"json"}' });
+      const none = await test_({
+        definition: task('arn:aws:states:::aws-sdk:dynamodb:getItem'),
+        mock: { result: '{"Item": "not a map"}', fieldValidationMode: 'NONE' },
+      });
+      expect(none).toMatchObject({ status: 'SUCCEEDED', output: '{"Item":"not a map"}' });
+      expect(await mocked('arn:aws:states:::aws-sdk:dynamodb:getItem', { Item: { id: { S: 1 } } })).toEqual(
+        invalid("Field 'S' must be a string"),
+      );
+    });
+  });
+
   test('refuses what AWS refuses, with its error names and words', async () => {
     const map = {
       Type: 'Map',
