@@ -69,6 +69,9 @@ export interface InspectionData {
   afterResultPath?: string;
   variables?: string;
   errorDetails?: { catchIndex?: number; retryIndex?: number; retryBackoffIntervalSeconds?: number };
+  afterItemsPath?: string;
+  afterItemSelector?: string;
+  afterItemBatcher?: string;
   maxConcurrency?: number;
   toleratedFailureCount?: number;
   toleratedFailurePercentage?: number;
@@ -339,6 +342,99 @@ function exceedsTolerance(state: RawObject, failures: number, items: number): bo
   return percentage !== undefined && items > 0 && (failures / items) * 100 > percentage;
 }
 
+/** Runs one stand-in Pass state (the engine's own evaluation of a Map field) and returns its output. */
+async function passOutput(
+  pass: RawObject,
+  jsonata: boolean,
+  input: unknown,
+  context: ContextObject,
+  scope: StateScope,
+  run: Run,
+  integrations: IntegrationRegistry,
+): Promise<unknown> {
+  const name = '(inspection)';
+  const machine: RawObject = { StartAt: name, States: { [name]: { ...pass, Type: 'Pass', End: true } } };
+  if (jsonata) machine.QueryLanguage = 'JSONata';
+  const node = compileDefinition(machine as unknown as AslDefinition, integrations).root.states.get(name);
+  const outcome = await (node as StateNode).execute(run, {
+    ...scope,
+    stateName: name,
+    input,
+    context,
+    inspect: undefined,
+  });
+  return outcome.output;
+}
+
+/**
+ * A Map's item steps for `inspectionData`, from its own fields: the items (ItemsPath of the effective
+ * input in JSONPath, `Items` in JSONata, or `stateConfiguration.mapItemReaderData` when the Map has an
+ * ItemReader), each one through ItemSelector (with `Map.Item` in the context), then ItemBatcher.
+ */
+async function mapInspection(
+  raw: RawObject,
+  jsonata: boolean,
+  effectiveInput: unknown,
+  readerData: string | undefined,
+  scope: StateScope,
+  run: Run,
+  integrations: IntegrationRegistry,
+): Promise<Pick<InspectionData, 'afterItemsPath' | 'afterItemSelector' | 'afterItemBatcher'>> {
+  const data: Pick<InspectionData, 'afterItemsPath' | 'afterItemSelector' | 'afterItemBatcher'> = {};
+  const evaluate = (pass: RawObject, input: unknown, context = scope.context) =>
+    passOutput(pass, jsonata, input, context, scope, run, integrations);
+  let items: unknown;
+  if (isObject(raw.ItemReader)) {
+    if (readerData === undefined) return data;
+    items = JSON.parse(readerData);
+    const maxItems = isObject(raw.ItemReader.ReaderConfig) ? raw.ItemReader.ReaderConfig.MaxItems : undefined;
+    if (Array.isArray(items) && typeof maxItems === 'number') items = items.slice(0, maxItems);
+  } else if (jsonata) {
+    items = 'Items' in raw ? await evaluate({ Output: raw.Items }, effectiveInput) : effectiveInput;
+  } else {
+    items =
+      typeof raw.ItemsPath === 'string'
+        ? await evaluate({ InputPath: raw.ItemsPath }, effectiveInput)
+        : effectiveInput;
+    data.afterItemsPath = text(items);
+  }
+  if (!Array.isArray(items)) return data;
+  const selector = 'ItemSelector' in raw ? raw.ItemSelector : jsonata ? undefined : raw.Parameters;
+  let selected: unknown[] = items;
+  if (selector !== undefined) {
+    selected = [];
+    for (const [index, value] of items.entries()) {
+      const context = { ...scope.context, Map: { Item: { Index: index, Value: value } } };
+      selected.push(
+        await evaluate(jsonata ? { Output: selector } : { Parameters: selector }, effectiveInput, context),
+      );
+    }
+    data.afterItemSelector = text(selected);
+  }
+  if (isObject(raw.ItemBatcher)) {
+    const batcher = raw.ItemBatcher;
+    const size =
+      typeof batcher.MaxItemsPerBatch === 'number' && batcher.MaxItemsPerBatch > 0
+        ? batcher.MaxItemsPerBatch
+        : selected.length || 1;
+    const batchInput =
+      batcher.BatchInput === undefined
+        ? undefined
+        : await evaluate(
+            jsonata ? { Output: batcher.BatchInput } : { Parameters: batcher.BatchInput },
+            effectiveInput,
+          );
+    const batches: unknown[] = [];
+    for (let start = 0; start < selected.length; start += size) {
+      const batch: RawObject = batchInput === undefined ? {} : { BatchInput: batchInput };
+      batch.Items = selected.slice(start, start + size);
+      batches.push(batch);
+    }
+    data.afterItemBatcher = text(batches);
+  }
+  return data;
+}
+
 /** Runs one state as AWS's TestState does and reports status, output, next state and inspection data. */
 export async function testState(options: TestStateOptions): Promise<TestStateResult> {
   const parsed = parseDefinition(options.definition);
@@ -350,7 +446,6 @@ export async function testState(options: TestStateOptions): Promise<TestStateRes
   const seen: { parameters?: unknown; result?: unknown } = {};
   const integrations = capturing(registry, seen);
   if (options.stateName !== undefined) {
-    compileDefinition(parsed, integrations);
     const found = findState(parsed, options.stateName, parsed.QueryLanguage, false);
     if (found === undefined) {
       throw new TestStateRefusal(
@@ -358,6 +453,19 @@ export async function testState(options: TestStateOptions): Promise<TestStateRes
         `The state '${options.stateName}' is not in the state machine definition`,
       );
     }
+    // The machine is validated as the engine would run it: a mocked Map/Parallel without its children.
+    const checked = structuredClone(parsed);
+    const twin = findState(checked, options.stateName, checked.QueryLanguage, false)?.state;
+    if (
+      twin !== undefined &&
+      options.mock !== undefined &&
+      (twin.Type === 'Map' || twin.Type === 'Parallel')
+    ) {
+      const stripped = withoutChildren(twin);
+      for (const key of Object.keys(twin)) delete twin[key];
+      Object.assign(twin, stripped);
+    }
+    compileDefinition(checked, integrations);
     name = options.stateName;
     raw = found.state;
     language = found.language;
@@ -483,6 +591,9 @@ export async function testState(options: TestStateOptions): Promise<TestStateRes
     if (jsonPath) {
       const afterInputPath = 'afterInputPath' in steps ? steps.afterInputPath : input;
       data.afterInputPath = text(afterInputPath);
+    }
+    if (jsonPath && type !== 'Map') {
+      const afterInputPath = JSON.parse(data.afterInputPath ?? 'null');
       const afterParameters =
         'afterParameters' in steps
           ? steps.afterParameters
@@ -493,7 +604,8 @@ export async function testState(options: TestStateOptions): Promise<TestStateRes
     } else if (type === 'Task' && 'parameters' in seen) {
       data.afterArguments = text(seen.parameters);
     }
-    if (type !== 'Pass' && taskResult !== undefined) data.result = text(taskResult);
+    // AWS shows no `result` for a mocked Map (recorded at DEBUG and TRACE, succeeded or not).
+    if (type !== 'Pass' && type !== 'Map' && taskResult !== undefined) data.result = text(taskResult);
     if (jsonPath && result.status === 'SUCCEEDED') {
       const selected =
         'afterResultSelector' in steps
@@ -503,6 +615,38 @@ export async function testState(options: TestStateOptions): Promise<TestStateRes
             : taskResult;
       data.afterResultSelector = text(selected);
       data.afterResultPath = text('afterResultPath' in steps ? steps.afterResultPath : selected);
+    }
+  }
+  if (type === 'Map' && mocked) {
+    try {
+      let effectiveInput = jsonPath ? JSON.parse(data.afterInputPath ?? 'null') : input;
+      if (jsonPath && typeof raw.InputPath === 'string' && !('afterInputPath' in steps)) {
+        effectiveInput = await passOutput(
+          { InputPath: raw.InputPath },
+          false,
+          input,
+          context,
+          scope,
+          run,
+          options.integrations,
+        );
+        data.afterInputPath = text(effectiveInput);
+      }
+      Object.assign(
+        data,
+        await mapInspection(
+          raw,
+          !jsonPath,
+          effectiveInput,
+          options.stateConfiguration?.mapItemReaderData,
+          scope,
+          run,
+          options.integrations,
+        ),
+      );
+    } catch (error) {
+      // A field that cannot be evaluated leaves its step out; the mocked result decides the status.
+      if (!(error instanceof StatesError) && !(error instanceof SyntaxError)) throw error;
     }
   }
   if (type === 'Map') {

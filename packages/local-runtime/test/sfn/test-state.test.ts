@@ -341,6 +341,114 @@ describe('TestState over the local engine', () => {
     });
   });
 
+  describe('Map inspection data and stateConfiguration', () => {
+    const distributed = {
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: 'HandleItem',
+      States: { HandleItem: { Type: 'Pass', End: true } },
+    };
+
+    test('Given a mocked error and errorCausedByState, When a Map in a machine is tested, Then it fails with the mocked error and shows its items (recorded)', async () => {
+      const response = await test_({
+        definition: {
+          StartAt: 'State0',
+          States: {
+            State0: {
+              Type: 'Map',
+              ItemsPath: '$.Values',
+              ItemProcessor: distributed,
+              ToleratedFailureCount: 2,
+              End: true,
+            },
+          },
+        },
+        stateName: 'State0',
+        input: '{"Values": ["first", "second", "third"]}',
+        stateConfiguration: { mapIterationFailureCount: 2, errorCausedByState: 'HandleItem' },
+        mock: { errorOutput: { error: 'MockException', cause: 'Mock the error cause.' } },
+        inspectionLevel: 'DEBUG',
+      });
+      expect(response).toMatchObject({
+        status: 'FAILED',
+        error: 'MockException',
+        cause: 'Mock the error cause.',
+      });
+      expect(response.inspectionData).toEqual({
+        input: '{"Values": ["first", "second", "third"]}',
+        afterInputPath: '{"Values":["first","second","third"]}',
+        afterItemsPath: '["first","second","third"]',
+        maxConcurrency: 0,
+        toleratedFailureCount: 2,
+      });
+    });
+
+    test('Given an ItemReader and mapItemReaderData, When tested, Then the mock is the output and ItemSelector runs over the reader data', async () => {
+      const map = {
+        QueryLanguage: 'JSONata',
+        Type: 'Map',
+        MaxConcurrency: 1,
+        ItemReader: {
+          ReaderConfig: { InputType: 'JSON' },
+          Resource: 'arn:aws:states:::s3:getObject',
+          Arguments: { Bucket: '{% $states.input.Bucket %}', Key: '{% $states.input.Key %}' },
+        },
+        ItemProcessor: distributed,
+        End: true,
+      };
+      const input = '{"Bucket": "test-bucket", "Key": "test-key"}';
+      const recorded = await test_({
+        definition: map,
+        input,
+        stateConfiguration: { mapItemReaderData: '[1, 2, 3]' },
+        mock: { result: '[1, 4, 9]' },
+        inspectionLevel: 'DEBUG',
+      });
+      expect(recorded).toMatchObject({ status: 'SUCCEEDED', output: '[1,4,9]' });
+      expect(recorded.inspectionData).toEqual({ input, maxConcurrency: 1 });
+      const selected = await test_({
+        definition: {
+          ...map,
+          ItemSelector: {
+            n: '{% $states.context.Map.Item.Value %}',
+            at: '{% $states.context.Map.Item.Index %}',
+          },
+        },
+        input,
+        stateConfiguration: { mapItemReaderData: '[1, 2]' },
+        mock: { result: '[]' },
+        inspectionLevel: 'DEBUG',
+      });
+      expect(selected.inspectionData?.afterItemSelector).toBe('[{"n":1,"at":0},{"n":2,"at":1}]');
+    });
+
+    test('Given a JSONPath Map with ItemsPath, ItemSelector and ItemBatcher, When tested, Then each item step is shown', async () => {
+      const response = await test_({
+        definition: {
+          Type: 'Map',
+          InputPath: '$.order',
+          ItemsPath: '$.lines',
+          ItemSelector: { 'sku.$': '$$.Map.Item.Value.sku', 'order.$': '$.id' },
+          ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'order.$': '$.id' } },
+          ItemProcessor: distributed,
+          ResultPath: '$.done',
+          End: true,
+        },
+        input: '{"order": {"id": "o-1", "lines": [{"sku": "a"}, {"sku": "b"}, {"sku": "c"}]}}',
+        mock: { result: '[true]' },
+        inspectionLevel: 'TRACE',
+      });
+      expect(response).toMatchObject({ status: 'SUCCEEDED' });
+      expect(response.inspectionData).toMatchObject({
+        afterInputPath: '{"id":"o-1","lines":[{"sku":"a"},{"sku":"b"},{"sku":"c"}]}',
+        afterItemsPath: '[{"sku":"a"},{"sku":"b"},{"sku":"c"}]',
+        afterItemSelector: '[{"sku":"a","order":"o-1"},{"sku":"b","order":"o-1"},{"sku":"c","order":"o-1"}]',
+        afterItemBatcher:
+          '[{"BatchInput":{"order":"o-1"},"Items":[{"sku":"a","order":"o-1"},{"sku":"b","order":"o-1"}]},{"BatchInput":{"order":"o-1"},"Items":[{"sku":"c","order":"o-1"}]}]',
+      });
+      expect(response.inspectionData?.afterParameters).toBeUndefined();
+    });
+  });
+
   test('refuses what AWS refuses, with its error names and words', async () => {
     const map = {
       Type: 'Map',
