@@ -2,7 +2,7 @@
 import aslValidator = require('asl-validator');
 
 import type { AslDefinition, AslMachine, AslState } from './asl';
-import { InvalidDefinitionError } from './errors';
+import { type DefinitionProblem, InvalidDefinitionError } from './errors';
 import { JsonataLanguage } from './jsonata/language';
 import { JsonPathLanguage } from './jsonpath/language';
 import type { Branch, StateNode } from './model';
@@ -71,6 +71,45 @@ function nestedMachines(state: RawObject, location: string): [RawObject, string]
   return nested;
 }
 
+/**
+ * The problems found so far: a check that throws InvalidDefinitionError for one part (a state, a
+ * variable) is run through `check`, which keeps the error and lets the next part be checked.
+ */
+class Problems {
+  readonly errors: InvalidDefinitionError[] = [];
+
+  check(part: () => void): void {
+    try {
+      part();
+    } catch (error) {
+      if (error instanceof ProblemsReported) return;
+      if (!(error instanceof InvalidDefinitionError)) throw error;
+      this.errors.push(error);
+    }
+  }
+
+  /** Throws the first problem (CreateStateMachine's answer), carrying all of them. */
+  throwAny(): void {
+    const [first] = this.errors;
+    if (first === undefined) return;
+    if (this.errors.length > 1 || first.problems !== undefined) {
+      first.problems = this.errors.flatMap((e) => e.problems ?? [problemOf(e)]);
+    }
+    throw first;
+  }
+}
+
+/** A nested branch whose problems are already in the list: the state holding it fails without a problem of its own. */
+class ProblemsReported extends Error {}
+
+const problemOf = (error: InvalidDefinitionError): DefinitionProblem => ({
+  code: error.code,
+  detail: error.detail,
+  ...(error.location !== undefined ? { location: error.location } : {}),
+});
+
+type AslValidationError = ReturnType<typeof aslValidator>['errors'][number];
+
 const jsonataChecker = new JsonataLanguage();
 const jsonpathChecker = new JsonPathLanguage();
 
@@ -94,11 +133,24 @@ function checkLanguageFields(fieldChecker: QueryLanguage, state: RawObject, loca
  * cryptic): the downgrade rule, and fields of the other query language.
  * Inside Parallel/Map, a state's default language is the machine's, not the enclosing state's (ASL).
  */
-function checkQueryLanguages(machine: RawObject, topLevel: unknown, location: string): void {
+function checkQueryLanguages(
+  machine: RawObject,
+  topLevel: unknown,
+  location: string,
+  problems: Problems,
+): void {
   if (!isObject(machine.States)) return;
   for (const [name, state] of Object.entries(machine.States)) {
     if (!isObject(state)) continue;
     const where = `${location}/States/${name}`;
+    problems.check(() => checkStateLanguage(state, topLevel, where));
+    for (const [nested, nestedLocation] of nestedMachines(state, where))
+      checkQueryLanguages(nested, topLevel, nestedLocation, problems);
+  }
+}
+
+function checkStateLanguage(state: RawObject, topLevel: unknown, where: string): void {
+  {
     if (topLevel === 'JSONata' && state.QueryLanguage === 'JSONPath') {
       const detail = "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine";
       throw new InvalidDefinitionError(
@@ -110,8 +162,6 @@ function checkQueryLanguages(machine: RawObject, topLevel: unknown, location: st
     }
     const language = state.QueryLanguage ?? topLevel ?? 'JSONPath';
     checkLanguageFields(language === 'JSONata' ? jsonataChecker : jsonpathChecker, state, where);
-    for (const [nested, nestedLocation] of nestedMachines(state, where))
-      checkQueryLanguages(nested, topLevel, nestedLocation);
   }
 }
 
@@ -127,17 +177,25 @@ function assignedNames(state: RawObject): string[] {
 }
 
 /** ASL variable scoping: an inner scope (branch, iteration) may read but never assign a name of an enclosing scope. */
-function checkVariableScopes(machine: RawObject, outer: ReadonlySet<string>, location: string): void {
+function checkVariableScopes(
+  machine: RawObject,
+  outer: ReadonlySet<string>,
+  location: string,
+  problems: Problems,
+): void {
   if (!isObject(machine.States)) return;
   const own = new Set<string>();
   for (const [name, state] of Object.entries(machine.States)) {
     if (!isObject(state)) continue;
     for (const variable of assignedNames(state)) {
       if (outer.has(variable)) {
-        throw invalid(
-          `the variable '${variable}' is assigned in state '${name}' but already belongs to an enclosing scope; an inner Parallel branch or Map iteration may read outer variables but not assign them: choose another name, or return the value through the branch output`,
-          `${location}/States/${name}/Assign`,
+        problems.errors.push(
+          invalid(
+            `the variable '${variable}' is assigned in state '${name}' but already belongs to an enclosing scope; an inner Parallel branch or Map iteration may read outer variables but not assign them: choose another name, or return the value through the branch output`,
+            `${location}/States/${name}/Assign`,
+          ),
         );
+        continue;
       }
       own.add(variable);
     }
@@ -146,7 +204,7 @@ function checkVariableScopes(machine: RawObject, outer: ReadonlySet<string>, loc
   for (const [name, state] of Object.entries(machine.States)) {
     if (!isObject(state)) continue;
     for (const [nested, nestedLocation] of nestedMachines(state, `${location}/States/${name}`)) {
-      checkVariableScopes(nested, visible, nestedLocation);
+      checkVariableScopes(nested, visible, nestedLocation, problems);
     }
   }
 }
@@ -198,6 +256,14 @@ function validateSchema(definition: RawObject): asserts definition is AslDefinit
   // The validator writes default QueryLanguage values into what it is given: hand it a copy.
   const { isValid, errors } = aslValidator(withoutOutputs(structuredClone(definition)));
   if (isValid) return;
+  // A missing terminal state is reported after the error that causes it; on its own it names the
+  // validator's internal machine (fsm1 is the top level, fsm2... are Parallel branches and Map processors).
+  const shown =
+    errors.length > 1 ? errors.filter((e) => e['Error code'] !== 'MISSING_TERMINAL_STATE') : errors;
+  const withOthers = (error: InvalidDefinitionError): InvalidDefinitionError => {
+    if (shown.length > 1) error.problems = [problemOf(error), ...shown.slice(1).map(schemaProblem)];
+    return error;
+  };
   const pointer = errors[0]?.schemaError?.instancePath ?? '';
   const dollarKey = /^(.*)\/([^/]+\.\$)$/.exec(pointer);
   if (dollarKey && errors[0]?.Message.includes('asl_payload_template')) {
@@ -211,11 +277,13 @@ function validateSchema(definition: RawObject): asserts definition is AslDefinit
         definition,
       );
     const detail = `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call (got ${JSON.stringify(value)}: check the path, or the function name, its arguments and parentheses)`;
-    throw new InvalidDefinitionError(
-      `SCHEMA_VALIDATION_FAILED: ${detail} at ${location}`,
-      'SCHEMA_VALIDATION_FAILED',
-      location,
-      detail,
+    throw withOthers(
+      new InvalidDefinitionError(
+        `SCHEMA_VALIDATION_FAILED: ${detail} at ${location}`,
+        'SCHEMA_VALIDATION_FAILED',
+        location,
+        detail,
+      ),
     );
   }
   const missing = /^Missing 'StartAt'\|'Next'\|'Default' target: (.*)$/.exec(errors[0]?.Message ?? '');
@@ -223,39 +291,40 @@ function validateSchema(definition: RawObject): asserts definition is AslDefinit
   if (reference) {
     // AWS names the field and where it is; asl-validator lists every field it might be.
     const detail = `Missing '${reference.field}' target: ${reference.target}`;
-    throw new InvalidDefinitionError(
-      `MISSING_TRANSITION_TARGET: ${detail} at ${reference.location}`,
-      'MISSING_TRANSITION_TARGET',
-      reference.location,
-      detail,
+    throw withOthers(
+      new InvalidDefinitionError(
+        `MISSING_TRANSITION_TARGET: ${detail} at ${reference.location}`,
+        'MISSING_TRANSITION_TARGET',
+        reference.location,
+        detail,
+      ),
     );
   }
-  // A missing terminal state is reported after the error that causes it; on its own it names the
-  // validator's internal machine (fsm1 is the top level, fsm2... are Parallel branches and Map processors).
-  const shown =
-    errors.length > 1 ? errors.filter((e) => e['Error code'] !== 'MISSING_TERMINAL_STATE') : errors;
-  const first = shown[0];
-  // AWS's code for a workflow without a terminal state (API reference, ValidateStateMachineDefinitionDiagnostic).
-  const code =
-    first?.['Error code'] === 'MISSING_TERMINAL_STATE'
-      ? 'MISSING_END_STATE'
-      : (first?.['Error code'] ?? 'SCHEMA_VALIDATION_FAILED');
-  const location = first?.schemaError?.instancePath.replace(/~1/g, '/').replace(/~0/g, '~') || undefined;
-  const detail = shown
-    .map((e) =>
-      e.Message.replace(/^State machine fsm(\d+) is missing a terminal state$/, (_all, n: string) =>
-        n === '1'
-          ? 'The state machine has no terminal state: end one state with "End": true, or add a Succeed or Fail state'
-          : 'A Parallel branch or Map item processor has no terminal state: end one of its states with "End": true, or add a Succeed or Fail state',
-      ),
-    )
-    .join('; ');
-  throw new InvalidDefinitionError(
+  const [first = { code: 'SCHEMA_VALIDATION_FAILED', detail: '' }] = shown.map(schemaProblem);
+  const { code, location } = first;
+  const detail = shown.map((e) => schemaProblem(e).detail).join('; ');
+  const error = new InvalidDefinitionError(
     location ? `${code}: ${detail} at ${location}` : `${code}: ${detail}`,
     code,
     location,
     detail,
   );
+  if (shown.length > 1) error.problems = shown.map(schemaProblem);
+  throw error;
+}
+
+/** One asl-validator error as a problem, with AWS's code for a workflow without a terminal state (API reference, ValidateStateMachineDefinitionDiagnostic). */
+function schemaProblem(error: AslValidationError): DefinitionProblem {
+  const code = error['Error code'] === 'MISSING_TERMINAL_STATE' ? 'MISSING_END_STATE' : error['Error code'];
+  const location = error.schemaError?.instancePath.replace(/~1/g, '/').replace(/~0/g, '~') || undefined;
+  const detail = error.Message.replace(
+    /^State machine fsm(\d+) is missing a terminal state$/,
+    (_all, n: string) =>
+      n === '1'
+        ? 'The state machine has no terminal state: end one state with "End": true, or add a Succeed or Fail state'
+        : 'A Parallel branch or Map item processor has no terminal state: end one of its states with "End": true, or add a Succeed or Fail state',
+  );
+  return { code, detail, ...(location !== undefined ? { location } : {}) };
 }
 
 /** The first transition field (StartAt, Next, Default, a Choice rule's Next) naming `target` where no such state exists. */
@@ -296,35 +365,44 @@ export function compileDefinition(
   integrations: IntegrationRegistry,
 ): CompiledDefinition {
   const definition = parse(source);
-  checkQueryLanguages(definition, definition.QueryLanguage, '');
+  const problems = new Problems();
+  // Fields of the wrong query language make the schema validator's messages cryptic, and a definition
+  // outside the schema cannot be compiled: each step reports all its problems, then stops a bad definition.
+  checkQueryLanguages(definition, definition.QueryLanguage, '', problems);
+  problems.throwAny();
   validateSchema(definition);
-  checkVariableScopes(definition, new Set(), '');
+  checkVariableScopes(definition, new Set(), '', problems);
   const jsonata = new JsonataLanguage();
   const jsonpath = new JsonPathLanguage();
   const topLevel = definition.QueryLanguage ?? 'JSONPath';
 
   const compileBranch = (machine: AslMachine, location: string): Branch => {
     const states = new Map<string, StateNode>();
+    const before = problems.errors.length;
     for (const [name, state] of Object.entries(machine.States)) {
       const where = `${location}/States/${name}`;
       // Inside Parallel/Map the default is the machine's language, not the enclosing state's (ASL).
       // Its fields (and its catchers' and Choice rules') were checked against it by checkQueryLanguages.
       const language = (state.QueryLanguage ?? topLevel) === 'JSONata' ? jsonata : jsonpath;
       const ctx: CompileContext = { language, location: where, integrations, compileBranch };
-      states.set(name, compileState(name, state, ctx));
+      problems.check(() => states.set(name, compileState(name, state, ctx)));
     }
+    // A state that did not compile would show as a missing target: its problem is reported already.
+    if (problems.errors.length > before) throw new ProblemsReported();
     for (const [name, node] of states) {
-      node.resolve((target, field) => {
-        const found = states.get(target);
-        if (found === undefined) {
-          throw invalid(
-            `state '${name}' names '${target}' in '${field}', but there is no such state in its States`,
-            `${location}/States/${name}`,
-            'MISSING_TRANSITION_TARGET',
-          );
-        }
-        return found;
-      });
+      problems.check(() =>
+        node.resolve((target, field) => {
+          const found = states.get(target);
+          if (found === undefined) {
+            throw invalid(
+              `state '${name}' names '${target}' in '${field}', but there is no such state in its States`,
+              `${location}/States/${name}`,
+              'MISSING_TRANSITION_TARGET',
+            );
+          }
+          return found;
+        }),
+      );
     }
     const start = states.get(machine.StartAt);
     if (start === undefined)
@@ -333,10 +411,16 @@ export function compileDefinition(
         location || '/',
         'MISSING_TRANSITION_TARGET',
       );
+    if (problems.errors.length > before) throw new ProblemsReported();
     return { start, states };
   };
 
-  const root = compileBranch(definition, '');
+  let root: Branch | undefined;
+  problems.check(() => {
+    root = compileBranch(definition, '');
+  });
+  problems.throwAny();
+  if (root === undefined) throw new Error('the definition compiled to nothing');
   return {
     definition,
     root,

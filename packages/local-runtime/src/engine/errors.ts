@@ -123,6 +123,19 @@ export class InvalidDefinitionError extends Error {
   ) {
     super(message);
   }
+
+  /**
+   * Every problem found in the definition, this one's first (ValidateStateMachineDefinition lists them
+   * all); unset when this is the only one.
+   */
+  problems?: readonly DefinitionProblem[];
+}
+
+/** One problem of a rejected definition, as a `ValidateStateMachineDefinition` diagnostic shows it. */
+export interface DefinitionProblem {
+  readonly code: string;
+  readonly location?: string;
+  readonly detail: string;
 }
 
 /**

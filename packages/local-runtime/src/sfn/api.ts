@@ -166,7 +166,12 @@ export class StepFunctionsApi {
       }
       throw stateMachineAlreadyExists(arn);
     }
-    const check = checkDefinition(this.options.createStateMachine, definition, this.options.integrations);
+    const check = checkDefinition(
+      this.options.createStateMachine,
+      definition,
+      this.options.integrations,
+      type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+    );
     if ('error' in check) throw check.error;
     const { machine } = check;
     const record: StateMachineRecord = {

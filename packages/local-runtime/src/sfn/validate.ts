@@ -1,3 +1,5 @@
+import { definitionWarnings, expressProblems } from '../engine/definition-notes';
+import type { DefinitionProblem, InvalidDefinitionError } from '../engine/errors';
 import type { IntegrationRegistry } from '../engine/types';
 import type { CreateStateMachine, EngineStateMachine } from './engine-port';
 import { invalidDefinition } from './errors';
@@ -12,8 +14,9 @@ export interface Diagnostic {
   readonly location?: string;
 }
 
+/** An accepted definition (with its warnings), or a rejected one with every diagnostic and CreateStateMachine's error. */
 export type DefinitionCheck =
-  | { readonly machine: EngineStateMachine }
+  | { readonly machine: EngineStateMachine; readonly diagnostics: readonly Diagnostic[] }
   | { readonly diagnostics: readonly Diagnostic[]; readonly error: Error };
 
 const DEFAULT_MAX_RESULTS = 100;
@@ -28,28 +31,59 @@ export const checkDefinition = (
   create: CreateStateMachine,
   definition: string,
   integrations: IntegrationRegistry,
+  type: 'STANDARD' | 'EXPRESS' = 'STANDARD',
 ): DefinitionCheck => {
+  let parsed: Record<string, unknown> | undefined;
   try {
-    return { machine: create(definition, { integrations }) };
+    const value: unknown = JSON.parse(definition);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      parsed = value as Record<string, unknown>;
+  } catch {
+    // The engine reports text that is not JSON.
+  }
+  const warnings = parsed ? definitionWarnings(parsed).map((p) => diagnostic('WARNING', p, definition)) : [];
+  const express = parsed && type === 'EXPRESS' ? expressProblems(parsed) : [];
+  let machine: EngineStateMachine | undefined;
+  let rejected: InvalidDefinitionError | undefined;
+  try {
+    machine = create(definition, { integrations });
   } catch (error) {
     if (!(error instanceof Error) || error.name !== 'InvalidDefinition') throw error;
-    const { code, location, detail } = error as Error & { code?: string; location?: string; detail?: string };
-    const where = awsLocation(location, definition);
-    const text = detail ?? error.message;
-    // Some rejections carry no separate detail: their message starts with the code.
-    const message = code !== undefined && text.startsWith(`${code}: `) ? text.slice(code.length + 2) : text;
-    return {
-      error: invalidDefinition(error.message),
-      diagnostics: [
-        {
-          severity: 'ERROR',
-          code: code ?? 'SCHEMA_VALIDATION_FAILED',
-          message,
-          ...(where !== undefined ? { location: where } : {}),
-        },
-      ],
-    };
+    rejected = error as InvalidDefinitionError;
   }
+  const problems = [...(rejected ? (rejected.problems ?? [problemOf(rejected)]) : []), ...express];
+  const errors = problems.map((p) => diagnostic('ERROR', p, definition));
+  if (machine !== undefined && errors.length === 0) return { machine, diagnostics: warnings };
+  // CreateStateMachine answers the first problem, as the engine words it.
+  const first = rejected?.message ?? messageOf(express[0] as DefinitionProblem);
+  return { error: invalidDefinition(first), diagnostics: [...errors, ...warnings] };
+};
+
+const problemOf = (error: InvalidDefinitionError): DefinitionProblem => {
+  const code = error.code ?? 'SCHEMA_VALIDATION_FAILED';
+  const detail = error.detail ?? error.message;
+  return { code, detail, ...(error.location !== undefined ? { location: error.location } : {}) };
+};
+
+const messageOf = (problem: DefinitionProblem): string =>
+  problem.location
+    ? `${problem.code}: ${problem.detail} at ${problem.location}`
+    : `${problem.code}: ${problem.detail}`;
+
+const diagnostic = (
+  severity: Diagnostic['severity'],
+  problem: DefinitionProblem,
+  definition: string,
+): Diagnostic => {
+  const where = awsLocation(problem.location, definition);
+  // Some rejections carry no separate detail: their message starts with the code.
+  const prefix = `${problem.code}: `;
+  return {
+    severity,
+    code: problem.code,
+    message: problem.detail.startsWith(prefix) ? problem.detail.slice(prefix.length) : problem.detail,
+    ...(where !== undefined ? { location: where } : {}),
+  };
 };
 
 /**
@@ -62,8 +96,9 @@ export const validateStateMachineDefinition = (
   create: CreateStateMachine,
   integrations: IntegrationRegistry,
 ): Json => {
-  const check = checkDefinition(create, input.definition as string, integrations);
-  const all = 'diagnostics' in check ? check.diagnostics : [];
+  const type = input.type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
+  const check = checkDefinition(create, input.definition as string, integrations, type);
+  const all = check.diagnostics;
   const wanted = input.severity === 'WARNING' ? all : all.filter((d) => d.severity === 'ERROR');
   const requested = Math.trunc((input.maxResults as number | undefined) ?? 0);
   const limit = requested === 0 ? DEFAULT_MAX_RESULTS : requested;

@@ -15,7 +15,11 @@ let service: StepFunctionsService;
 let sfn: SFNClient;
 
 beforeAll(async () => {
-  service = await startStepFunctionsService({ integrations: { resolve: () => undefined } });
+  // Every resource resolves (none runs here): the definitions are only validated and created.
+  const callback = { resourceType: 'lambda', resource: 'invoke', invoke: async () => ({}) };
+  service = await startStepFunctionsService({
+    integrations: { resolve: (r) => (r.startsWith('arn:aws:states:::lambda:') ? callback : undefined) },
+  });
   sfn = new SFNClient({
     endpoint: service.endpoint,
     region: 'us-east-1',
@@ -169,5 +173,120 @@ describe('ValidateStateMachineDefinition', () => {
     expect(response.result).toBe('FAIL');
     expect(response.diagnostics).toHaveLength(1);
     expect(response.truncated).toBe(false);
+  });
+
+  test('Given two states with bad JSONata, When validated, Then both are reported and CreateStateMachine answers the first', async () => {
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Output: '{% $states.input.( %}', Next: 'B' },
+        B: { Type: 'Pass', Output: '{% ][ %}', End: true },
+      },
+    };
+    const response = await validate(definition);
+    expect(response.result).toBe('FAIL');
+    expect(response.diagnostics?.map((d) => [d.severity, d.location])).toEqual([
+      ['ERROR', '/States/A/Output'],
+      ['ERROR', '/States/B/Output'],
+    ]);
+    const created = await errorOf(
+      sfn.send(
+        new CreateStateMachineCommand({
+          name: 'two-bad',
+          definition: JSON.stringify(definition),
+          roleArn: ROLE,
+        }),
+      ),
+    );
+    const first = response.diagnostics?.[0];
+    expect(created.message).toContain(`${first?.code}: ${first?.message}`);
+    expect(created.message).not.toContain('/States/B');
+
+    const one = await validate(definition, { maxResults: 1 });
+    expect(one.diagnostics).toHaveLength(1);
+    expect(one.truncated).toBe(true);
+  });
+
+  test('Given JSONPath fields that look like paths without .$ or Path, When validated with severity WARNING, Then the result is OK with NO_DOLLAR, NO_PATH and PASS_RESULT_IS_STATIC', async () => {
+    const definition = {
+      StartAt: 'Check',
+      States: {
+        Check: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.kind', StringEquals: '$.expected', Next: 'Static' }],
+          Default: 'Static',
+        },
+        Static: { Type: 'Pass', Result: { 'id.$': '$.id' }, Next: 'Shape' },
+        Shape: {
+          Type: 'Pass',
+          Parameters: { id: '$.id', n: 'States.MathAdd(1, 2)', plain: 'text' },
+          End: true,
+        },
+      },
+    };
+    const warned = await validate(definition, { severity: 'WARNING' });
+    expect(warned.result).toBe('OK');
+    expect(warned.diagnostics?.map((d) => [d.severity, d.code, d.location])).toEqual([
+      ['WARNING', 'NO_PATH', '/States/Check/Choices[0]/StringEquals'],
+      ['WARNING', 'PASS_RESULT_IS_STATIC', '/States/Static/Result'],
+      ['WARNING', 'NO_DOLLAR', '/States/Shape/Parameters/id'],
+      ['WARNING', 'NO_DOLLAR', '/States/Shape/Parameters/n'],
+    ]);
+
+    const errorsOnly = await validate(definition);
+    expect(errorsOnly).toMatchObject({ result: 'OK', diagnostics: [], truncated: false });
+  });
+
+  test('Given a .waitForTaskToken or .sync task, When validated as EXPRESS or created as EXPRESS, Then it fails with SCHEMA_VALIDATION_FAILED, and STANDARD accepts it', async () => {
+    const definition = {
+      StartAt: 'Wait',
+      States: {
+        Wait: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: 'f', 'Payload.$': '$$.Task.Token' },
+          End: true,
+        },
+      },
+    };
+    expect((await validate(definition, { type: 'STANDARD' })).result).toBe('OK');
+    const express = await validate(definition, { type: 'EXPRESS' });
+    expect(express).toMatchObject({
+      result: 'FAIL',
+      diagnostics: [
+        {
+          severity: 'ERROR',
+          code: 'SCHEMA_VALIDATION_FAILED',
+          message: "Express state machine does not support '.waitForTaskToken' service integration",
+          location: '/States/Wait/Resource',
+        },
+      ],
+    });
+    const created = await errorOf(
+      sfn.send(
+        new CreateStateMachineCommand({
+          name: 'express-callback',
+          type: 'EXPRESS',
+          definition: JSON.stringify(definition),
+          roleArn: ROLE,
+        }),
+      ),
+    );
+    expect(created).toMatchObject({
+      name: 'InvalidDefinition',
+      message:
+        "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken' service integration at /States/Wait/Resource'",
+    });
+    const sync = {
+      ...definition,
+      States: {
+        Wait: { ...definition.States.Wait, Resource: 'arn:aws:states:::lambda:invoke.sync:2' },
+      },
+    };
+    const syncExpress = await validate(sync, { type: 'EXPRESS' });
+    expect(syncExpress.diagnostics?.map((d) => d.message)).toContain(
+      "Express state machine does not support '.sync:2' service integration",
+    );
   });
 });
