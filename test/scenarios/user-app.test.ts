@@ -179,6 +179,7 @@ describe("The blueprint's command line with --app", () => {
       expect(stdout).toMatch(/State machines \(1\)[\s\S]*EXPRESS/);
       expect(stdout).toMatch(/Not emulated locally\n {2}AWS::/);
       expect(stdout).toContain('export AWS_ENDPOINT_URL_EVENTBRIDGE=');
+      expect(stdout).toContain('export AWS_DISABLE_HOST_PREFIX_INJECTION=true');
     } finally {
       child.kill('SIGINT');
     }

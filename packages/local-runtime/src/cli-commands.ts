@@ -132,13 +132,14 @@ export function endpointsText(
     `  export AWS_ENDPOINT_URL_LAMBDA=${lambda.endpoint}`,
     `  export AWS_ENDPOINT_URL_DYNAMODB=${dynamodb.endpoint}`,
     `  export AWS_ENDPOINT_URL_EVENTBRIDGE=${runtime.eventBridge.endpoint}`,
+    '  export AWS_DISABLE_HOST_PREFIX_INJECTION=true',
+    dim('  (StartSyncExecution and TestState otherwise go to sync-127.0.0.1, which does not resolve)'),
     ...(project.examples ?? []).map((line) => `  ${line}`),
     '',
     bold('Or from code'),
     `  new SFNClient({ endpoint: '${stepFunctions.endpoint}', region: '${region}',`,
     `    credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, disableHostPrefix: true })`,
-    dim('  (disableHostPrefix: StartSyncExecution otherwise calls sync-127.0.0.1, which does not resolve;'),
-    dim('   the AWS CLI cannot turn the prefix off, so use the SDK for StartSyncExecution)'),
+    dim('  (disableHostPrefix: the same for the SDK)'),
   ].join('\n');
 }
 
