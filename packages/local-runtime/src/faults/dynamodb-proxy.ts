@@ -6,9 +6,7 @@
  * state machine's Retry and Catch meet the faults while functions and clients reach DynamoDB
  * directly.
  */
-import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { dynamoDbError, startDynamoDbProxy } from '../dynamodb-proxy';
 import { checkRate, type RandomSource } from './random';
 
 /** What the proxy does to a share of calls; each share is 0 (off) to 1. */
@@ -80,7 +78,6 @@ const WRITE_OPERATIONS = new Set([
   'ExecuteStatement',
 ]);
 
-const ERROR_TYPE_PREFIX = 'com.amazonaws.dynamodb.v20120810#';
 /** DynamoDB's wording for both faults. */
 const THROTTLE_MESSAGE =
   'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.';
@@ -129,23 +126,12 @@ function describeRequest(body: Buffer): { tableName?: string; id?: string } {
   }
 }
 
-function sendError(res: http.ServerResponse, status: number, type: string, message: string): void {
-  const body = JSON.stringify({ __type: `${ERROR_TYPE_PREFIX}${type}`, message });
-  res.writeHead(status, {
-    'Content-Type': 'application/x-amz-json-1.0',
-    'Content-Length': Buffer.byteLength(body),
-    'x-amzn-RequestId': randomUUID().replace(/-/g, '').toUpperCase(),
-  });
-  res.end(body);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts the proxy; every share is 0 until `rates` or `configure` sets it. */
 export async function startDynamoDbFaultProxy(
   options: DynamoDbFaultProxyOptions,
 ): Promise<DynamoDbFaultProxy> {
-  const upstream = new URL(options.upstream);
   const random = options.random ?? Math.random;
   let rates = resolveRates(options.rates ?? {});
   const counts: Record<DynamoDbFaultKind, number> = {
@@ -155,96 +141,43 @@ export async function startDynamoDbFaultProxy(
     slow: 0,
   };
   let calls = 0;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
   const record = (kind: DynamoDbFaultKind, operation: string, body: Buffer) => {
     counts[kind]++;
     options.onFault?.({ kind, operation, ...describeRequest(body) });
   };
 
-  const forward = (
-    req: http.IncomingMessage,
-    body: Buffer,
-  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
-    new Promise((resolve, reject) => {
-      const request = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstream.host, 'content-length': String(body.length) },
-          agent,
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 500,
-              headers: response.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-          response.on('error', reject);
-        },
-      );
-      request.on('error', reject);
-      request.end(body);
-    });
-
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => {
-    calls++;
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.slice(target.indexOf('.') + 1);
-    if (rates.slow > 0 && random() < rates.slow) {
-      record('slow', operation, body);
-      await sleep(rates.slowMs);
-    }
-    const draw = random();
-    if (draw < rates.throttle) {
-      record('throttle', operation, body);
-      sendError(res, 400, 'ProvisionedThroughputExceededException', THROTTLE_MESSAGE);
-      return;
-    }
-    if (draw < rates.throttle + rates.serverError) {
-      record('serverError', operation, body);
-      sendError(res, 500, 'InternalServerError', SERVER_ERROR_MESSAGE);
-      return;
-    }
-    const afterWrite =
-      WRITE_OPERATIONS.has(operation) &&
-      draw < rates.throttle + rates.serverError + rates.serverErrorAfterWrite;
-    const answer = await forward(req, body);
-    if (afterWrite) {
-      record('serverErrorAfterWrite', operation, body);
-      sendError(res, 500, 'InternalServerError', SERVER_ERROR_MESSAGE);
-      return;
-    }
-    const headers = { ...answer.headers };
-    delete headers['transfer-encoding'];
-    res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
-    res.end(answer.body);
-  };
-
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      handle(req, res, Buffer.concat(chunks)).catch((error: unknown) => {
-        // DynamoDB Local did not answer: the client sees a dropped connection, as it would.
-        if (!res.headersSent) res.destroy(error instanceof Error ? error : undefined);
-      });
-    });
+  const proxy = await startDynamoDbProxy({
+    upstream: options.upstream,
+    port: options.port,
+    async handle({ operation, body, forward }) {
+      calls++;
+      if (rates.slow > 0 && random() < rates.slow) {
+        record('slow', operation, body);
+        await sleep(rates.slowMs);
+      }
+      const draw = random();
+      if (draw < rates.throttle) {
+        record('throttle', operation, body);
+        return dynamoDbError(400, 'ProvisionedThroughputExceededException', THROTTLE_MESSAGE);
+      }
+      if (draw < rates.throttle + rates.serverError) {
+        record('serverError', operation, body);
+        return dynamoDbError(500, 'InternalServerError', SERVER_ERROR_MESSAGE);
+      }
+      const afterWrite =
+        WRITE_OPERATIONS.has(operation) &&
+        draw < rates.throttle + rates.serverError + rates.serverErrorAfterWrite;
+      const answer = await forward();
+      if (afterWrite) {
+        record('serverErrorAfterWrite', operation, body);
+        return dynamoDbError(500, 'InternalServerError', SERVER_ERROR_MESSAGE);
+      }
+      return answer;
+    },
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: proxy.endpoint,
     get calls() {
       return calls;
     },
@@ -252,12 +185,6 @@ export async function startDynamoDbFaultProxy(
     configure(next) {
       rates = resolveRates(next);
     },
-    async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      agent.destroy();
-    },
+    stop: () => proxy.stop(),
   };
 }

@@ -13,9 +13,8 @@
  * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`, removed again from the answer) and sizes the
  * failed write by that rule, with DynamoDB's item-size rules (`itemSizeBytes`).
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
+import { type ProxiedCall, type ProxyAnswer, startDynamoDbProxy } from '../dynamodb-proxy';
 
 /** One metered call. */
 export interface MeteredCall {
@@ -123,12 +122,6 @@ export function failedConditionWriteUnits(stored: number, written: number): numb
   return Math.max(1, Math.ceil(Math.max(stored, written) / KB));
 }
 
-interface Forwarded {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: Buffer;
-}
-
 function idOf(request: Record<string, unknown>): string | undefined {
   const key = (request.Key ?? request.Item) as { id?: { S?: unknown } } | undefined;
   return typeof key?.id?.S === 'string' ? key.id.S : undefined;
@@ -143,42 +136,10 @@ function unitsOf(consumed: unknown): number {
 export async function startDynamoDbCapacityMeter(
   options: DynamoDbCapacityMeterOptions,
 ): Promise<DynamoDbCapacityMeter> {
-  const upstream = new URL(options.upstream);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   let recorded: MeteredCall[] = [];
 
-  const forward = (req: http.IncomingMessage, body: Buffer): Promise<Forwarded> =>
-    new Promise((resolve, reject) => {
-      const request = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstream.host, 'content-length': String(body.length) },
-          agent,
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 500,
-              headers: response.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-          response.on('error', reject);
-        },
-      );
-      request.on('error', reject);
-      request.end(body);
-    });
-
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer) => {
+  const handle = async ({ operation, body: raw, forward }: ProxiedCall): Promise<ProxyAnswer> => {
     const started = performance.now();
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.slice(target.indexOf('.') + 1);
     let request: Record<string, unknown> | undefined;
     try {
       request = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
@@ -201,7 +162,7 @@ export async function startDynamoDbCapacityMeter(
         }),
       );
     }
-    const answer = await forward(req, body);
+    const answer = await forward(body);
     let answerBody = answer.body;
     let document: Record<string, unknown> | undefined;
     try {
@@ -248,41 +209,19 @@ export async function startDynamoDbCapacityMeter(
     });
     options.onCall?.(recorded[recorded.length - 1] as MeteredCall);
     const headers = { ...answer.headers };
-    delete headers['transfer-encoding'];
     if (answerBody !== answer.body && headers['x-amz-crc32'] !== undefined) {
       headers['x-amz-crc32'] = String(crc32(answerBody));
     }
-    res.writeHead(answer.status, { ...headers, 'content-length': String(answerBody.length) });
-    res.end(answerBody);
+    return { status: answer.status, headers, body: answerBody };
   };
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      handle(req, res, Buffer.concat(chunks)).catch((error: unknown) => {
-        if (!res.headersSent) res.destroy(error instanceof Error ? error : undefined);
-      });
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const proxy = await startDynamoDbProxy({ upstream: options.upstream, port: options.port, handle });
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: proxy.endpoint,
     calls: () => recorded,
     reset() {
       recorded = [];
     },
-    async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      agent.destroy();
-    },
+    stop: () => proxy.stop(),
   };
 }
