@@ -7,13 +7,14 @@ import { connect } from 'node:net';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { waitForExecution } from '../../src/executions';
 import { MAX_INPUT_DEPTH, type StepFunctionsService, startStepFunctionsService } from '../../src/sfn';
 import { createFakeStateMachine } from './fake-engine';
+import { errorOf, localSfnClient, sendRaw } from './support';
 
 const ROLE = 'arn:aws:iam::123456789012:role/local';
 const DEFINITION = JSON.stringify({ StartAt: 'Only', States: { Only: { Type: 'Pass', End: true } } });
@@ -28,13 +29,7 @@ beforeAll(async () => {
     integrations: { resolve: () => undefined },
     createStateMachine: createFakeStateMachine,
   });
-  sfn = new SFNClient({
-    endpoint: service.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    disableHostPrefix: true,
-    maxAttempts: 1,
-  });
+  sfn = localSfnClient(service.endpoint);
   const create = async (name: string, type: 'STANDARD' | 'EXPRESS') =>
     (await sfn.send(new CreateStateMachineCommand({ name, definition: DEFINITION, roleArn: ROLE, type })))
       .stateMachineArn as string;
@@ -47,33 +42,8 @@ afterAll(async () => {
   await service?.stop();
 });
 
-/** The error an SDK call fails with, as name and message. */
-const errorOf = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    return { name, message };
-  }
-  throw new Error('expected the call to fail');
-};
-
 /** A raw JSON 1.0 call with any body text and target. */
-const raw = async (
-  target: string,
-  body: string,
-): Promise<{ status: number; errorType: string | null; json: Record<string, unknown> }> => {
-  const response = await fetch(service.endpoint, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': target },
-    body,
-  });
-  return {
-    status: response.status,
-    errorType: response.headers.get('x-amzn-ErrorType'),
-    json: (await response.json()) as Record<string, unknown>,
-  };
-};
+const raw = (target: string, body: string) => sendRaw(service.endpoint, target, body);
 
 /** The service still starts and finishes a normal execution. */
 const stillServing = async (): Promise<void> => {

@@ -5,7 +5,7 @@ import {
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   RedriveExecutionCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -13,6 +13,7 @@ import { StatesError } from '../../src/engine';
 import type { Integration, TaskCall } from '../../src/engine/types';
 import { waitForExecution } from '../../src/executions';
 import { type StepFunctionsService, startStepFunctionsService } from '../../src/sfn';
+import { localSfnClient } from './support';
 
 const ROLE = 'arn:aws:iam::123456789012:role/local';
 const jsonata = (states: object, startAt = Object.keys(states)[0]) =>
@@ -44,12 +45,7 @@ beforeAll(async () => {
     integrations: { resolve: (r) => (r === 'arn:aws:states:::lambda:invoke' ? flaky : undefined) },
     timeScale: 0.001,
   });
-  sfn = new SFNClient({
-    endpoint: service.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    disableHostPrefix: true,
-  });
+  sfn = localSfnClient(service.endpoint);
 });
 afterAll(async () => {
   sfn.destroy();

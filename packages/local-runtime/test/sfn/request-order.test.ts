@@ -8,7 +8,7 @@ import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -16,6 +16,7 @@ import { waitForExecution } from '../../src/executions';
 import { type StepFunctionsService, startStepFunctionsService } from '../../src/sfn';
 import { checkRequest } from '../../src/sfn/request-model';
 import { createFakeStateMachine } from './fake-engine';
+import { errorOf, localSfnClient } from './support';
 
 const ROLE = 'arn:aws:iam::123456789012:role/local';
 const DEFINITION = JSON.stringify({ StartAt: 'Only', States: { Only: { Type: 'Pass', End: true } } });
@@ -31,12 +32,7 @@ beforeAll(async () => {
     integrations: { resolve: () => undefined },
     createStateMachine: createFakeStateMachine,
   });
-  sfn = new SFNClient({
-    endpoint: service.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  sfn = localSfnClient(service.endpoint);
   machineArn = (
     await sfn.send(new CreateStateMachineCommand({ name: 'order', definition: DEFINITION, roleArn: ROLE }))
   ).stateMachineArn as string;
@@ -46,16 +42,6 @@ afterAll(async () => {
   sfn?.destroy();
   await service?.stop();
 });
-
-const errorOf = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    return { name, message };
-  }
-  throw new Error('expected the call to fail');
-};
 
 const long = 'a'.repeat(81);
 const tooLongName = `Value '${long}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80`;

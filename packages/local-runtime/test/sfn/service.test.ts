@@ -6,7 +6,7 @@ import {
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   ListStateMachinesCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
   StopExecutionCommand,
@@ -14,6 +14,7 @@ import {
 import { waitForExecution } from '../../src/executions';
 import { type ServiceEvent, type StepFunctionsService, startStepFunctionsService } from '../../src/sfn';
 import { createFakeStateMachine } from './fake-engine';
+import { errorOf, localSfnClient, sendRaw } from './support';
 
 const ROLE = 'arn:aws:iam::123456789012:role/local';
 const DEFINITION = JSON.stringify({ StartAt: 'Only', States: { Only: { Type: 'Pass', End: true } } });
@@ -34,31 +35,9 @@ const createMachine = async (type: 'STANDARD' | 'EXPRESS' = 'STANDARD', name = u
 
 const waitUntilDone = (executionArn: string) => waitForExecution(sfn, executionArn, 5);
 
-const errorOf = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    return { name, message };
-  }
-  throw new Error('expected the call to fail');
-};
-
 /** A raw JSON 1.0 call, for bodies the SDK would never send (members of the wrong JSON type). */
-const rawCall = async (
-  operation: string,
-  body: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> => {
-  const response = await fetch(service.endpoint, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.0',
-      'X-Amz-Target': `AWSStepFunctions.${operation}`,
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-};
+const rawCall = (operation: string, body: unknown) =>
+  sendRaw(service.endpoint, `AWSStepFunctions.${operation}`, JSON.stringify(body));
 
 beforeAll(async () => {
   service = await startStepFunctionsService({
@@ -66,13 +45,7 @@ beforeAll(async () => {
     createStateMachine: createFakeStateMachine,
     maxRetainedExecutions: 1000,
   });
-  sfn = new SFNClient({
-    endpoint: service.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    // StartSyncExecution carries the host prefix "sync-", which a local endpoint cannot resolve.
-    disableHostPrefix: true,
-  });
+  sfn = localSfnClient(service.endpoint);
 });
 
 afterAll(async () => {

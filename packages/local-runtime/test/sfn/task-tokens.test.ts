@@ -4,12 +4,13 @@ import {
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { Integration, TaskCall } from '../../src/engine/types';
 import { waitForExecution } from '../../src/executions';
 import { type StepFunctionsService, startStepFunctionsService } from '../../src/sfn';
+import { localSfnClient } from './support';
 
 const ROLE = 'arn:aws:iam::123456789012:role/local';
 const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
@@ -38,12 +39,7 @@ beforeAll(async () => {
     integrations: { resolve: (r) => (r === CALLBACK ? handOver : undefined) },
     timeScale: 0.001,
   });
-  sfn = new SFNClient({
-    endpoint: service.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    disableHostPrefix: true,
-  });
+  sfn = localSfnClient(service.endpoint);
 });
 afterAll(async () => {
   sfn.destroy();

@@ -1,6 +1,7 @@
-import { SFNClient, TestStateCommand, type TestStateCommandInput } from '@aws-sdk/client-sfn';
+import { type SFNClient, TestStateCommand, type TestStateCommandInput } from '@aws-sdk/client-sfn';
 import { type StepFunctionsService, startStepFunctionsService } from '../../src/sfn';
 import { useLocalServices } from '../../src/testing/local-services';
+import { localSfnClient } from './support';
 
 const ROLE = 'arn:aws:iam::123456789012:role/local';
 
@@ -10,12 +11,7 @@ let sfn: SFNClient;
 
 beforeAll(async () => {
   service = await startStepFunctionsService({ integrations: services().integrations });
-  sfn = new SFNClient({
-    endpoint: service.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    disableHostPrefix: true, // the SDK sends TestState to sync-<host>, as StartSyncExecution
-  });
+  sfn = localSfnClient(service.endpoint);
 });
 
 afterAll(async () => {

@@ -4,10 +4,11 @@
  */
 import {
   CreateStateMachineCommand,
-  SFNClient,
+  type SFNClient,
   ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
 import { type StepFunctionsService, startStepFunctionsService } from '../../src/sfn';
+import { errorOf, localSfnClient } from './support';
 
 const ROLE = 'arn:aws:iam::123456789012:role/local';
 
@@ -20,12 +21,7 @@ beforeAll(async () => {
   service = await startStepFunctionsService({
     integrations: { resolve: (r) => (r.startsWith('arn:aws:states:::lambda:') ? callback : undefined) },
   });
-  sfn = new SFNClient({
-    endpoint: service.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  sfn = localSfnClient(service.endpoint);
 });
 
 afterAll(async () => {
@@ -40,16 +36,6 @@ const validate = (definition: unknown, extra: Record<string, unknown> = {}) =>
       ...extra,
     }),
   );
-
-const errorOf = async (promise: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    return { name, message };
-  }
-  throw new Error('expected the call to fail');
-};
 
 describe('ValidateStateMachineDefinition', () => {
   test('Given a valid definition, When validated, Then the result is OK with no diagnostics', async () => {

@@ -1,13 +1,14 @@
 import {
   CreateStateMachineCommand,
   GetExecutionHistoryCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { waitForExecution } from '../../src/executions';
 import { type StepFunctionsService, startStepFunctionsService } from '../../src/sfn';
+import { localSfnClient } from './support';
 
 const ROLE = 'arn:aws:iam::123456789012:role/local';
 
@@ -19,12 +20,7 @@ let sfn: SFNClient;
 
 beforeAll(async () => {
   service = await startStepFunctionsService({ integrations: { resolve: () => undefined } });
-  sfn = new SFNClient({
-    endpoint: service.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    disableHostPrefix: true,
-  });
+  sfn = localSfnClient(service.endpoint);
 });
 
 afterAll(async () => {
