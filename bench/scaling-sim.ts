@@ -10,6 +10,7 @@
  * `--calls <file.json>` takes measured per-path calls (`{ "new": PathCalls, "duplicate": PathCalls }`).
  */
 import { readFileSync } from 'node:fs';
+import { seededRandom } from '@sfn-idempotency/local-runtime';
 import { CLAIM_RETRY_WINDOW_SECONDS } from '../lib/definition';
 import type { Retrier } from '../lib/state-machines/asl';
 import { businessRetrier, CLAIM_RETRIER, DYNAMODB_RETRIER } from '../lib/state-machines/retries';
@@ -136,18 +137,6 @@ export const PRODUCER_BACKOFF = { baseMs: 1000, capMs: 20_000 } as const;
 
 /** The release workflow a FAILED STANDARD execution starts (docs/cost.md): 5 transitions, 1 write. */
 const RELEASE_WORKFLOW = { transitions: 5, writes: 1 } as const;
-
-/** mulberry32: a small seeded generator, so every run with the same seed gives the same numbers. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A token bucket on a millisecond clock. */
 export class TokenBucket {

@@ -13,7 +13,12 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { executionHistory, type InvokeInfo, waitForExecution } from '@sfn-idempotency/local-runtime';
+import {
+  executionHistory,
+  type InvokeInfo,
+  seededRandom,
+  waitForExecution,
+} from '@sfn-idempotency/local-runtime';
 import type { Order } from '../handlers/payment';
 import type { ShipmentRequest } from '../handlers/shipping';
 import { INVALID_KEY_ERROR_PREFIX, StateName } from '../lib/state-machines/names';
@@ -47,18 +52,6 @@ export interface DemoStreamOptions {
 }
 
 const COUNTRIES = ['DE', 'FR', 'NL', 'ES', 'IT'] as const;
-
-/** A small deterministic PRNG (mulberry32), so the demo stream is the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function orderPlaced(detail: Partial<Order & ShipmentRequest>): DemoEvent['event'] {
   return { source: 'shop.orders', 'detail-type': 'OrderPlaced', detail };

@@ -1,9 +1,9 @@
+import { seededRandom } from '@sfn-idempotency/local-runtime';
 import {
   COUNTED_CALLS,
   EXPRESS_QUOTAS,
   type SimulationOptions,
   STANDARD_QUOTAS,
-  seededRandom,
   simulate,
   stepsAfterClaim,
   TokenBucket,
