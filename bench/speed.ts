@@ -17,6 +17,7 @@ import {
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { ServiceEvent } from '@sfn-idempotency/local-runtime';
+import { LOCAL_AWS_CONFIG } from '@sfn-idempotency/local-runtime';
 import { type BenchRuntime, type DeployedSetting, freshEvent } from './measure';
 
 export const CONCURRENCIES = [1, 16, 64] as const;
@@ -75,7 +76,7 @@ export async function drive(
 function clients(bench: BenchRuntime) {
   const common = {
     region: bench.runtime.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_AWS_CONFIG.credentials,
     maxAttempts: 1,
   };
   return {

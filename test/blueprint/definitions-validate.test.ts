@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { SFNClient, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import {
   createIntegrations,
+  LOCAL_AWS_CONFIG,
   type LocalIntegrations,
   type StepFunctionsService,
   startStepFunctionsService,
@@ -33,7 +34,7 @@ beforeAll(async () => {
   sfn = new SFNClient({
     endpoint: service.endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_AWS_CONFIG.credentials,
   });
 });
 

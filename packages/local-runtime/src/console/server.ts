@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { LOCAL_CREDENTIALS } from '../integrations/aws-metadata';
 import type { ConsoleConfig, ErrorBody } from './api-types';
 import { type ConsoleAssets, consoleAssets } from './assets';
 import { type ConsoleProfile, consoleTitle, validateProfile } from './profile';
@@ -148,10 +149,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   const profile = options.profile ? validateProfile(options.profile) : {};
   const region = options.region ?? 'us-east-1';
   const credentials =
-    options.credentials ??
-    (LOOPBACK.test(options.stepFunctionsEndpoint)
-      ? { accessKeyId: 'local', secretAccessKey: 'local' }
-      : undefined);
+    options.credentials ?? (LOOPBACK.test(options.stepFunctionsEndpoint) ? LOCAL_CREDENTIALS : undefined);
   const sfn = new SFNClient({
     endpoint: options.stepFunctionsEndpoint,
     region,

@@ -10,6 +10,7 @@ import { ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sf
 import { deployCloudAssembly } from '../../src/cloud-assembly/deploy';
 import type { CloudAssemblyDeployment } from '../../src/cloud-assembly/report';
 import { formatDeployment } from '../../src/cloud-assembly/report';
+import { LOCAL_AWS_CONFIG } from '../../src/dynamodb-local';
 import { waitForExecution } from '../../src/executions';
 import { type LocalRuntime, startLocalRuntime } from '../../src/runtime';
 import { synthesizeFixture } from './fixture';
@@ -62,7 +63,7 @@ describe('a CDK app deployed into the local runtime', () => {
     lambda = new LambdaClient({
       endpoint: runtime.lambda.endpoint,
       region: runtime.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: LOCAL_AWS_CONFIG.credentials,
     });
   }, 120_000);
   afterAll(async () => {

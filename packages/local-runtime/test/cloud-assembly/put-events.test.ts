@@ -4,6 +4,7 @@
  * events it delivers to the rules of the bus (no services needed: the bus starts a recorder).
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { LOCAL_AWS_CONFIG } from '../../src/dynamodb-local';
 import { type EventBridgeService, startEventBridgeService } from '../../src/eventbridge';
 import { LocalEventBus, targetInput } from '../../src/events';
 import type { StepFunctionsApi } from '../../src/sfn';
@@ -37,7 +38,7 @@ describe('the local EventBridge endpoint (PutEvents)', () => {
     client = new EventBridgeClient({
       endpoint: service.endpoint,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: LOCAL_AWS_CONFIG.credentials,
       maxAttempts: 1,
     });
   });

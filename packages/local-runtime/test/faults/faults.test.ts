@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient, ServiceException } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { LOCAL_AWS_CONFIG } from '../../src/dynamodb-local';
 import { executionHistory, waitForExecution } from '../../src/executions';
 import { INJECTED_BUSINESS_ERROR, injectCrashes, installLambdaFaults, lambdaFaults } from '../../src/faults';
 import { type LocalRuntime, startLocalRuntime } from '../../src/runtime';
@@ -77,7 +78,7 @@ beforeAll(async () => {
   lambda = new LambdaClient({
     endpoint: runtime.lambda.endpoint,
     region: runtime.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_AWS_CONFIG.credentials,
     maxAttempts: 1,
   });
 }, 60_000);

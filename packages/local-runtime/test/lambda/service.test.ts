@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import * as path from 'node:path';
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { LOCAL_AWS_CONFIG } from '../../src/dynamodb-local';
 import { HandlerLoadError, type LambdaService, serviceFaults, startLambdaService } from '../../src/lambda';
 
 const fixtures = path.join(__dirname, 'fixtures');
@@ -39,7 +40,7 @@ beforeAll(async () => {
   client = new LambdaClient({
     endpoint: service.endpoint,
     region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_AWS_CONFIG.credentials,
     maxAttempts: 1,
   });
 });
@@ -303,7 +304,7 @@ describe('local Lambda service: the init phase', () => {
     lambda = new LambdaClient({
       endpoint: local.endpoint,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: LOCAL_AWS_CONFIG.credentials,
       maxAttempts: 1,
     });
   });
@@ -357,7 +358,7 @@ describe('local Lambda service: idle execution environments', () => {
     lambda = new LambdaClient({
       endpoint: local.endpoint,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: LOCAL_AWS_CONFIG.credentials,
       maxAttempts: 1,
     });
   });

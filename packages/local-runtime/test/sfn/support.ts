@@ -3,6 +3,7 @@
  * message of a refused call, and raw JSON 1.0 requests for bodies the SDK would never send.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { LOCAL_AWS_CONFIG } from '../../src/dynamodb-local';
 
 /**
  * An SFN client for a local endpoint: no retries, so every answer is the service's first, and no
@@ -12,7 +13,7 @@ export function localSfnClient(endpoint: string): SFNClient {
   return new SFNClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_AWS_CONFIG.credentials,
     disableHostPrefix: true,
     maxAttempts: 1,
   });
