@@ -140,12 +140,25 @@ const JAVA_EXCEPTION_CLASS: Readonly<Record<string, string>> = {
   RequestLimitExceeded: 'RequestLimitExceededException',
 };
 
+/**
+ * Codes this SDK models that the AWS SDK for Java v1 has no class for: that SDK has taken no new
+ * service models since it entered maintenance (31 July 2024), and DynamoDB added these later
+ * (ThrottlingException in 2025, ReplicatedWriteConflictException with multi-Region strong
+ * consistency in December 2024). Step Functions reports them under the base class, as any other
+ * code without a class.
+ */
+const NOT_IN_JAVA_V1: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'ReplicatedWriteConflictException',
+]);
+
 function mapError(err: { name?: string; message?: string }, code: string): StatesError {
-  // Exceptions modeled in the DynamoDB API keep their name; anything else (ValidationException, ...) is
-  // reported under the SDK's base exception class, with the real code inside the cause.
+  // Exceptions the Java v1 SDK models keep their class name; anything else (ValidationException,
+  // ThrottlingException, ...) is reported under its base exception class, the code inside the cause.
   const modeled =
     err instanceof DynamoDBServiceException &&
-    Object.getPrototypeOf(err) !== DynamoDBServiceException.prototype;
+    Object.getPrototypeOf(err) !== DynamoDBServiceException.prototype &&
+    !NOT_IN_JAVA_V1.has(code);
   const name = modeled
     ? `DynamoDB.${JAVA_EXCEPTION_CLASS[code] ?? code}`
     : 'DynamoDB.AmazonDynamoDBException';
