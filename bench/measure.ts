@@ -458,23 +458,12 @@ export async function measurePath(
   };
 }
 
-/** Averages of `runs` measurements of one path (counts are the same every run; durations vary). */
-export interface PathFiguresMeasured {
+/**
+ * `runs` measurements of one path combined: the counts are the same every run; `lambdaBilledMs` and
+ * `executionMs` are the medians over the runs.
+ */
+export interface PathFiguresMeasured extends PathMeasurement {
   readonly runs: number;
-  readonly status: string;
-  readonly error?: string;
-  readonly states: readonly string[];
-  readonly transitions: number;
-  readonly writeUnits: number;
-  readonly readUnits: number;
-  readonly dynamoDbCalls: readonly string[];
-  readonly lambdaInvocations: number;
-  /** Median over the runs. */
-  readonly lambdaBilledMs: number;
-  readonly callsBeforeBusiness: number;
-  /** Median over the runs. */
-  readonly executionMs: number;
-  readonly release?: PathMeasurement['release'];
 }
 
 const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;

@@ -220,7 +220,7 @@ export async function runLoad(options: LoadOptions, hooks: RunLoadHooks = {}): P
     timeScale: options.timeScale,
     dynamoDbFaults: { random: seededRandom(options.seed + 1), onFault: onDynamoDbFault },
   });
-  let report: LoadReport;
+  let report: Omit<LoadReport, 'processesLeft'>;
   try {
     report = await drive(runtime, options, hooks, faultRecords);
   } finally {
@@ -271,7 +271,7 @@ async function drive(
   options: LoadOptions,
   hooks: RunLoadHooks,
   faultRecords: FaultRecord[],
-): Promise<LoadReport> {
+): Promise<Omit<LoadReport, 'processesLeft'>> {
   const output = (key: string) => {
     const value = outputOf(runtime.deployment, key);
     if (value === undefined)
@@ -643,7 +643,6 @@ async function drive(
     lambdaEnvironmentsReclaimed: reclaimedEnvironments,
     retainedExecutions: retention.executions,
     retainedMb: mb(retention.bytes),
-    processesLeft: 0,
     keys,
   };
 }

@@ -9,6 +9,7 @@ import {
 import { StatesError } from '../engine/errors';
 import type { Integration, TaskCall } from '../engine/types';
 import type { InProcessInvokeResult, RouteRequest } from '../lambda';
+import { invokeAnswer } from '../lambda/http';
 import {
   captureHeaders,
   RESPONSE_HEADERS,
@@ -159,26 +160,21 @@ async function sendInProcess(
     const name = modeledError(errorType) ? `Lambda.${errorType}` : 'Lambda.AWSLambdaException';
     throw new StatesError(name, serviceCause('AWSLambda', err, errorType));
   }
-  const text = result.kind === 'response' ? result.payload : '';
+  const answered = invokeAnswer(requestId, result);
+  // As the SDK reads a response: header names in lower case, with the server's Date and Connection.
   const headers: Record<string, string> = {
-    'x-amzn-requestid': requestId,
-    'x-amzn-trace-id': result.traceId,
-    'x-amzn-remapped-content-length': '0',
+    ...Object.fromEntries(
+      Object.entries(answered.headers).map(([name, value]) => [name.toLowerCase(), value]),
+    ),
     date: new Date().toUTCString(),
     connection: 'keep-alive',
-    ...(result.kind === 'response'
-      ? {
-          'content-type': 'application/json',
-          'x-amz-executed-version': '$LATEST',
-          'content-length': String(Buffer.byteLength(text)),
-        }
-      : {}),
   };
+  const text = answered.body;
   const output: InvokeAnswer = {
-    StatusCode: result.kind === 'response' ? 200 : result.kind === 'accepted' ? 202 : 204,
+    StatusCode: answered.status,
     ...(result.kind === 'response' ? { ExecutedVersion: '$LATEST' } : {}),
     ...(result.kind === 'response' && result.functionError ? { FunctionError: 'Unhandled' } : {}),
-    $metadata: { httpStatusCode: 200, requestId },
+    $metadata: { httpStatusCode: answered.status, requestId },
   };
   Object.defineProperty(output, RESPONSE_HEADERS, { value: headers, enumerable: false });
   return { output, text };

@@ -33,34 +33,48 @@ function sendServiceError(res: http.ServerResponse, requestId: string, fault: Se
   res.end(body);
 }
 
-function sendResult(res: http.ServerResponse, requestId: string, result: InvokeResult): void {
-  if (result.kind === 'fault') {
-    sendServiceError(res, requestId, result.fault);
-    return;
-  }
+/** A result the function's environment produced (not a service fault). */
+export type InvokedResult = Exclude<InvokeResult, { readonly kind: 'fault' }>;
+
+/**
+ * The Invoke API's answer to an invocation that reached the function (or a DryRun): status, headers
+ * as Lambda writes them, and body. The REST server writes it; the in-process path
+ * (`invokeInProcess`) hands it to the engine's integration as the SDK would have read it.
+ */
+export function invokeAnswer(
+  requestId: string,
+  result: InvokedResult,
+): { readonly status: number; readonly headers: Record<string, string>; readonly body: string } {
   const baseHeaders = {
     'x-amzn-RequestId': requestId,
     'X-Amzn-Trace-Id': result.traceId,
     'x-amzn-Remapped-Content-Length': '0',
   };
-  if (result.kind === 'dryRun') {
-    res.writeHead(204, baseHeaders);
-    res.end();
-    return;
-  }
+  if (result.kind === 'dryRun') return { status: 204, headers: baseHeaders, body: '' };
   if (result.kind === 'accepted') {
-    res.writeHead(202, { ...baseHeaders, 'Content-Length': 0 });
-    res.end();
+    return { status: 202, headers: { ...baseHeaders, 'Content-Length': '0' }, body: '' };
+  }
+  return {
+    status: 200,
+    headers: {
+      ...baseHeaders,
+      'Content-Type': 'application/json',
+      'X-Amz-Executed-Version': '$LATEST',
+      'Content-Length': String(Buffer.byteLength(result.payload)),
+      ...(result.functionError ? { 'X-Amz-Function-Error': 'Unhandled' } : {}),
+    },
+    body: result.payload,
+  };
+}
+
+function sendResult(res: http.ServerResponse, requestId: string, result: InvokeResult): void {
+  if (result.kind === 'fault') {
+    sendServiceError(res, requestId, result.fault);
     return;
   }
-  res.writeHead(200, {
-    ...baseHeaders,
-    'Content-Type': 'application/json',
-    'X-Amz-Executed-Version': '$LATEST',
-    'Content-Length': Buffer.byteLength(result.payload),
-    ...(result.functionError ? { 'X-Amz-Function-Error': 'Unhandled' } : {}),
-  });
-  res.end(result.payload);
+  const answer = invokeAnswer(requestId, result);
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
 }
 
 /** One Invoke request, whatever carried it (the REST API, or a caller in this process). */

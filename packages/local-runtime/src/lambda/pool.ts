@@ -297,9 +297,7 @@ export class FunctionPool {
     if (index < 0) return false;
     this.idle.splice(index, 1);
     clearTimeout(env.idleTimer);
-    void env.terminate();
-    this.all.delete(env);
-    this.alive--;
+    this.remove(env);
     return true;
   }
 
@@ -322,10 +320,16 @@ export class FunctionPool {
     return env;
   }
 
-  private discard(env: Environment): void {
+  /** Terminates `env` and frees its slot. */
+  private remove(env: Environment): void {
     void env.terminate();
     this.all.delete(env);
     this.alive--;
+  }
+
+  /** Removes a dead or failed `env`; a waiting invocation gets a new environment in its slot. */
+  private discard(env: Environment): void {
+    this.remove(env);
     const next = this.waiting.shift();
     if (next) next(this.create());
   }

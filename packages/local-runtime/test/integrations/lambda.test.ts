@@ -91,6 +91,21 @@ describe.each(TRANSPORTS)(
       expect(result.Payload).toEqual({ a: 1 });
     });
 
+    test('Given InvocationType Event, when invoked, then the envelope carries the 202 answer and an empty payload', async () => {
+      const result = (await run({
+        FunctionName: 'identity',
+        InvocationType: 'Event',
+        Payload: { a: 1 },
+      })) as {
+        StatusCode: number;
+        Payload: unknown;
+        SdkHttpMetadata: { HttpHeaders: Record<string, string> };
+      };
+      expect(result.StatusCode).toBe(202);
+      expect(result.Payload).toBe('');
+      expect(result.SdkHttpMetadata.HttpHeaders['Content-Length']).toBe('0');
+    });
+
     test('fails with the function errorType and the compact error document as cause when the handler throws', async () => {
       const failure = await failureOf(run({ FunctionName: 'decline', Payload: {} }));
       expect(failure.error).toBe('PaymentDeclined');
