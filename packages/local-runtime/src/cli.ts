@@ -305,15 +305,7 @@ export function parseCommand(argv: readonly string[]): Command {
           'run needs a definition file, e.g. my-machine.asl.json (or --app with a CDK app)',
         );
       }
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(
-          `cannot read the definition file ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-        );
-      }
+      const text = readUserFile(file, 'the definition file');
       try {
         JSON.parse(values.input);
       } catch (error) {
@@ -342,17 +334,21 @@ export function parseCommand(argv: readonly string[]): Command {
   }
 }
 
-/** Reads and checks a --console-profile file. */
-function readProfile(file: string): ConsoleProfile {
-  let text: string;
+/** A file named on the command line, as text; a UsageError naming it (`what`) when it cannot be read. */
+function readUserFile(file: string, what: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
-      `cannot read the console profile ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
     );
   }
+}
+
+/** Reads and checks a --console-profile file. */
+function readProfile(file: string): ConsoleProfile {
+  const text = readUserFile(file, 'the console profile');
   try {
     return validateProfile(JSON.parse(text));
   } catch (error) {

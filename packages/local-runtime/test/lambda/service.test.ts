@@ -6,6 +6,10 @@ import { LOCAL_AWS_CONFIG } from '../../src/dynamodb-local';
 import { HandlerLoadError, type LambdaService, serviceFaults, startLambdaService } from '../../src/lambda';
 
 const fixtures = path.join(__dirname, 'fixtures');
+
+/** A Lambda client for a local service: no SDK retries, so each answer is the service's first. */
+const localLambdaClient = (endpoint: string, region: string) =>
+  new LambdaClient({ endpoint, region, credentials: LOCAL_AWS_CONFIG.credentials, maxAttempts: 1 });
 const fn = (name: string, timeoutSeconds = 2) => ({ handler: `handlers.ts#${name}`, timeoutSeconds });
 
 let service: LambdaService;
@@ -37,12 +41,7 @@ beforeAll(async () => {
       leak: { ...fn('leakAcrossCalls'), memorySize: 64, maxConcurrency: 1 },
     },
   });
-  client = new LambdaClient({
-    endpoint: service.endpoint,
-    region: 'eu-west-1',
-    credentials: LOCAL_AWS_CONFIG.credentials,
-    maxAttempts: 1,
-  });
+  client = localLambdaClient(service.endpoint, 'eu-west-1');
 });
 
 afterAll(async () => {
@@ -301,12 +300,7 @@ describe('local Lambda service: the init phase', () => {
         echo: fn('echo'),
       },
     });
-    lambda = new LambdaClient({
-      endpoint: local.endpoint,
-      region: 'us-east-1',
-      credentials: LOCAL_AWS_CONFIG.credentials,
-      maxAttempts: 1,
-    });
+    lambda = localLambdaClient(local.endpoint, 'us-east-1');
   });
 
   afterAll(async () => {
@@ -355,12 +349,7 @@ describe('local Lambda service: idle execution environments', () => {
       idleTimeoutSeconds: 0.3,
       functions: { echo: fn('echo') },
     });
-    lambda = new LambdaClient({
-      endpoint: local.endpoint,
-      region: 'us-east-1',
-      credentials: LOCAL_AWS_CONFIG.credentials,
-      maxAttempts: 1,
-    });
+    lambda = localLambdaClient(local.endpoint, 'us-east-1');
   });
 
   afterAll(async () => {
